@@ -1,0 +1,73 @@
+"""A customer-managed KMS key with rotation, an alias, and a key policy that names who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import child, component_type, iam_document
+
+ENCRYPT_DECRYPT = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+
+
+@dataclass(frozen=True)
+class ServiceGrant:
+    """Lets an AWS service principal use the key, optionally only under conditions (such as an
+    encryption context naming the caller's resources)."""
+
+    service: str
+    condition: Mapping[str, Any] = field(default_factory=dict)
+    actions: Sequence[str] = tuple(ENCRYPT_DECRYPT)
+
+
+@dataclass(frozen=True)
+class EncryptionKeyArgs:
+    description: str
+    alias: str
+    account_id: str
+    grants: Sequence[ServiceGrant] = ()
+    protect: bool = False
+
+
+class EncryptionKey(pulumi.ComponentResource):
+    key: aws.kms.Key
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(component_type("EncryptionKey"), name, None, opts)
+        statements: list[dict[str, Any]] = [
+            {
+                # Without account-root access a key can lock out every administrator for good.
+                "Sid": "AccountAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{args.account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+        for grant in args.grants:
+            statement: dict[str, Any] = {
+                "Sid": "Service" + "".join(part.capitalize() for part in grant.service.split(".")[:1]),
+                "Effect": "Allow",
+                "Principal": {"Service": grant.service},
+                "Action": list(grant.actions),
+                "Resource": "*",
+            }
+            if grant.condition:
+                statement["Condition"] = dict(grant.condition)
+            statements.append(statement)
+        self.key = aws.kms.Key(
+            name,
+            description=args.description,
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=iam_document(statements),
+            opts=child(self, protect=args.protect),
+        )
+        aws.kms.Alias(name, name=f"alias/{args.alias}", target_key_id=self.key.key_id, opts=child(self))
+        self.arn = self.key.arn
+        self.register_outputs({"arn": self.arn})

@@ -1,0 +1,225 @@
+"""The VPC: public, private (app) and data subnets in every zone, NAT, routes, the S3 endpoint and flow logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import child, component_type, iam_document, service_trust
+from components.config import TIERS, NetworkConfig, Tier
+from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    name_prefix: str
+    cluster_name: str
+    region: str
+    account_id: str
+    config: NetworkConfig
+    protect: bool = False
+
+
+def _discovery_tags(tier: Tier, cluster_name: str) -> dict[str, str]:
+    """Tags by which EKS and load balancers find the subnets they may use; the data tier is never theirs."""
+    if tier == "data":
+        return {}
+    load_balancer_role = "kubernetes.io/role/elb" if tier == "public" else "kubernetes.io/role/internal-elb"
+    return {f"kubernetes.io/cluster/{cluster_name}": "shared", load_balancer_role: "1"}
+
+
+class Network(pulumi.ComponentResource):
+    vpc_id: pulumi.Output[str]
+    vpc_cidr: str
+    subnet_ids: dict[Tier, list[pulumi.Output[str]]]
+    private_route_table_ids: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(component_type("Network"), name, None, opts)
+        config = args.config
+        prefix = args.name_prefix
+        zones = config.availability_zones
+        layout = config.subnet_layout()
+
+        vpc = aws.ec2.Vpc(
+            name,
+            cidr_block=config.vpc_cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": prefix},
+            opts=child(self),
+        )
+        self.vpc_id = vpc.id
+        self.vpc_cidr = config.vpc_cidr
+
+        # Managing the default group with no rules empties it: nothing can fall back on its allow-all rules.
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default",
+            vpc_id=vpc.id,
+            ingress=[],
+            egress=[],
+            tags={"Name": f"{prefix}-default-unused"},
+            opts=child(self),
+        )
+
+        subnets: dict[Tier, list[aws.ec2.Subnet]] = {tier: [] for tier in TIERS}
+        for tier in TIERS:
+            for zone, cidr in zip(zones, layout[tier], strict=True):
+                subnet_name = f"{name}-{tier}-{zone[-1]}"
+                subnets[tier].append(
+                    aws.ec2.Subnet(
+                        subnet_name,
+                        vpc_id=vpc.id,
+                        cidr_block=str(cidr),
+                        availability_zone=zone,
+                        map_public_ip_on_launch=False,
+                        tags={
+                            "Name": f"{prefix}-{tier}-{zone[-1]}",
+                            "Tier": tier,
+                            **_discovery_tags(tier, args.cluster_name),
+                        },
+                        opts=child(self),
+                    )
+                )
+        self.subnet_ids = {tier: [subnet.id for subnet in subnets[tier]] for tier in TIERS}
+
+        gateway = aws.ec2.InternetGateway(name, vpc_id=vpc.id, tags={"Name": prefix}, opts=child(self))
+        public_routes = aws.ec2.RouteTable(
+            f"{name}-public",
+            vpc_id=vpc.id,
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
+            tags={"Name": f"{prefix}-public", "Tier": "public"},
+            opts=child(self),
+        )
+        for subnet, zone in zip(subnets["public"], zones, strict=True):
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{zone[-1]}", subnet_id=subnet.id, route_table_id=public_routes.id, opts=child(self)
+            )
+
+        # One NAT per zone keeps a zone's outage from cutting the others off; dev saves the cost with one.
+        nat_zones = zones if config.nat_gateways == "perAz" else zones[:1]
+        nat_ids: list[pulumi.Output[str]] = []
+        for zone, public_subnet in zip(nat_zones, subnets["public"], strict=False):
+            address = aws.ec2.Eip(
+                f"{name}-nat-{zone[-1]}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone[-1]}"}, opts=child(self)
+            )
+            nat = aws.ec2.NatGateway(
+                f"{name}-{zone[-1]}",
+                allocation_id=address.allocation_id,
+                subnet_id=public_subnet.id,
+                connectivity_type="public",
+                tags={"Name": f"{prefix}-{zone[-1]}"},
+                opts=child(self, depends_on=[gateway]),
+            )
+            nat_ids.append(nat.id)
+
+        self.private_route_table_ids = []
+        for index, (subnet, zone) in enumerate(zip(subnets["private"], zones, strict=True)):
+            routes = aws.ec2.RouteTable(
+                f"{name}-private-{zone[-1]}",
+                vpc_id=vpc.id,
+                routes=[
+                    aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat_ids[index % len(nat_ids)])
+                ],
+                tags={"Name": f"{prefix}-private-{zone[-1]}", "Tier": "private"},
+                opts=child(self),
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{zone[-1]}", subnet_id=subnet.id, route_table_id=routes.id, opts=child(self)
+            )
+            self.private_route_table_ids.append(routes.id)
+
+        # An explicit empty route list makes the provider remove any route added by hand: the data tier
+        # stays unreachable from, and unable to reach, the internet.
+        data_routes = aws.ec2.RouteTable(
+            f"{name}-data",
+            vpc_id=vpc.id,
+            routes=[],
+            tags={"Name": f"{prefix}-data", "Tier": "data"},
+            opts=child(self),
+        )
+        for subnet, zone in zip(subnets["data"], zones, strict=True):
+            aws.ec2.RouteTableAssociation(
+                f"{name}-data-{zone[-1]}", subnet_id=subnet.id, route_table_id=data_routes.id, opts=child(self)
+            )
+
+        # S3 traffic (image layers, uploads, backups) stays on the AWS network and costs no NAT processing.
+        aws.ec2.VpcEndpoint(
+            f"{name}-s3",
+            vpc_id=vpc.id,
+            service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=self.private_route_table_ids,
+            tags={"Name": f"{prefix}-s3"},
+            opts=child(self),
+        )
+
+        self._flow_logs(name, args, vpc)
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "publicSubnetIds": self.subnet_ids["public"],
+                "privateSubnetIds": self.subnet_ids["private"],
+                "dataSubnetIds": self.subnet_ids["data"],
+            }
+        )
+
+    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> None:
+        log_group_name = f"/aws/vpc/{args.name_prefix}/flow-logs"
+        log_group_arn = f"arn:aws:logs:{args.region}:{args.account_id}:log-group:{log_group_name}"
+        key = EncryptionKey(
+            f"{name}-flow-logs",
+            EncryptionKeyArgs(
+                description=f"VPC flow logs of {args.name_prefix}",
+                alias=f"{args.name_prefix}/flow-logs",
+                account_id=args.account_id,
+                # CloudWatch Logs may use the key only for this log group.
+                grants=[
+                    ServiceGrant(
+                        service=f"logs.{args.region}.amazonaws.com",
+                        condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+                    )
+                ],
+                protect=args.protect,
+            ),
+            opts=child(self),
+        )
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=log_group_name,
+            retention_in_days=args.config.flow_log_retention_days,
+            kms_key_id=key.arn,
+            opts=child(self),
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            assume_role_policy=service_trust("vpc-flow-logs.amazonaws.com", args.account_id),
+            opts=child(self),
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=iam_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        "Resource": [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+                    }
+                ]
+            ),
+            opts=child(self),
+        )
+        aws.ec2.FlowLog(
+            name,
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags={"Name": f"{args.name_prefix}-flow-logs"},
+            opts=child(self),
+        )

@@ -1,0 +1,63 @@
+"""`python -m offline STACK`: an offline preview: what `pulumi up` would create, grouped by component.
+
+STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. Exits 1 when the
+stack's config is invalid or the program fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from offline import stackfiles
+from offline.engine import ProgramFailedError, run
+from offline.graph import Graph, Resource
+
+
+def render(graph: Graph) -> str:
+    groups: dict[str, list[Resource]] = defaultdict(list)
+    for resource in graph:
+        top = graph.top_level_ancestor(resource)
+        label = f"{top.name} ({top.type})" if not top.custom and top is not resource else "(top level)"
+        if resource.custom:
+            groups[label].append(resource)
+    lines = [f"Offline preview of stack {graph.stack!r}: {sum(map(len, groups.values()))} resources"]
+    for label, members in sorted(groups.items()):
+        protected = sum(1 for member in members if member.options.protect)
+        lines.append(f"\n{label}: {len(members)} resources" + (f", {protected} protected" if protected else ""))
+        counts = Counter(member.type for member in members)
+        lines += [f"  {count:4d}  {type_}" for type_, count in sorted(counts.items())]
+    return "\n".join(lines)
+
+
+def _stack_and_path(argument: str) -> tuple[str, Path]:
+    path = Path(argument)
+    if path.suffix == ".yaml":
+        return path.name.removeprefix("Pulumi.").removesuffix(".yaml"), path.resolve()
+    return argument, stackfiles.stack_file(argument)
+
+
+DESCRIPTION = "Offline preview: what `pulumi up` would create for a stack, grouped by component."
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m offline", description=DESCRIPTION)
+    parser.add_argument("stack", help="stack name (dev, staging, prod) or path to a Pulumi.<stack>.yaml")
+    args = parser.parse_args(argv)
+    stack, path = _stack_and_path(args.stack)
+    try:
+        graph = run(stack, stack_path=path)
+    except stackfiles.StackFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ProgramFailedError as failure:
+        print(f"error: {failure.error}", file=sys.stderr)
+        return 1
+    print(render(graph))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

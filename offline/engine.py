@@ -1,0 +1,139 @@
+"""Runs `__main__.py` under Pulumi mocks for one stack and records every registration as a `Graph`.
+
+Each run happens on a thread of its own: Pulumi keeps its settings, config and root stack in context
+variables and its work on the thread's event loop, and a new thread starts with neither, so runs never see
+each other's state. The mock monitor's `RegisterResource` request carries what `MockResourceArgs` leaves
+out (parent, dependencies, provider, options); registrations arrive concurrently from Pulumi's executor,
+so they are recorded by URN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import runpy
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from offline import stackfiles
+from offline.graph import Graph, Resource, ResourceOptions
+from offline.mocks import AwsLikeMocks
+
+PROGRAM = stackfiles.PROJECT_DIR / "__main__.py"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class ProgramFailedError(Exception):
+    """The program raised. `error` is what it raised; `graph` is what it had registered by then."""
+
+    def __init__(self, stack: str, error: BaseException, graph: Graph) -> None:
+        super().__init__(f"stack {stack!r}: {error}")
+        self.error = error
+        self.graph = graph
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: AwsLikeMocks) -> None:
+        super().__init__(mocks)
+        self.records: dict[str, Resource] = {}
+        self.stack_urn = ""
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine leaves the stack out of its children's type chain; so do we, so URNs match `pulumi up`.
+        if parent and parent.split("::")[2] == STACK_TYPE:
+            parent = ""
+        return super().make_urn(parent, type_, name)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method's name
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            self.stack_urn = response.urn
+            return response
+        property_dependencies = {
+            key: frozenset(dependencies.urns) for key, dependencies in request.propertyDependencies.items()
+        }
+        registration = self.resources[response.urn]
+        self.records[response.urn] = Resource(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=request.custom,
+            id=registration.id or "",
+            inputs=rpc.deserialize_properties(request.object),
+            outputs=registration.state,
+            parent=request.parent if request.parent and request.parent != self.stack_urn else None,
+            dependencies=frozenset(request.dependencies).union(*property_dependencies.values()),
+            property_dependencies=property_dependencies,
+            provider=request.provider.rsplit("::", 1)[0] if request.provider else None,
+            options=ResourceOptions(
+                protect=bool(request.protect),
+                ignore_changes=tuple(request.ignoreChanges),
+                retain_on_delete=bool(request.retainOnDelete),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+            ),
+        )
+        return response
+
+
+def _run_program(stack: str, project: str, config: dict[str, str], secret_keys: list[str]) -> tuple[Graph, Any]:
+    """On a fresh thread: configure Pulumi's runtime with mocks, run the program, collect the graph."""
+    mocks = AwsLikeMocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config(config, secret_keys)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    error: BaseException | None = None
+
+    def program() -> None:
+        runpy.run_path(str(PROGRAM), run_name="__main__")
+
+    try:
+        _sync_await(run_pulumi_func(program))
+    except Exception as raised:  # handed to the caller with the partial graph
+        error = raised
+    exports: dict[str, Any] = {}
+    root = get_root_resource()
+    if error is None and root is not None:
+        exports = _sync_await(pulumi.Output.from_input(getattr(root, "outputs", {})).future()) or {}
+    return Graph(stack, dict(monitor.records), exports), error
+
+
+def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: Path | None = None) -> Graph:
+    """Run the program for `stack` (the config of `Pulumi.<stack>.yaml` and the Pulumi.yaml defaults,
+    with `overrides` such as `{"sentinel:network.vpcCidr": "10.1.0.0/16"}` applied; `offline.REMOVE`
+    deletes a key) and return what it registered. Raises `ProgramFailedError` if the program raises."""
+    path = stack_path or stackfiles.stack_file(stack)
+    project, config, secret_keys = stackfiles.load(path, overrides)
+    if str(stackfiles.PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(stackfiles.PROJECT_DIR))
+    outcome: list[tuple[Graph, BaseException | None]] = []
+    failure: list[BaseException] = []
+
+    def on_thread() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            outcome.append(_run_program(stack, project, config, secret_keys))
+        except BaseException as unexpected:  # re-raised on the caller's thread
+            failure.append(unexpected)
+        finally:
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    thread = threading.Thread(target=on_thread, name=f"offline-{stack}")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    graph, error = outcome[0]
+    if error is not None:
+        raise ProgramFailedError(stack, error, graph) from error
+    return graph

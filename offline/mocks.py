@@ -1,0 +1,287 @@
+"""Mocks that answer like AWS: ids, ARNs and endpoints in each service's own format, derived
+deterministically from the resource's name so that two runs of a stack produce the same graph."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a shape needs to fabricate one resource's identity."""
+
+    type: str
+    name: str
+    inputs: Mapping[str, Any]
+    region: str
+    account: str
+
+    def hex(self, length: int) -> str:
+        digest = hashlib.sha256(f"{self.type}::{self.name}".encode()).hexdigest()
+        return (digest * (length // len(digest) + 1))[:length]
+
+    def physical_name(self, key: str = "name") -> str:
+        """The configured name, or an autoname like the provider's (logical name plus a random suffix)."""
+        return str(self.inputs.get(key) or f"{self.name}-{self.hex(7)}")
+
+    def arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
+        return f"arn:aws:{service}:{self.region if regional else ''}:{self.account if account else ''}:{resource}"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How AWS identifies one resource type: its id, its ARN, and any outputs AWS computes."""
+
+    id: Callable[[Context], str]
+    arn: Callable[[Context, str], str] | None = None
+    extra: Callable[[Context, str], dict[str, Any]] | None = None
+
+
+def _prefixed(prefix: str, length: int = 17) -> Callable[[Context], str]:
+    return lambda ctx: f"{prefix}-{ctx.hex(length)}"
+
+
+def _ec2(kind: str) -> Callable[[Context, str], str]:
+    return lambda ctx, id_: ctx.arn("ec2", f"{kind}/{id_}")
+
+
+def _named(key: str = "name") -> Callable[[Context], str]:
+    return lambda ctx: ctx.physical_name(key)
+
+
+def _public_ip(ctx: Context) -> str:
+    # 203.0.113.0/24 is reserved for documentation, so a mock address can never be mistaken for a real one.
+    return f"203.0.113.{int(ctx.hex(2), 16) % 254 + 1}"
+
+
+def _rds_endpoint(ctx: Context, id_: str, kind: str = "") -> dict[str, Any]:
+    address = f"{id_}.{kind}{ctx.hex(12)}.{ctx.region}.rds.amazonaws.com"
+    port = int(ctx.inputs.get("port") or 5432)
+    return {
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+        "resourceId": f"db-{ctx.hex(26).upper()}",
+    }
+
+
+SHAPES: dict[str, Shape] = {
+    "aws:ec2/vpc:Vpc": Shape(
+        _prefixed("vpc"),
+        _ec2("vpc"),
+        lambda ctx, _: {
+            "defaultSecurityGroupId": f"sg-{ctx.hex(17)}",
+            "mainRouteTableId": f"rtb-{ctx.hex(17)}",
+            "defaultNetworkAclId": f"acl-{ctx.hex(17)}",
+            "ownerId": ctx.account,
+        },
+    ),
+    "aws:ec2/subnet:Subnet": Shape(_prefixed("subnet"), _ec2("subnet")),
+    "aws:ec2/internetGateway:InternetGateway": Shape(_prefixed("igw"), _ec2("internet-gateway")),
+    "aws:ec2/eip:Eip": Shape(
+        _prefixed("eipalloc"), _ec2("elastic-ip"), lambda ctx, id_: {"allocationId": id_, "publicIp": _public_ip(ctx)}
+    ),
+    "aws:ec2/natGateway:NatGateway": Shape(
+        _prefixed("nat"), _ec2("natgateway"), lambda ctx, _: {"publicIp": _public_ip(ctx)}
+    ),
+    "aws:ec2/routeTable:RouteTable": Shape(_prefixed("rtb"), _ec2("route-table")),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": Shape(_prefixed("rtbassoc")),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": Shape(
+        _prefixed("vpce"), _ec2("vpc-endpoint"), lambda ctx, _: {"prefixListId": f"pl-{ctx.hex(8)}"}
+    ),
+    "aws:ec2/flowLog:FlowLog": Shape(_prefixed("fl"), _ec2("vpc-flow-log")),
+    "aws:ec2/securityGroup:SecurityGroup": Shape(
+        _prefixed("sg"), _ec2("security-group"), lambda ctx, _: {"ownerId": ctx.account}
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": Shape(_prefixed("sg"), _ec2("security-group")),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": Shape(
+        _prefixed("sgr"), _ec2("security-group-rule"), lambda _, id_: {"securityGroupRuleId": id_}
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": Shape(
+        _prefixed("sgr"), _ec2("security-group-rule"), lambda _, id_: {"securityGroupRuleId": id_}
+    ),
+    "aws:ec2/managedPrefixList:ManagedPrefixList": Shape(
+        _prefixed("pl"), _ec2("prefix-list"), lambda ctx, _: {"version": 1, "ownerId": ctx.account}
+    ),
+    "aws:ec2/launchTemplate:LaunchTemplate": Shape(
+        _prefixed("lt"), _ec2("launch-template"), lambda _, __: {"latestVersion": 1, "defaultVersion": 1}
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": Shape(
+        _named(), lambda ctx, id_: ctx.arn("logs", f"log-group:{id_}"), lambda _, id_: {"name": id_}
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": Shape(_named(), lambda ctx, id_: ctx.arn("cloudwatch", f"alarm:{id_}")),
+    "aws:kms/key:Key": Shape(
+        lambda ctx: str(uuid.UUID(ctx.hex(32))),
+        lambda ctx, id_: ctx.arn("kms", f"key/{id_}"),
+        lambda _, id_: {"keyId": id_},
+    ),
+    "aws:kms/alias:Alias": Shape(_named(), lambda ctx, id_: ctx.arn("kms", id_)),
+    "aws:iam/role:Role": Shape(
+        _named(),
+        lambda ctx, id_: ctx.arn("iam", f"role/{id_}", regional=False),
+        lambda ctx, id_: {"name": id_, "uniqueId": f"AROA{ctx.hex(17).upper()}"},
+    ),
+    "aws:iam/policy:Policy": Shape(_named(), lambda ctx, id_: ctx.arn("iam", f"policy/{id_}", regional=False)),
+    "aws:iam/rolePolicy:RolePolicy": Shape(lambda ctx: f"{ctx.inputs.get('role', ctx.name)}:{ctx.physical_name()}"),
+    "aws:rds/instance:Instance": Shape(
+        _named("identifier"), lambda ctx, id_: ctx.arn("rds", f"db:{id_}"), _rds_endpoint
+    ),
+    "aws:rds/proxy:Proxy": Shape(
+        _named(),
+        lambda ctx, id_: ctx.arn("rds", f"db-proxy:prx-{ctx.hex(17)}"),
+        lambda ctx, id_: {"endpoint": _rds_endpoint(ctx, id_, "proxy-")["address"]},
+    ),
+    "aws:elasticache/replicationGroup:ReplicationGroup": Shape(
+        _named("replicationGroupId"),
+        lambda ctx, id_: ctx.arn("elasticache", f"replicationgroup:{id_}"),
+        lambda ctx, id_: {
+            "primaryEndpointAddress": f"master.{id_}.{ctx.hex(6)}.cache.amazonaws.com",
+            "readerEndpointAddress": f"replica.{id_}.{ctx.hex(6)}.cache.amazonaws.com",
+        },
+    ),
+    "aws:s3/bucket:Bucket": Shape(
+        _named("bucket"),
+        lambda ctx, id_: ctx.arn("s3", id_, regional=False, account=False),
+        lambda ctx, id_: {"bucket": id_, "bucketRegionalDomainName": f"{id_}.s3.{ctx.region}.amazonaws.com"},
+    ),
+    "aws:efs/fileSystem:FileSystem": Shape(
+        _prefixed("fs"),
+        lambda ctx, id_: ctx.arn("elasticfilesystem", f"file-system/{id_}"),
+        lambda ctx, id_: {"dnsName": f"{id_}.efs.{ctx.region}.amazonaws.com"},
+    ),
+    "aws:sns/topic:Topic": Shape(
+        lambda ctx: ctx.arn("sns", ctx.physical_name()),
+        lambda _, id_: id_,
+        lambda ctx, _: {"name": ctx.physical_name()},
+    ),
+    "aws:secretsmanager/secret:Secret": Shape(
+        lambda ctx: ctx.arn("secretsmanager", f"secret:{ctx.physical_name()}-{ctx.hex(6)}"), lambda _, id_: id_
+    ),
+    "aws:acm/certificate:Certificate": Shape(
+        lambda ctx: ctx.arn("acm", f"certificate/{uuid.UUID(ctx.hex(32))}"),
+        lambda _, id_: id_,
+        lambda ctx, _: {
+            "domainValidationOptions": [
+                {
+                    "domainName": domain,
+                    "resourceRecordName": f"_{ctx.hex(32)}.{domain}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{ctx.hex(32)}.acm-validations.aws.",
+                }
+                for domain in [ctx.inputs.get("domainName"), *(ctx.inputs.get("subjectAlternativeNames") or [])]
+                if domain
+            ]
+        },
+    ),
+    "aws:lb/loadBalancer:LoadBalancer": Shape(
+        lambda ctx: ctx.arn("elasticloadbalancing", f"loadbalancer/app/{ctx.physical_name()}/{ctx.hex(16)}"),
+        lambda _, id_: id_,
+        lambda ctx, id_: {
+            "arnSuffix": id_.split(":loadbalancer/", 1)[1],
+            "dnsName": f"{ctx.physical_name()}-{int(ctx.hex(8), 16)}.{ctx.region}.elb.amazonaws.com",
+            "zoneId": "Z35SXDOTRQ7X7K",
+        },
+    ),
+    "aws:lb/targetGroup:TargetGroup": Shape(
+        lambda ctx: ctx.arn("elasticloadbalancing", f"targetgroup/{ctx.physical_name()}/{ctx.hex(16)}"),
+        lambda _, id_: id_,
+        lambda _, id_: {"arnSuffix": id_.split(":", 5)[5]},
+    ),
+    "aws:eks/cluster:Cluster": Shape(
+        _named(),
+        lambda ctx, id_: ctx.arn("eks", f"cluster/{id_}"),
+        lambda ctx, _: {
+            "endpoint": f"https://{ctx.hex(32).upper()}.gr7.{ctx.region}.eks.amazonaws.com",
+            "certificateAuthority": {"data": base64.b64encode(b"offline mock certificate authority").decode()},
+            "identities": [
+                {"oidcs": [{"issuer": f"https://oidc.eks.{ctx.region}.amazonaws.com/id/{ctx.hex(32).upper()}"}]}
+            ],
+        },
+    ),
+    "aws:eks/nodeGroup:NodeGroup": Shape(
+        lambda ctx: f"{ctx.inputs.get('clusterName')}:{ctx.physical_name('nodeGroupName')}",
+        lambda ctx, id_: ctx.arn("eks", f"nodegroup/{id_.replace(':', '/')}/{uuid.UUID(ctx.hex(32))}"),
+        lambda ctx, _: {
+            "resources": [
+                {"autoscalingGroups": [{"name": f"eks-{ctx.physical_name('nodeGroupName')}-{uuid.UUID(ctx.hex(32))}"}]}
+            ]
+        },
+    ),
+}
+
+CALLS: dict[str, Callable[[str, str], dict[str, Any]]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda region, account: {
+        "accountId": account,
+        "arn": f"arn:aws:iam::{account}:user/offline",
+        "userId": "AIDAOFFLINE",
+        "id": account,
+    },
+    "aws:index/getRegion:getRegion": lambda region, account: {"name": region, "region": region, "id": region},
+    "aws:index/getPartition:getPartition": lambda region, account: {
+        "partition": "aws",
+        "dnsSuffix": "amazonaws.com",
+        "id": "aws",
+    },
+}
+
+
+class UnmockedInvokeError(Exception):
+    pass
+
+
+class AwsLikeMocks(pulumi.runtime.Mocks):
+    """Answers registrations with AWS-shaped outputs, in the region and account of the resource's provider."""
+
+    def __init__(self) -> None:
+        self._provider_settings: dict[str, tuple[str, str]] = {}
+
+    def _settings(self, provider_ref: str | None) -> tuple[str, str]:
+        # A provider reference is "<provider URN>::<provider id>"; the URN ends with "<type>::<name>".
+        if provider_ref:
+            type_and_name = "::".join(provider_ref.rsplit("::", 3)[-3:-1])
+            return self._provider_settings.get(type_and_name, (DEFAULT_REGION, DEFAULT_ACCOUNT))
+        return DEFAULT_REGION, DEFAULT_ACCOUNT
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        if args.typ == "pulumi:providers:aws":
+            # Providers receive non-string settings as JSON text.
+            accounts = json.loads(args.inputs.get("allowedAccountIds") or "[]") or [DEFAULT_ACCOUNT]
+            self._provider_settings[f"{args.typ}::{args.name}"] = (
+                args.inputs.get("region") or DEFAULT_REGION,
+                accounts[0],
+            )
+        if not args.custom:
+            return f"{args.name}-component", {}
+        region, account = self._settings(args.provider)
+        ctx = Context(type=args.typ, name=args.name, inputs=args.inputs, region=region, account=account)
+        shape = SHAPES.get(args.typ)
+        if shape is None:
+            return f"{args.name}-{ctx.hex(8)}", dict(args.inputs)
+        resource_id = shape.id(ctx)
+        outputs: dict[str, Any] = dict(args.inputs)
+        if shape.arn is not None:
+            outputs["arn"] = shape.arn(ctx, resource_id)
+        if shape.extra is not None:
+            outputs.update(shape.extra(ctx, resource_id))
+        return resource_id, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        answer = CALLS.get(args.token)
+        if answer is None:
+            raise UnmockedInvokeError(
+                f"the offline engine has no answer for invoke {args.token}: carry the value in stack config "
+                "(design D3) or teach offline/mocks.py to answer it"
+            )
+        region, account = self._settings(args.provider)
+        return answer(region, account), None
