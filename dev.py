@@ -39,7 +39,7 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the machine has
         print("Python 3.11 or newer is required", file=sys.stderr)
         return 2
     task, *rest = argv or ["help"]

@@ -14,6 +14,7 @@ import runpy
 import sys
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -120,12 +121,25 @@ def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: P
     def on_thread() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        # Pulumi calls the monitor from executor threads, each of which needs an event loop; owning
+        # them here lets the run close every loop it opened.
+        worker_loops: list[asyncio.AbstractEventLoop] = []
+
+        def give_worker_a_loop() -> None:
+            worker_loops.append(asyncio.new_event_loop())
+            asyncio.set_event_loop(worker_loops[-1])
+
+        loop.set_default_executor(
+            ThreadPoolExecutor(thread_name_prefix=f"offline-{stack}", initializer=give_worker_a_loop)
+        )
         try:
             outcome.append(_run_program(stack, project, config, secret_keys))
         except BaseException as unexpected:  # re-raised on the caller's thread
             failure.append(unexpected)
         finally:
             loop.run_until_complete(loop.shutdown_default_executor())
+            for worker_loop in worker_loops:
+                worker_loop.close()
             loop.close()
 
     thread = threading.Thread(target=on_thread, name=f"offline-{stack}")

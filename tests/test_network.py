@@ -1,0 +1,146 @@
+"""The network component, as the graph of each stack shows it."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from offline.graph import Graph
+from tests.conftest import graph_of
+from tests.graph_queries import ROUTE_TABLE, SUBNET, by_id, subnets_by_tier
+
+VPC = "aws:ec2/vpc:Vpc"
+NAT = "aws:ec2/natGateway:NatGateway"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+
+
+def the_vpc(graph: Graph) -> ipaddress.IPv4Network:
+    [vpc] = graph.of_type(VPC)
+    return ipaddress.IPv4Network(vpc.inputs["cidrBlock"])
+
+
+def route_table_of_subnet(graph: Graph) -> dict[str, Mapping[str, Any]]:
+    tables = by_id(graph, ROUTE_TABLE)
+    return {a.inputs["subnetId"]: tables[a.inputs["routeTableId"]].inputs for a in graph.of_type(ASSOCIATION)}
+
+
+def test_vpc_resolves_dns(stack_graph: Graph) -> None:
+    [vpc] = stack_graph.of_type(VPC)
+    assert vpc.inputs["enableDnsSupport"] is True
+    assert vpc.inputs["enableDnsHostnames"] is True
+
+
+def test_three_tiers_in_every_zone(stack_graph: Graph) -> None:
+    tiers = subnets_by_tier(stack_graph)
+    assert set(tiers) == {"public", "private", "data"}
+    for subnets in tiers.values():
+        zones = [subnet.inputs["availabilityZone"] for subnet in subnets]
+        assert sorted(zones) == ["us-east-1a", "us-east-1b", "us-east-1c"]
+
+
+def test_subnets_fit_inside_the_vpc_without_overlap(stack_graph: Graph) -> None:
+    vpc = the_vpc(stack_graph)
+    cidrs = [ipaddress.IPv4Network(subnet.inputs["cidrBlock"]) for subnet in stack_graph.of_type(SUBNET)]
+    assert all(cidr.subnet_of(vpc) for cidr in cidrs)
+    assert not any(a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1 :])
+
+
+def test_private_subnets_have_room_for_pods(prod: Graph) -> None:
+    # VPC CNI gives each pod a VPC address: 20 nodes x ~30 pods needs far more than a /24.
+    for subnet in subnets_by_tier(prod)["private"]:
+        assert ipaddress.IPv4Network(subnet.inputs["cidrBlock"]).num_addresses >= 4096
+
+
+def test_no_subnet_gives_instances_public_addresses(stack_graph: Graph) -> None:
+    assert all(subnet.inputs["mapPublicIpOnLaunch"] is False for subnet in stack_graph.of_type(SUBNET))
+
+
+@pytest.mark.parametrize(("stack", "expected"), [("dev", 1), ("staging", 3), ("prod", 3)])
+def test_nat_gateways_per_environment(stack: str, expected: int) -> None:
+    graph = graph_of(stack)
+    nats = graph.of_type(NAT)
+    assert len(nats) == expected
+    public_ids = {subnet.id for subnet in subnets_by_tier(graph)["public"]}
+    assert all(nat.inputs["subnetId"] in public_ids for nat in nats)
+    assert len({nat.inputs["subnetId"] for nat in nats}) == expected
+
+
+def test_public_tier_routes_to_the_internet_gateway(stack_graph: Graph) -> None:
+    [gateway] = stack_graph.of_type("aws:ec2/internetGateway:InternetGateway")
+    routes = route_table_of_subnet(stack_graph)
+    for subnet in subnets_by_tier(stack_graph)["public"]:
+        assert routes[subnet.id]["routes"] == [{"cidrBlock": "0.0.0.0/0", "gatewayId": gateway.id}]
+
+
+def test_private_tier_routes_through_a_nat_in_its_own_zone_when_there_is_one(stack_graph: Graph) -> None:
+    nats = by_id(stack_graph, NAT)
+    subnets = by_id(stack_graph, SUBNET)
+    routes = route_table_of_subnet(stack_graph)
+    for subnet in subnets_by_tier(stack_graph)["private"]:
+        [route] = routes[subnet.id]["routes"]
+        assert route["cidrBlock"] == "0.0.0.0/0"
+        nat_zone = subnets[nats[route["natGatewayId"]].inputs["subnetId"]].inputs["availabilityZone"]
+        if len(nats) > 1:
+            assert nat_zone == subnet.inputs["availabilityZone"]
+
+
+def test_data_tier_has_no_route_out(stack_graph: Graph) -> None:
+    routes = route_table_of_subnet(stack_graph)
+    for subnet in subnets_by_tier(stack_graph)["data"]:
+        assert routes[subnet.id]["routes"] == []
+
+
+def test_every_subnet_has_exactly_one_route_table(stack_graph: Graph) -> None:
+    associated = [a.inputs["subnetId"] for a in stack_graph.of_type(ASSOCIATION)]
+    assert sorted(associated) == sorted(subnet.id for subnet in stack_graph.of_type(SUBNET))
+
+
+def test_s3_gateway_endpoint_serves_the_private_route_tables(stack_graph: Graph) -> None:
+    [endpoint] = stack_graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint.inputs["serviceName"] == "com.amazonaws.us-east-1.s3"
+    assert endpoint.inputs["vpcEndpointType"] == "Gateway"
+    routes = route_table_of_subnet(stack_graph)
+    private_tables = {routes[subnet.id]["tags"]["Name"] for subnet in subnets_by_tier(stack_graph)["private"]}
+    tables = by_id(stack_graph, ROUTE_TABLE)
+    assert {tables[table_id].inputs["tags"]["Name"] for table_id in endpoint.inputs["routeTableIds"]} == private_tables
+
+
+@pytest.mark.parametrize(("stack", "retention"), [("dev", 30), ("staging", 90), ("prod", 365)])
+def test_flow_logs_go_to_an_encrypted_log_group_with_retention(stack: str, retention: int) -> None:
+    graph = graph_of(stack)
+    [flow_log] = graph.of_type("aws:ec2/flowLog:FlowLog")
+    [log_group] = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
+    [key] = graph.of_type("aws:kms/key:Key")
+    [vpc] = graph.of_type(VPC)
+    assert flow_log.inputs["vpcId"] == vpc.id
+    assert flow_log.inputs["trafficType"] == "ALL"
+    assert flow_log.inputs["logDestination"] == log_group.outputs["arn"]
+    assert log_group.inputs["kmsKeyId"] == key.outputs["arn"]
+    assert log_group.inputs["retentionInDays"] == retention
+    assert key.inputs["enableKeyRotation"] is True
+
+
+def test_flow_log_role_may_write_only_to_its_log_group(prod: Graph) -> None:
+    [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
+    [policy] = prod.of_type("aws:iam/rolePolicy:RolePolicy")
+    [statement] = json.loads(policy.inputs["policy"])["Statement"]
+    assert set(statement["Resource"]) == {log_group.outputs["arn"], log_group.outputs["arn"] + ":*"}
+
+
+def test_default_security_group_is_emptied(stack_graph: Graph) -> None:
+    [default] = stack_graph.of_type("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert default.inputs["ingress"] == []
+    assert default.inputs["egress"] == []
+
+
+def test_eks_discovery_tags(prod: Graph) -> None:
+    tiers = subnets_by_tier(prod)
+    for tier, role_tag in (("public", "kubernetes.io/role/elb"), ("private", "kubernetes.io/role/internal-elb")):
+        for subnet in tiers[tier]:
+            assert subnet.inputs["tags"]["kubernetes.io/cluster/sentinel-prod"] == "shared"
+            assert subnet.inputs["tags"][role_tag] == "1"
+    assert not any(key.startswith("kubernetes.io") for s in tiers["data"] for key in s.inputs["tags"])

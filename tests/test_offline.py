@@ -1,0 +1,121 @@
+"""The offline engine itself: what it records, how it reads stack files, how its CLI behaves."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pulumi.runtime import MockCallArgs
+
+import offline
+from offline import stackfiles
+from offline.__main__ import main
+from offline.graph import Graph
+from offline.mocks import AwsLikeMocks, UnmockedInvokeError
+
+
+def test_graph_records_parent_dependencies_provider_and_options(prod: Graph) -> None:
+    subnet = prod.named("aws:ec2/subnet:Subnet", "network-private-a")
+    vpc = prod.named("aws:ec2/vpc:Vpc", "network")
+    network = prod.named("sentinel:components:Network", "network")
+    assert subnet.parent == network.urn
+    assert network.parent is None
+    assert vpc.urn in subnet.dependencies
+    assert subnet.property_dependencies["vpcId"] == frozenset({vpc.urn})
+    assert subnet.provider == "urn:pulumi:prod::sentinel::pulumi:providers:aws::aws"
+    key = prod.named("aws:kms/key:Key", "network-flow-logs")
+    assert key.options.protect is True
+    assert prod.top_level_ancestor(key) == network
+
+
+def test_urns_match_the_engine_format(prod: Graph) -> None:
+    assert "urn:pulumi:prod::sentinel::sentinel:components:Network$aws:ec2/vpc:Vpc::network" in prod.resources
+
+
+def test_explicit_depends_on_is_recorded(prod: Graph) -> None:
+    gateway = prod.named("aws:ec2/internetGateway:InternetGateway", "network")
+    assert all(gateway.urn in nat.dependencies for nat in prod.of_type("aws:ec2/natGateway:NatGateway"))
+
+
+def test_mock_ids_and_arns_look_like_aws(prod: Graph) -> None:
+    vpc = prod.named("aws:ec2/vpc:Vpc", "network")
+    assert re.fullmatch(r"vpc-[0-9a-f]{17}", vpc.id)
+    assert vpc.outputs["arn"] == f"arn:aws:ec2:us-east-1:111111111111:vpc/{vpc.id}"
+    key = prod.named("aws:kms/key:Key", "network-flow-logs")
+    assert re.fullmatch(r"arn:aws:kms:us-east-1:111111111111:key/[0-9a-f-]{36}", key.outputs["arn"])
+    role = prod.named("aws:iam/role:Role", "network-flow-logs")
+    assert re.fullmatch(r"arn:aws:iam::111111111111:role/network-flow-logs-[0-9a-f]{7}", role.outputs["arn"])
+    assert all(
+        re.fullmatch(r"sgr-[0-9a-f]{17}", r.id)
+        for r in prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    )
+
+
+def test_mock_answers_are_deterministic() -> None:
+    assert (
+        offline.run("dev").named("aws:ec2/vpc:Vpc", "network").id
+        == offline.run("dev").named("aws:ec2/vpc:Vpc", "network").id
+    )
+
+
+def test_an_unexpected_invoke_is_refused_by_name() -> None:
+    with pytest.raises(UnmockedInvokeError, match="aws:ec2/getAmi:getAmi"):
+        AwsLikeMocks().call(MockCallArgs("aws:ec2/getAmi:getAmi", {}, ""))
+
+
+def test_known_invokes_answer_in_the_providers_account() -> None:
+    answer, _ = AwsLikeMocks().call(MockCallArgs("aws:index/getCallerIdentity:getCallerIdentity", {}, ""))
+    assert re.fullmatch(r"\d{12}", answer["accountId"])
+
+
+def write_stack(tmp_path: Path, name: str, text: str) -> Path:
+    shutil.copy(stackfiles.PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
+    path = write_stack(
+        tmp_path, "s", "config:\n  cloudflare:apiToken:\n    secure: AAABADEADBEEF\n  sentinel:environment: dev\n"
+    )
+    _, config, secrets = stackfiles.load(path)
+    assert config["cloudflare:apiToken"] == "offline-secret-for-cloudflare:apiToken"
+    assert secrets == ["cloudflare:apiToken"]
+    assert config["sentinel:environment"] == "dev"
+
+
+def test_structured_values_reach_the_program_as_json_text(tmp_path: Path) -> None:
+    path = write_stack(tmp_path, "s", "config:\n  sentinel:network:\n    availabilityZones: [a, b]\n")
+    _, config, _ = stackfiles.load(path, {"sentinel:network.natGateways": "single"})
+    assert config["sentinel:network"] == '{"availabilityZones": ["a", "b"], "natGateways": "single"}'
+
+
+def test_overrides_must_name_a_namespaced_key() -> None:
+    with pytest.raises(offline.StackFileError, match="namespaced"):
+        offline.run("dev", {"network.vpcCidr": "10.0.0.0/16"})
+
+
+def test_a_missing_stack_file_is_reported() -> None:
+    with pytest.raises(offline.StackFileError, match=r"Pulumi\.nope\.yaml"):
+        offline.run("nope")
+
+
+def test_cli_lists_resources_by_component(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prod"]) == 0
+    out = capsys.readouterr().out
+    assert "Offline preview of stack 'prod'" in out
+    assert "network (sentinel:components:Network)" in out
+    assert "security (sentinel:components:Security)" in out
+    assert re.search(r"\s9  aws:ec2/subnet:Subnet", out)
+
+
+def test_cli_exits_1_naming_the_bad_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (stackfiles.PROJECT_DIR / "Pulumi.prod.yaml").read_text().replace("10.0.0.0/16", "10.0.0.0/33")
+    path = write_stack(tmp_path, "broken", text)
+    assert main([str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "sentinel:network.vpcCidr" in captured.err
+    assert captured.out == ""

@@ -1,0 +1,109 @@
+"""Security groups: the seed's rules and nothing else; nothing but the ALB faces the internet."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import offline
+from components.config import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES
+from offline.graph import Graph
+from tests.conftest import graph_of
+from tests.graph_queries import (
+    EGRESS,
+    INGRESS,
+    PREFIX_LIST,
+    SECURITY_GROUP,
+    group_roles,
+    rule_peer,
+    rule_port,
+    rules_as_table,
+)
+
+CF4, CF6 = "sentinel-prod-cloudflare-ipv4", "sentinel-prod-cloudflare-ipv6"
+APP_PORTS = (30080, 30081, 30082)
+
+EXPECTED_INGRESS = {
+    ("alb", 443, CF4),
+    ("alb", 443, CF6),
+    ("alb", 80, CF4),
+    ("alb", 80, CF6),
+    *{("webapp", port, "alb") for port in APP_PORTS},
+    ("webapp", 22, "bastion"),  # seed webapp_sg
+    ("database", 5432, "webapp"),  # seed database_sg
+    ("database", 5432, "bastion"),  # seed database_sg
+    ("cache", 6379, "webapp"),
+    ("efs", 2049, "webapp"),
+}
+
+EXPECTED_EGRESS = {
+    *{("alb", port, "webapp") for port in APP_PORTS},
+    ("webapp", None, "0.0.0.0/0"),
+    ("bastion", 22, "webapp"),
+    ("bastion", 5432, "database"),
+    ("bastion", 443, "0.0.0.0/0"),
+}
+
+
+def test_the_six_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
+    [vpc] = stack_graph.of_type("aws:ec2/vpc:Vpc")
+    groups = stack_graph.of_type(SECURITY_GROUP)
+    assert sorted(group_roles(stack_graph).values()) == sorted(["alb", "webapp", "bastion", "database", "cache", "efs"])
+    assert all(group.inputs["vpcId"] == vpc.id and group.inputs["description"] for group in groups)
+
+
+def test_ingress_is_exactly_the_seed_rules_plus_the_alb_path() -> None:
+    assert rules_as_table(graph_of("prod"), INGRESS) == EXPECTED_INGRESS
+
+
+def test_egress_is_exactly_what_each_tier_needs() -> None:
+    # Data-tier groups have none: groups are stateful, and a database never dials out.
+    assert rules_as_table(graph_of("prod"), EGRESS) == EXPECTED_EGRESS
+
+
+def test_every_rule_is_standalone_and_described(stack_graph: Graph) -> None:
+    rules = stack_graph.of_type(INGRESS) + stack_graph.of_type(EGRESS)
+    assert rules
+    assert all(rule.inputs.get("description") for rule in rules)
+    for group in stack_graph.of_type(SECURITY_GROUP):
+        assert "ingress" not in group.inputs or group.inputs["ingress"] == []
+
+
+def test_only_the_alb_admits_the_internet_and_only_from_cloudflare(stack_graph: Graph) -> None:
+    roles = group_roles(stack_graph)
+    lists = {plist.id: plist for plist in stack_graph.of_type(PREFIX_LIST)}
+    for rule in stack_graph.of_type(INGRESS):
+        peer = rule_peer(stack_graph, rule)
+        if "prefixListId" in rule.inputs:
+            assert roles[rule.inputs["securityGroupId"]] == "alb"
+            assert rule_port(rule) in (80, 443)
+            entries = [
+                ipaddress.ip_network(entry["cidr"]) for entry in lists[rule.inputs["prefixListId"]].inputs["entries"]
+            ]
+            assert all(network.prefixlen > 0 and network.is_global for network in entries)
+        else:
+            assert "referencedSecurityGroupId" in rule.inputs, f"ingress from a CIDR: {peer}"
+
+
+def test_sensitive_ports_are_never_open_to_a_cidr(stack_graph: Graph) -> None:
+    for rule in stack_graph.of_type(INGRESS):
+        if rule_port(rule) in (22, 5432, 6379, 2049):
+            assert set(rule.inputs) & {"cidrIpv4", "cidrIpv6", "prefixListId"} == set()
+
+
+def test_cloudflare_prefix_lists_hold_the_published_ranges(prod: Graph) -> None:
+    lists = {plist.inputs["addressFamily"]: plist.inputs for plist in prod.of_type(PREFIX_LIST)}
+    assert {entry["cidr"] for entry in lists["IPv4"]["entries"]} == set(CLOUDFLARE_IPV4_RANGES)
+    assert {entry["cidr"] for entry in lists["IPv6"]["entries"]} == set(CLOUDFLARE_IPV6_RANGES)
+    assert lists["IPv4"]["maxEntries"] == len(CLOUDFLARE_IPV4_RANGES)
+
+
+def test_cloudflare_ranges_are_overridable() -> None:
+    graph = offline.run("dev", {"sentinel:cloudflare.ipv4Ranges": ["198.41.128.0/17"]})
+    [ipv4] = [plist for plist in graph.of_type(PREFIX_LIST) if plist.inputs["addressFamily"] == "IPv4"]
+    assert ipv4.inputs["entries"] == [{"cidr": "198.41.128.0/17", "description": "Cloudflare edge"}]
+
+
+def test_app_node_ports_follow_config() -> None:
+    graph = offline.run("dev", {"sentinel:apps.web.nodePort": 31000})
+    assert ("webapp", 31000, "alb") in rules_as_table(graph, INGRESS)
+    assert ("webapp", 30080, "alb") not in rules_as_table(graph, INGRESS)
