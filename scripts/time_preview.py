@@ -1,0 +1,64 @@
+"""Times the offline preview of a stack against its floor: a bare `python -c` that imports the same SDK
+modules the program loads (the class of every resource type in the graph), so the figure shows what the
+engine itself costs on top of Python's import work.
+
+    .venv/bin/python scripts/time_preview.py [STACK] [--runs N] [--suite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sdk_imports(stack: str) -> str:
+    """Import statements for the SDK class of every resource type in the stack's graph."""
+    sys.path.insert(0, str(ROOT))
+    import offline
+
+    classes: dict[str, set[str]] = {"pulumi.runtime": {"set_mocks"}, "pydantic": {"BaseModel"}, "yaml": {"safe_load"}}
+    for resource in offline.run(stack):
+        package, _, rest = resource.type.partition(":")
+        if package == "pulumi" and rest.startswith("providers:"):
+            package, module, name = rest.removeprefix("providers:"), "index", "Provider"
+        elif package in ("pulumi", "sentinel"):
+            continue
+        else:
+            module, name = rest.partition("/")[0], rest.rpartition(":")[2]
+        classes.setdefault(f"pulumi_{package}" + ("" if module == "index" else f".{module}"), set()).add(name)
+    # SDK packages load modules lazily; importing the classes by name forces the real work.
+    return "; ".join(f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(classes.items()))
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("stack", nargs="?", default="prod")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--suite", action="store_true", help="also time the pytest suite (one run)")
+    args = parser.parse_args()
+    floor = median_seconds([sys.executable, "-c", sdk_imports(args.stack)], args.runs)
+    preview = median_seconds([sys.executable, "-m", "offline", args.stack], args.runs)
+    print(f"import floor (same SDK modules): {floor:6.2f} s")
+    print(f"offline preview of {args.stack}:{preview:10.2f} s  ({preview / floor:.2f}x the floor)")
+    if args.suite:
+        suite = median_seconds([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], 1)
+        print(f"test suite (pytest):            {suite:6.2f} s  ({suite / floor:.1f}x the floor)")
+
+
+if __name__ == "__main__":
+    main()
