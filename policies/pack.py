@@ -1,0 +1,19 @@
+"""The Sentinel policy pack: its name and every policy, grouped by concern."""
+
+from __future__ import annotations
+
+from pulumi_policy import Policy
+
+from policies.rules import capacity, data_protection, edge, exposure, kubernetes, operations, resilience
+
+PACK_NAME = "sentinel"  # the pack's description is in PulumiPolicy.yaml
+
+POLICIES: tuple[Policy, ...] = (
+    *data_protection.POLICIES,
+    *exposure.POLICIES,
+    *resilience.POLICIES,
+    *kubernetes.POLICIES,
+    *operations.POLICIES,
+    *edge.POLICIES,
+    *capacity.POLICIES,
+)

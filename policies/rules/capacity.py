@@ -1,0 +1,512 @@
+"""Capacity: at full scale the platform still fits. The node groups at their maximum size can schedule every
+HPA at its maximum replicas, and the database accepts every connection the apps' pools can then open."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import Policy, PolicyResource, Severity
+
+from policies.support.aws import (
+    EKS_NODE_GROUP,
+    LAUNCH_TEMPLATE,
+    RDS_INSTANCE,
+    RDS_PARAMETER_GROUP,
+    RDS_PROXY,
+    RDS_PROXY_DEFAULT_TARGET_GROUP,
+    RDS_PROXY_TARGET,
+    is_primary_database,
+    parameter,
+)
+from policies.support.declare import Concern, Finding, Settings, StackPolicy
+from policies.support.kubernetes import (
+    CONFIG_MAP,
+    DAEMON_SET,
+    DEPLOYMENT,
+    STATEFUL_SET,
+    Container,
+    autoscalers,
+    containers,
+    name_of,
+    namespace_of,
+    pod_spec,
+)
+from policies.support.quantities import QUANTITY_PATTERN, parse_quantity
+from policies.support.stack import Stack
+from policies.support.values import UNKNOWN, Unknown, elements, field, is_unknown, number, shown
+
+GIBIBYTE = 2.0**30
+MEBIBYTE = 2.0**20
+
+# --- What a node offers ------------------------------------------------------------------------------------
+#
+# A node's allocatable CPU and memory, as the EKS-optimized AMIs configure the kubelet (AL2023's nodeadm, and
+# AL2's bootstrap.sh before it):
+# - kube-reserved CPU: 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of
+#   every further core (70m on a 2-vCPU node);
+# - kube-reserved memory: 255 MiB plus 11 MiB for each pod the node may run, where max pods is the VPC CNI's
+#   default, ENIs x (IPv4 addresses per ENI - 1) + 2 (29 on a .large, 58 on an .xlarge);
+# - the hard eviction threshold, memory.available < 100 MiB;
+# - and the memory the kubelet sees is less than the nominal size (firmware and kernel take their share);
+#   Karpenter's estimate of that overhead, 7.5 %, is used here.
+# A 2 vCPU / 4 GiB node such as c6i.large thus offers 1.93 CPU and 3.04 GiB to pods.
+_KUBELET_VISIBLE_MEMORY = 0.925
+_KUBE_RESERVED_MEMORY_MIB = 255.0
+_KUBE_RESERVED_MEMORY_PER_POD_MIB = 11.0
+_EVICTION_THRESHOLD_MIB = 100.0
+
+
+@dataclass(frozen=True)
+class InstanceShape:
+    vcpus: int
+    memory_gib: float
+    max_pods: int
+
+    @property
+    def allocatable_cpu(self) -> float:
+        """Cores left to pods after kube-reserved."""
+        shares = [0.06, 0.01, 0.005, 0.005] + [0.0025] * max(0, self.vcpus - 4)
+        return self.vcpus - sum(shares[: self.vcpus])
+
+    @property
+    def allocatable_memory(self) -> float:
+        """Bytes left to pods after the kernel, kube-reserved and the eviction threshold."""
+        visible_mib = self.memory_gib * 1024 * _KUBELET_VISIBLE_MEMORY
+        reserved_mib = _KUBE_RESERVED_MEMORY_MIB + _KUBE_RESERVED_MEMORY_PER_POD_MIB * self.max_pods
+        return (visible_mib - reserved_mib - _EVICTION_THRESHOLD_MIB) * MEBIBYTE
+
+
+_LARGE, _XLARGE = 29, 58  # max pods of .large (3 ENIs x 10 IPv4) and .xlarge (4 ENIs x 15 IPv4) sizes
+
+INSTANCE_SHAPES: Mapping[str, InstanceShape] = {
+    # The guide's node: 2 vCPU / 4 GiB, not burstable (compute optimized; Intel, AMD, Graviton).
+    **dict.fromkeys(
+        ("c5.large", "c5a.large", "c6a.large", "c6g.large", "c6i.large", "c7a.large", "c7g.large", "c7i.large"),
+        InstanceShape(2, 4, _LARGE),
+    ),
+    # The same CPU with twice the memory (general purpose).
+    **dict.fromkeys(
+        ("m5.large", "m6a.large", "m6g.large", "m6i.large", "m7a.large", "m7g.large", "m7i.large"),
+        InstanceShape(2, 8, _LARGE),
+    ),
+    # The next size up.
+    **dict.fromkeys(("c6a.xlarge", "c6g.xlarge", "c6i.xlarge", "c7i.xlarge"), InstanceShape(4, 8, _XLARGE)),
+    **dict.fromkeys(("m6a.xlarge", "m6g.xlarge", "m6i.xlarge", "m7i.xlarge"), InstanceShape(4, 16, _XLARGE)),
+}
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU (cores) and memory (bytes)."""
+
+    cpu: float = 0.0
+    memory: float = 0.0
+
+    def __add__(self, other: Resources) -> Resources:
+        return Resources(self.cpu + other.cpu, self.memory + other.memory)
+
+    def times(self, count: float) -> Resources:
+        return Resources(self.cpu * count, self.memory * count)
+
+    def peak(self, other: Resources) -> Resources:
+        return Resources(max(self.cpu, other.cpu), max(self.memory, other.memory))
+
+    def __str__(self) -> str:
+        return f"{self.cpu:.2f} CPU / {self.memory / GIBIBYTE:.2f} GiB"
+
+
+def _container_requests(container: Container) -> Resources | Unknown:
+    """What the scheduler reserves for a container: its requests, or its limits where it sets no request
+    (Kubernetes then defaults the request to the limit)."""
+    amounts: list[float] = []
+    for resource in ("cpu", "memory"):
+        request = field(container.spec, "resources", "requests", resource)
+        if request is None:
+            request = field(container.spec, "resources", "limits", resource)
+        if is_unknown(request):
+            return UNKNOWN
+        amounts.append(parse_quantity(request) or 0.0)
+    return Resources(*amounts)
+
+
+def pod_requests(resource_type: str, props: Any) -> Resources | Unknown:
+    """A workload's pod requests as the scheduler counts them: the sum over its containers, or the largest
+    init container if that is more (init containers run one at a time, before the others)."""
+    spec = pod_spec(resource_type, props)
+    if is_unknown(spec):
+        return UNKNOWN
+    total, init_peak = Resources(), Resources()
+    for container in containers(spec):
+        requests = _container_requests(container)
+        if isinstance(requests, Unknown):
+            return UNKNOWN
+        if container.is_init:
+            init_peak = init_peak.peak(requests)
+        else:
+            total += requests
+    return total.peak(init_peak)
+
+
+def _peak_replicas(workload: PolicyResource, hpas: Sequence[PolicyResource]) -> float | Unknown:
+    """The most pods a workload runs: its HPA's maxReplicas, else its own replica count (1 by default)."""
+    counts = [field(hpa.props, "spec", "maxReplicas") for hpa in hpas] or [field(workload.props, "spec", "replicas")]
+    if any(is_unknown(count) for count in counts):
+        return UNKNOWN
+    return max(number(count) or 1.0 for count in counts)
+
+
+_LARGEST_SHOWN = 5
+
+
+def _largest_first(parts: Iterable[tuple[float, str]]) -> str:
+    """The labels of the largest parts of a total, for a message that stays readable on a big stack."""
+    ranked = [label for _, label in sorted(parts, key=lambda part: part[0], reverse=True)]
+    more = len(ranked) - _LARGEST_SHOWN
+    return "; ".join(ranked[:_LARGEST_SHOWN]) + (f"; {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class _Demand:
+    """What the workloads request at their peak, in total and workload by workload."""
+
+    total: Resources
+    parts: list[tuple[Resources, str]]
+
+
+def _workload_demand(stack: Stack) -> _Demand | Unknown:
+    """What the Deployments and StatefulSets request at their peak replica counts."""
+    scaled_by = autoscalers(stack)
+    total, parts = Resources(), []
+    for workload in stack.of_type(DEPLOYMENT, STATEFUL_SET):
+        replicas = _peak_replicas(workload, scaled_by.get(workload.urn, []))
+        requests = pod_requests(workload.resource_type, workload.props)
+        if isinstance(replicas, Unknown) or isinstance(requests, Unknown):
+            return UNKNOWN
+        total += requests.times(replicas)
+        parts.append((requests.times(replicas), f"{workload.name} {replicas:g} x {requests}"))
+    return _Demand(total, parts)
+
+
+def _instance_types(stack: Stack, node_group: PolicyResource) -> list[Any] | Unknown:
+    """The instance types a node group may launch: its own list, else its launch template's type."""
+    types = field(node_group.props, "instanceTypes")
+    if types is None:
+        templates = stack.referenced(node_group, "launchTemplate", (LAUNCH_TEMPLATE,))
+        types = [field(template.props, "instanceType") for template in templates]
+    if is_unknown(types) or any(is_unknown(type_) for type_ in elements(types)):
+        return UNKNOWN
+    return [type_ for type_ in elements(types) if type_ is not None]
+
+
+def _node_capacity(stack: Stack, per_node_overhead: Resources) -> tuple[Resources, list[Finding]] | Unknown:
+    """What the node groups offer pods at their maximum size, and the node groups whose size is unknown."""
+    capacity, problems = Resources(), []
+    for node_group in stack.of_type(EKS_NODE_GROUP):
+        max_size, types = field(node_group.props, "scalingConfig", "maxSize"), _instance_types(stack, node_group)
+        if is_unknown(max_size) or isinstance(types, Unknown):
+            return UNKNOWN
+        shapes = [INSTANCE_SHAPES.get(type_) for type_ in types]
+        if not types or None in shapes:
+            unknown = sorted(str(type_) for type_, shape in zip(types, shapes, strict=True) if shape is None)
+            problems.append(
+                Finding(
+                    node_group.urn,
+                    f"node group {node_group.name} launches {', '.join(unknown) or 'an unnamed instance type'}: "
+                    "name its instance types and add them to INSTANCE_SHAPES in policies/rules/capacity.py",
+                )
+            )
+            continue
+        # The autoscaler may launch any of the types: count on the smallest.
+        node = Resources(
+            min(shape.allocatable_cpu for shape in shapes if shape),
+            min(shape.allocatable_memory for shape in shapes if shape),
+        )
+        capacity += Resources(node.cpu - per_node_overhead.cpu, node.memory - per_node_overhead.memory).times(
+            number(max_size) or 0.0
+        )
+    return capacity, problems
+
+
+def _per_node_overhead(stack: Stack, settings: Settings) -> Resources | Unknown:
+    """What every node gives away before the apps: the stack's DaemonSets' pods, plus the configured
+    allowance for the EKS add-ons' DaemonSets the stack does not declare."""
+    reserve = settings["reservedPerNode"]
+    overhead = Resources(parse_quantity(reserve["cpu"]) or 0.0, parse_quantity(reserve["memory"]) or 0.0)
+    for daemon_set in stack.of_type(DAEMON_SET):
+        requests = pod_requests(DAEMON_SET, daemon_set.props)
+        if isinstance(requests, Unknown):
+            return UNKNOWN
+        overhead += requests
+    return overhead
+
+
+def _cluster_capacity(stack: Stack, settings: Settings) -> Iterable[Finding]:
+    if not stack.of_type(EKS_NODE_GROUP):
+        return
+    overhead = _per_node_overhead(stack, settings)
+    demand = _workload_demand(stack)
+    offered = UNKNOWN if isinstance(overhead, Unknown) else _node_capacity(stack, overhead)
+    if isinstance(demand, Unknown) or isinstance(offered, Unknown):
+        return
+    capacity, problems = offered
+    yield from problems
+    if problems:
+        return
+    for dimension, size in (("CPU", lambda amount: amount.cpu), ("memory", lambda amount: amount.memory)):
+        if size(demand.total) > size(capacity):
+            largest = _largest_first((size(part), label) for part, label in demand.parts)
+            yield Finding(
+                None,
+                f"not enough {dimension}: at peak the workloads request {demand.total} ({largest}) but the node "
+                f"groups at maximum size offer {capacity} after {overhead} per node for DaemonSets",
+            )
+
+
+NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
+    name="node-group-fits-hpa-maximum",
+    description=(
+        "The EKS node groups at their maximum size can schedule every Deployment and StatefulSet at its peak "
+        "(its HPA's maxReplicas, else its replicas) by their CPU and memory requests, after the kubelet's "
+        "reservations and the DaemonSets on every node. Raise the node groups' scalingConfig.maxSize or instance "
+        "size, or lower maxReplicas or the requests."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.HIGH,
+    rule=_cluster_capacity,
+    config={
+        # Requests of the EKS add-ons' DaemonSets that the stack does not declare (vpc-cni, kube-proxy, the pod
+        # identity agent, the EFS CSI node plugin, the CloudWatch agent and Fluent Bit): an allowance to check
+        # against `kubectl describe node` once the cluster runs.
+        "reservedPerNode": {
+            "type": "object",
+            "properties": {
+                "cpu": {"type": "string", "pattern": QUANTITY_PATTERN},
+                "memory": {"type": "string", "pattern": QUANTITY_PATTERN},
+            },
+            "required": ["cpu", "memory"],
+            "default": {"cpu": "500m", "memory": "512Mi"},
+        },
+    },
+)
+
+# --- What the database accepts -----------------------------------------------------------------------------
+#
+# RDS for PostgreSQL sets max_connections to LEAST({DBInstanceClassMemory/9531392}, 5000) unless the
+# parameter group overrides it. DBInstanceClassMemory is the class's memory less what RDS keeps for the
+# operating system, so the figure below, computed from the nominal memory, is an upper bound.
+_BYTES_PER_CONNECTION = 9531392
+_MAX_CONNECTIONS_CAP = 5000
+
+_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
+_GENERAL_PURPOSE_GIB = {"large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128}
+
+DB_INSTANCE_MEMORY_GIB: Mapping[str, float] = {
+    **{f"db.{family}.{size}": gib for family in ("t3", "t4g") for size, gib in _BURSTABLE_GIB.items()},
+    **{
+        f"db.{family}.{size}": gib
+        for family in ("m5", "m6g", "m6i", "m7g", "m7i")
+        for size, gib in _GENERAL_PURPOSE_GIB.items()
+    },
+    # Memory optimized: twice the general-purpose memory at each size.
+    **{
+        f"db.{family}.{size}": 2 * gib
+        for family in ("r5", "r6g", "r6i", "r7g", "r7i")
+        for size, gib in _GENERAL_PURPOSE_GIB.items()
+    },
+}
+
+POOL_SIZE_VARIABLE = "DATABASE_POOL_SIZE"
+
+
+def max_connections(instance_class: str, configured: Any) -> float | None:
+    """max_connections of an instance: the parameter group's number if it sets one, else RDS's formula;
+    None for a class missing from DB_INSTANCE_MEMORY_GIB."""
+    if (explicit := number(configured)) is not None:
+        return explicit
+    memory_gib = DB_INSTANCE_MEMORY_GIB.get(instance_class)
+    if memory_gib is None:
+        return None
+    return min(math.floor(memory_gib * GIBIBYTE / _BYTES_PER_CONNECTION), _MAX_CONNECTIONS_CAP)
+
+
+class _ConfigMaps:
+    """The stack's ConfigMaps by namespace and name, to read the environment that workloads take from them."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._by_name: dict[tuple[Any, Any], list[PolicyResource]] = defaultdict(list)
+        for config_map in stack.of_type(CONFIG_MAP):
+            self._by_name[(namespace_of(config_map.props), name_of(config_map.props))].append(config_map)
+
+    def value(self, workload: PolicyResource, name: Any, key: Any) -> Any:
+        """`data[key]` of the ConfigMap `name` in the workload's namespace. A ConfigMap autonamed by Pulumi has
+        no name until it exists, so during a preview the workload's dependencies on ConfigMaps stand in."""
+        if is_unknown(name) or is_unknown(key):
+            return UNKNOWN
+        config_maps = self._by_name.get((namespace_of(workload.props), name)) or [
+            dependency
+            for dependency in workload.property_dependencies.get("spec", ())
+            if dependency.resource_type == CONFIG_MAP
+        ]
+        if not config_maps:
+            return UNKNOWN  # a ConfigMap this stack does not manage: its data cannot be read
+        for config_map in config_maps:
+            value = field(config_map.props, "data", key)
+            if value is not None:
+                return value
+        return None
+
+    def environment(self, workload: PolicyResource, container: Container, variable: str) -> Any:
+        """A container's environment variable: from `env` (a value or a ConfigMap key), else from a
+        ConfigMap listed in `envFrom`."""
+        for entry in elements(field(container.spec, "env")):
+            if field(entry, "name") == variable:
+                value = field(entry, "value")
+                if value is not None:
+                    return value
+                reference = field(entry, "valueFrom", "configMapKeyRef")
+                return self.value(workload, field(reference, "name"), field(reference, "key"))
+        for source in elements(field(container.spec, "envFrom")):
+            prefix, reference = field(source, "prefix") or "", field(source, "configMapRef", "name")
+            if reference is None or is_unknown(prefix) or not variable.startswith(prefix):
+                continue
+            value = self.value(workload, reference, variable.removeprefix(prefix))
+            if value is not None:
+                return value
+        return None
+
+
+def _connection_demand(stack: Stack) -> list[tuple[float, str]] | Unknown:
+    """The connections each workload's pools open at its peak replica count (workloads with a pool only)."""
+    scaled_by, config_maps = autoscalers(stack), _ConfigMaps(stack)
+    parts: list[tuple[float, str]] = []
+    for workload in stack.of_type(DEPLOYMENT, STATEFUL_SET):
+        pool_sizes = [
+            config_maps.environment(workload, container, POOL_SIZE_VARIABLE)
+            for container in containers(pod_spec(workload.resource_type, workload.props), include_init=False)
+        ]
+        if any(is_unknown(size) for size in pool_sizes):
+            return UNKNOWN
+        per_pod = sum(number(size) or 0.0 for size in pool_sizes)
+        if per_pod == 0:
+            continue
+        replicas = _peak_replicas(workload, scaled_by.get(workload.urn, []))
+        if isinstance(replicas, Unknown):
+            return UNKNOWN
+        parts.append((per_pod * replicas, f"{workload.name} {replicas:g} x {per_pod:g}"))
+    return parts
+
+
+@dataclass(frozen=True)
+class _ConnectionBudget:
+    primary: PolicyResource
+    instance_class: str
+    max_connections: float
+    proxy_share: float | None
+
+    @property
+    def connections(self) -> float:
+        if self.proxy_share is None:
+            return self.max_connections
+        return math.floor(self.max_connections * self.proxy_share / 100)
+
+    def __str__(self) -> str:
+        through = "directly" if self.proxy_share is None else f"through RDS Proxy at {self.proxy_share:g} %"
+        return (
+            f"{self.primary.name} ({self.instance_class}, max_connections {self.max_connections:g}) "
+            f"accepts {self.connections:g} {through}"
+        )
+
+
+def _proxy_share(
+    stack: Stack,
+    primary: PolicyResource,
+    targets: Mapping[str, list[PolicyResource]],
+    target_groups: Mapping[str, list[PolicyResource]],
+) -> float | Unknown | None:
+    """The percentage of max_connections that the RDS Proxy in front of `primary` may open (its default target
+    group's connectionPoolConfig.maxConnectionsPercent, 100 by default); None when no proxy fronts it."""
+    proxies = {
+        proxy.urn
+        for target in targets.get(primary.urn, ())
+        for proxy in stack.referenced(target, "dbProxyName", (RDS_PROXY,))
+    }
+    shares: list[float] = []
+    for proxy in proxies:
+        groups = target_groups.get(proxy, [])
+        percent = field(groups[0].props, "connectionPoolConfig", "maxConnectionsPercent") if groups else None
+        if is_unknown(percent):
+            return UNKNOWN
+        shares.append(number(percent) or 100.0)
+    # The apps may reach the database through any of the proxies: count on the tightest.
+    return min(shares) if shares else None
+
+
+def _connection_budgets(
+    stack: Stack, primaries: Sequence[PolicyResource]
+) -> list[_ConnectionBudget] | Finding | Unknown:
+    """The budget of each primary, or the finding that one of them cannot be sized."""
+    targets = stack.referrers((RDS_PROXY_TARGET,), "dbInstanceIdentifier", (RDS_INSTANCE,))
+    target_groups = stack.referrers((RDS_PROXY_DEFAULT_TARGET_GROUP,), "dbProxyName", (RDS_PROXY,))
+    budgets: list[_ConnectionBudget] = []
+    for primary in primaries:
+        instance_class = field(primary.props, "instanceClass")
+        groups = stack.referenced(primary, "parameterGroupName", (RDS_PARAMETER_GROUP,))
+        configured = [parameter(group, "max_connections") for group in groups]
+        share = _proxy_share(stack, primary, targets, target_groups)
+        if is_unknown(instance_class) or UNKNOWN in configured or isinstance(share, Unknown):
+            return UNKNOWN
+        limit = max_connections(str(instance_class), configured[0] if configured else None)
+        if limit is None:
+            return Finding(
+                primary.urn,
+                f"instance class {shown(instance_class)} of {primary.name} is missing from DB_INSTANCE_MEMORY_GIB "
+                "in policies/rules/capacity.py: add its memory",
+            )
+        budgets.append(_ConnectionBudget(primary, str(instance_class), limit, share))
+    return budgets
+
+
+def _database_connections(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    primaries = [
+        instance
+        for instance in stack.of_type(RDS_INSTANCE)
+        if is_primary_database(instance.props) and "postgres" in str(field(instance.props, "engine") or "")
+    ]
+    demand = _connection_demand(stack) if primaries else UNKNOWN
+    if isinstance(demand, Unknown) or not demand:
+        return
+    budgets = _connection_budgets(stack, primaries)
+    if isinstance(budgets, Finding):
+        yield budgets
+    if not isinstance(budgets, list):
+        return
+    # Which app uses which database is not in the graph: with several primaries only their combined budget
+    # is certain to be exceeded; with one (the design), the check is exact.
+    connections, available = sum(part for part, _ in demand), sum(budget.connections for budget in budgets)
+    if connections > available:
+        yield Finding(
+            budgets[0].primary.urn if len(budgets) == 1 else None,
+            f"at peak the apps' pools open {connections:g} connections ({_largest_first(demand)}) but "
+            + "; ".join(map(str, budgets)),
+        )
+
+
+DATABASE_CONNECTION_BUDGET = StackPolicy(
+    name="database-connection-budget",
+    description=(
+        "At peak, the apps' connection pools fit the database: the sum over Deployments of the HPA's maxReplicas "
+        f"x {POOL_SIZE_VARIABLE} stays within the RDS Proxy's share (maxConnectionsPercent) of the primary's "
+        "max_connections, or within max_connections without a proxy (RDS PostgreSQL: "
+        "LEAST(DBInstanceClassMemory/9531392, 5000)). Lower the pool size or maxReplicas, raise the proxy's "
+        "share, or choose a larger instance class."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.HIGH,
+    rule=_database_connections,
+)
+
+POLICIES: tuple[Policy, ...] = (NODE_GROUP_FITS_HPA_MAXIMUM, DATABASE_CONNECTION_BUDGET)

@@ -1,0 +1,304 @@
+"""Data protection: everything stored is encrypted at rest, and everything that carries data refuses
+unencrypted connections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
+
+from policies.support.aws import (
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    LAUNCH_TEMPLATE,
+    LOG_GROUP,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    RDS_PARAMETER_GROUP,
+    S3_BUCKET_POLICY,
+    S3_ENCRYPTION_CONFIGURATIONS,
+    SNS_TOPIC,
+    AttachmentTest,
+    buckets_without,
+    parameter,
+    rds_engine,
+)
+from policies.support.declare import (
+    Concern,
+    Expect,
+    Finding,
+    ResourcePolicy,
+    Settings,
+    StackPolicy,
+    expecting,
+)
+from policies.support.stack import Stack
+from policies.support.values import (
+    elements,
+    entries,
+    field,
+    is_false,
+    is_set,
+    is_true,
+    is_unknown,
+    json_document,
+    number,
+    one_of,
+    one_or_many,
+    shown,
+    violated,
+)
+
+RDS_STORAGE_ENCRYPTED = ResourcePolicy(
+    name="rds-storage-encrypted",
+    description=(
+        "RDS instances and clusters, read replicas included, encrypt their storage: set storageEncrypted=true "
+        "and kmsKeyId to the stack's key. Encryption is chosen at creation, so an existing database must be "
+        "restored from an encrypted snapshot copy."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(RDS_INSTANCE, RDS_CLUSTER),
+    rule=expecting(Expect("storageEncrypted", is_true, "set storageEncrypted=true")),
+)
+
+ELASTICACHE_ENCRYPTED_AT_REST = ResourcePolicy(
+    name="elasticache-encrypted-at-rest",
+    description=(
+        "ElastiCache replication groups encrypt their data and snapshots at rest: set atRestEncryptionEnabled=true "
+        "(and kmsKeyId for a customer-managed key)."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(ELASTICACHE_REPLICATION_GROUP,),
+    rule=expecting(Expect("atRestEncryptionEnabled", is_true, "set atRestEncryptionEnabled=true")),
+)
+
+EFS_ENCRYPTED = ResourcePolicy(
+    name="efs-encrypted",
+    description="EFS file systems encrypt data at rest: set encrypted=true (and kmsKeyId for a customer-managed key).",
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(EFS_FILE_SYSTEM,),
+    rule=expecting(Expect("encrypted", is_true, "set encrypted=true")),
+)
+
+SNS_TOPIC_ENCRYPTED = ResourcePolicy(
+    name="sns-topic-encrypted",
+    description=(
+        "SNS topics encrypt messages with a KMS key: set kmsMasterKeyId to a customer-managed key whose policy "
+        "lets the publishing services (CloudWatch) use it."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.MEDIUM,
+    resource_types=(SNS_TOPIC,),
+    rule=expecting(Expect("kmsMasterKeyId", is_set, "set kmsMasterKeyId to a KMS key")),
+)
+
+LOG_GROUP_ENCRYPTED = ResourcePolicy(
+    name="log-group-encrypted",
+    description=(
+        "CloudWatch log groups encrypt their events with a KMS key: set kmsKeyId to a key whose policy lets the "
+        "CloudWatch Logs service of the region use it."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.MEDIUM,
+    resource_types=(LOG_GROUP,),
+    rule=expecting(Expect("kmsKeyId", is_set, "set kmsKeyId to a KMS key ARN")),
+)
+
+ELASTICACHE_ENCRYPTED_IN_TRANSIT = ResourcePolicy(
+    name="elasticache-encrypted-in-transit",
+    description=(
+        "ElastiCache replication groups accept TLS connections only: set transitEncryptionEnabled=true and leave "
+        'transitEncryptionMode unset or "required" ("preferred" still admits plaintext clients).'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(ELASTICACHE_REPLICATION_GROUP,),
+    rule=expecting(
+        Expect("transitEncryptionEnabled", is_true, "set transitEncryptionEnabled=true"),
+        Expect("transitEncryptionMode", one_of(None, "required"), 'set transitEncryptionMode="required"'),
+    ),
+)
+
+
+def _ebs_volumes_encrypted(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    mappings = field(args.props, "blockDeviceMappings")
+    if is_unknown(mappings):
+        return
+    volumes = [mapping for mapping in elements(mappings) if field(mapping, "ebs") is not None]
+    if not volumes:
+        yield "no EBS block device mapping: declare the root volume with ebs.encrypted=true"
+    for volume in volumes:
+        encrypted = field(volume, "ebs", "encrypted")
+        if violated(encrypted, is_true):
+            yield f"volume {shown(field(volume, 'deviceName'))}: ebs.encrypted is {shown(encrypted)}, set it to true"
+
+
+LAUNCH_TEMPLATE_EBS_ENCRYPTED = ResourcePolicy(
+    name="launch-template-ebs-encrypted",
+    description=(
+        "Launch templates declare every EBS volume, the root volume included, with ebs.encrypted=true, so nodes "
+        "never depend on the account's default-encryption setting."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(LAUNCH_TEMPLATE,),
+    rule=_ebs_volumes_encrypted,
+)
+
+# Only symmetric encryption keys can rotate their key material; asymmetric and HMAC keys cannot.
+_ROTATABLE_KEY_SPEC = "SYMMETRIC_DEFAULT"
+
+KMS_KEY_ROTATION = ResourcePolicy(
+    name="kms-key-rotation",
+    description="Symmetric KMS keys rotate their key material yearly: set enableKeyRotation=true.",
+    concern=Concern.SECURITY,
+    severity=Severity.MEDIUM,
+    resource_types=(KMS_KEY,),
+    rule=expecting(
+        Expect("enableKeyRotation", is_true, "set enableKeyRotation=true"),
+        when=lambda props: field(props, "customerMasterKeySpec") in (None, _ROTATABLE_KEY_SPEC),
+    ),
+)
+
+
+def _encrypts_by_default(configuration: PolicyResource) -> bool:
+    rules = field(configuration.props, "rules")
+    if is_unknown(rules):
+        return True
+    algorithms = [field(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") for rule in elements(rules)]
+    return any(is_unknown(algorithm) or is_set(algorithm) for algorithm in algorithms)
+
+
+def _bucket_encryption(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    for bucket in buckets_without(stack, S3_ENCRYPTION_CONFIGURATIONS, _encrypts_by_default):
+        yield Finding(bucket.urn, f"bucket {bucket.name} has no server-side encryption configuration")
+
+
+S3_BUCKET_ENCRYPTED = StackPolicy(
+    name="s3-bucket-encrypted",
+    description=(
+        "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration with a default-encryption rule "
+        '(sseAlgorithm "aws:kms" with the stack\'s key and bucketKeyEnabled, or "AES256").'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_bucket_encryption,
+)
+
+
+def _denies_insecure_transport(document: Any, service: str) -> bool:
+    """Whether a resource policy denies every action of `service` to everyone over plain HTTP, i.e. has a
+    statement Deny / Principal * / Action <service>:* or * / Condition Bool aws:SecureTransport false."""
+    if is_unknown(document):
+        return True
+    for statement in one_or_many(field(document, "Statement")):
+        principal = field(statement, "Principal")
+        everyone = principal == "*" or one_or_many(field(principal, "AWS")) == ["*"]
+        every_action = any(action in ("*", f"{service}:*") for action in one_or_many(field(statement, "Action")))
+        if field(statement, "Effect") == "Deny" and everyone and every_action and _requires_tls(statement):
+            return True
+    return False
+
+
+def _requires_tls(statement: Any) -> bool:
+    for operator in ("Bool", "BoolIfExists"):
+        # Condition keys are case-insensitive in IAM.
+        conditions = {key.lower(): value for key, value in entries(field(statement, "Condition", operator)).items()}
+        if any(is_false(value) for value in one_or_many(conditions.get("aws:securetransport"))):
+            return True
+    return False
+
+
+def _tls_only_policy(service: str) -> AttachmentTest:
+    return lambda resource: _denies_insecure_transport(json_document(field(resource.props, "policy")), service)
+
+
+def _bucket_tls(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    for bucket in buckets_without(stack, (S3_BUCKET_POLICY,), _tls_only_policy("s3")):
+        yield Finding(bucket.urn, f"bucket {bucket.name} has no bucket policy denying aws:SecureTransport=false")
+
+
+S3_BUCKET_TLS_ONLY = StackPolicy(
+    name="s3-bucket-tls-only",
+    description=(
+        "Every S3 bucket has an aws.s3.BucketPolicy with a statement that denies s3:* to Principal * when "
+        'aws:SecureTransport is "false", so no client can read or write it over plain HTTP.'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_bucket_tls,
+)
+
+
+def _file_system_tls(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    policies = stack.referrers((EFS_FILE_SYSTEM_POLICY,), "fileSystemId", (EFS_FILE_SYSTEM,))
+    tls_only = _tls_only_policy("elasticfilesystem")
+    for file_system in stack.of_type(EFS_FILE_SYSTEM):
+        if not any(tls_only(policy) for policy in policies.get(file_system.urn, ())):
+            yield Finding(file_system.urn, f"file system {file_system.name} has no policy requiring TLS")
+
+
+EFS_TLS_ONLY = StackPolicy(
+    name="efs-tls-only",
+    description=(
+        "Every EFS file system has an aws.efs.FileSystemPolicy that denies access to Principal * when "
+        'aws:SecureTransport is "false"; mount it with the efs-utils "tls" option.'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_file_system_tls,
+)
+
+_POSTGRES_FORCE_SSL = "rds.force_ssl"
+
+
+def _postgres_force_ssl(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    for instance in stack.of_type(RDS_INSTANCE):
+        engine = rds_engine(stack, instance)
+        if not isinstance(engine, str) or "postgres" not in engine:
+            continue
+        group_name = field(instance.props, "parameterGroupName")
+        groups = stack.referenced(instance, "parameterGroupName", (RDS_PARAMETER_GROUP,))
+        if is_unknown(group_name) and not groups:
+            continue
+        if not groups:
+            where = "the engine's default group" if group_name is None else f"{shown(group_name)}, not in this stack"
+            yield Finding(instance.urn, f"{instance.name} uses {where}: give it a parameter group with rds.force_ssl=1")
+            continue
+        for group in groups:
+            value = parameter(group, _POSTGRES_FORCE_SSL)
+            if violated(value, lambda setting: number(setting) == 1):
+                yield Finding(group.urn, f"parameter group {group.name}: rds.force_ssl is {shown(value)}, set it to 1")
+
+
+RDS_FORCE_SSL = StackPolicy(
+    name="rds-force-ssl",
+    description=(
+        "Every RDS PostgreSQL instance, read replicas included, uses a parameter group from this stack that sets "
+        'rds.force_ssl to "1", so the server refuses unencrypted connections.'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_postgres_force_ssl,
+)
+
+POLICIES: tuple[Policy, ...] = (
+    RDS_STORAGE_ENCRYPTED,
+    ELASTICACHE_ENCRYPTED_AT_REST,
+    S3_BUCKET_ENCRYPTED,
+    EFS_ENCRYPTED,
+    LAUNCH_TEMPLATE_EBS_ENCRYPTED,
+    SNS_TOPIC_ENCRYPTED,
+    LOG_GROUP_ENCRYPTED,
+    KMS_KEY_ROTATION,
+    RDS_FORCE_SSL,
+    ELASTICACHE_ENCRYPTED_IN_TRANSIT,
+    S3_BUCKET_TLS_ONLY,
+    EFS_TLS_ONLY,
+)

@@ -1,0 +1,343 @@
+"""Exposure: only the ALB faces the internet (and only on HTTP/HTTPS); data stores, the cluster's API and
+instance metadata stay private."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
+
+from policies.support.aws import (
+    EFS_MOUNT_TARGET,
+    EKS_CLUSTER,
+    ELASTICACHE_REPLICATION_GROUP,
+    ELASTICACHE_SUBNET_GROUP,
+    INTERNET_GATEWAY,
+    LAUNCH_TEMPLATE,
+    MANAGED_PREFIX_LIST,
+    MANAGED_PREFIX_LIST_ENTRY,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    RDS_SUBNET_GROUP,
+    ROUTE,
+    ROUTE_TABLE,
+    ROUTE_TABLE_ASSOCIATION,
+    S3_PUBLIC_ACCESS_BLOCK,
+    SECURITY_GROUP_INGRESS_RULE,
+    SECURITY_GROUP_RULE,
+    SECURITY_GROUPS,
+    SUBNET,
+    buckets_without,
+    covers_every_address,
+    is_primary_database,
+)
+from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
+from policies.support.kubernetes import SERVICE
+from policies.support.stack import Stack
+from policies.support.values import (
+    elements,
+    field,
+    is_true,
+    is_unknown,
+    number,
+    one_of,
+    shown,
+    violated,
+)
+
+# --- Security groups -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """One ingress permission, whichever way it was declared (standalone rule, legacy rule, inline block)."""
+
+    label: str
+    declared_by: PolicyResource
+    group: PolicyResource | None
+    protocol: Any
+    from_port: Any
+    to_port: Any
+    cidrs: Sequence[Any]
+    prefix_lists: Sequence[PolicyResource]
+
+
+class _PrefixListEntries:
+    """The CIDRs of the stack's managed prefix lists: inline `entries` plus standalone entry resources."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._standalone = stack.referrers((MANAGED_PREFIX_LIST_ENTRY,), "prefixListId", (MANAGED_PREFIX_LIST,))
+
+    def cidrs(self, prefix_list: PolicyResource) -> list[Any]:
+        inline = [field(entry, "cidr") for entry in elements(field(prefix_list.props, "entries"))]
+        return inline + [field(entry.props, "cidr") for entry in self._standalone.get(prefix_list.urn, ())]
+
+
+def _group_of(stack: Stack, rule: PolicyResource) -> PolicyResource | None:
+    return next(iter(stack.referenced(rule, "securityGroupId", SECURITY_GROUPS)), None)
+
+
+def _ingress_permissions(stack: Stack) -> Iterable[Ingress]:
+    for rule in stack.of_type(SECURITY_GROUP_INGRESS_RULE):
+        props = rule.props
+        yield Ingress(
+            label=f"rule {rule.name}",
+            declared_by=rule,
+            group=_group_of(stack, rule),
+            protocol=field(props, "ipProtocol"),
+            from_port=field(props, "fromPort"),
+            to_port=field(props, "toPort"),
+            cidrs=[field(props, "cidrIpv4"), field(props, "cidrIpv6")],
+            prefix_lists=stack.referenced(rule, "prefixListId", (MANAGED_PREFIX_LIST,)),
+        )
+    for rule in stack.of_type(SECURITY_GROUP_RULE):
+        if field(rule.props, "type") != "ingress":
+            continue
+        yield _block_permission(stack, f"rule {rule.name}", rule, _group_of(stack, rule), rule.props)
+    for group in stack.of_type(*SECURITY_GROUPS):
+        for index, block in enumerate(elements(field(group.props, "ingress"))):
+            yield _block_permission(stack, f"ingress block #{index} of {group.name}", group, group, block)
+
+
+def _block_permission(
+    stack: Stack, label: str, declared_by: PolicyResource, group: PolicyResource | None, block: Any
+) -> Ingress:
+    """An ingress in the EC2 API's shape (legacy rule resources and inline blocks): lists of sources."""
+    return Ingress(
+        label=label,
+        declared_by=declared_by,
+        group=group,
+        protocol=field(block, "protocol"),
+        from_port=field(block, "fromPort"),
+        to_port=field(block, "toPort"),
+        cidrs=[*elements(field(block, "cidrBlocks")), *elements(field(block, "ipv6CidrBlocks"))],
+        prefix_lists=stack.identified_by(field(block, "prefixListIds"), (MANAGED_PREFIX_LIST,)),
+    )
+
+
+def _world_sources(ingress: Ingress, prefix_lists: _PrefixListEntries) -> list[str]:
+    """The sources of an ingress that span the whole internet (0.0.0.0/0 or ::/0, even split into blocks)."""
+    sources = [cidr for cidr in ingress.cidrs if isinstance(cidr, str)] if covers_every_address(ingress.cidrs) else []
+    return sources + [
+        f"prefix list {prefix_list.name}"
+        for prefix_list in ingress.prefix_lists
+        if covers_every_address(prefix_lists.cidrs(prefix_list))
+    ]
+
+
+def _on_public_port(ingress: Ingress, public_ports: set[float]) -> bool | None:
+    """Whether an ingress opens exactly one of the public ports over TCP; None while any part is unknown."""
+    from_port, to_port = number(ingress.from_port), number(ingress.to_port)
+    if any(is_unknown(part) for part in (ingress.protocol, ingress.from_port, ingress.to_port)):
+        return None
+    return ingress.protocol in ("tcp", "6") and from_port == to_port and from_port in public_ports
+
+
+def _ports(ingress: Ingress) -> str:
+    if ingress.protocol in ("-1", "all"):
+        return "every protocol and port"
+    first, last = shown(ingress.from_port), shown(ingress.to_port)
+    return f"{ingress.protocol} port {first}" if first == last else f"{ingress.protocol} ports {first}-{last}"
+
+
+def _world_ingress(stack: Stack, settings: Settings) -> Iterable[Finding]:
+    public_role = settings["publicGroupRole"]
+    public_ports = {float(port) for port in settings["publicPorts"]}
+    prefix_lists = _PrefixListEntries(stack)
+    for ingress in _ingress_permissions(stack):
+        sources = _world_sources(ingress, prefix_lists)
+        if not sources:
+            continue
+        role = field(ingress.group.props, "tags", "Role") if ingress.group else None
+        if is_unknown(role) or (role == public_role and _on_public_port(ingress, public_ports) is not False):
+            continue
+        group = f"group {ingress.group.name}" if ingress.group else "a group outside this stack"
+        allowed = "/".join(shown(port) for port in sorted(public_ports))
+        yield Finding(
+            ingress.declared_by.urn,
+            f"{ingress.label} admits the internet ({', '.join(sources)}) to {group} on {_ports(ingress)}; "
+            f"only the Role={public_role} group may, on TCP {allowed}",
+        )
+
+
+SECURITY_GROUP_NO_WORLD_INGRESS = StackPolicy(
+    name="security-group-no-world-ingress",
+    description=(
+        "No security group admits the whole internet (0.0.0.0/0 or ::/0, directly or through a prefix list) "
+        "except the ALB's group (tag Role=alb) on TCP 80 and 443. Admit peers by security group, or by a prefix "
+        "list of the ranges that need access (such as Cloudflare's edge)."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.CRITICAL,
+    rule=_world_ingress,
+    config={
+        "publicGroupRole": {"type": "string", "default": "alb"},
+        "publicPorts": {"type": "array", "items": {"type": "integer"}, "default": [80, 443]},
+    },
+)
+
+RDS_NOT_PUBLICLY_ACCESSIBLE = ResourcePolicy(
+    name="rds-not-publicly-accessible",
+    description="RDS instances and clusters get no public address: leave publiclyAccessible unset or false.",
+    concern=Concern.SECURITY,
+    severity=Severity.CRITICAL,
+    resource_types=(RDS_INSTANCE, RDS_CLUSTER),
+    rule=expecting(Expect("publiclyAccessible", lambda value: not is_true(value), "set publiclyAccessible=false")),
+)
+
+# --- Data stores stay in private subnets ------------------------------------------------------------------
+
+# Data stores placed through a subnet group: the property naming the group, and the group's type.
+_SUBNET_GROUPS = {
+    RDS_INSTANCE: ("dbSubnetGroupName", RDS_SUBNET_GROUP),
+    RDS_CLUSTER: ("dbSubnetGroupName", RDS_SUBNET_GROUP),
+    ELASTICACHE_REPLICATION_GROUP: ("subnetGroupName", ELASTICACHE_SUBNET_GROUP),
+}
+
+
+def _public_subnets(stack: Stack) -> set[str]:
+    """The URNs of the stack's public subnets: those that give instances public addresses, or whose route
+    table routes to an internet gateway (by the gateway's id, or by a reference to the gateway resource)."""
+    to_internet: set[str] = set()
+    for table in stack.of_type(ROUTE_TABLE):
+        gateways = [field(route, "gatewayId") for route in elements(field(table.props, "routes"))]
+        if _any_internet_gateway(gateways) or stack.referenced(table, "routes", (INTERNET_GATEWAY,)):
+            to_internet.add(table.urn)
+    for route in stack.of_type(ROUTE):
+        if _any_internet_gateway([field(route.props, "gatewayId")]) or stack.referenced(
+            route, "gatewayId", (INTERNET_GATEWAY,)
+        ):
+            to_internet.update(table.urn for table in stack.referenced(route, "routeTableId", (ROUTE_TABLE,)))
+    public = {subnet.urn for subnet in stack.of_type(SUBNET) if is_true(field(subnet.props, "mapPublicIpOnLaunch"))}
+    for association in stack.of_type(ROUTE_TABLE_ASSOCIATION):
+        if any(table.urn in to_internet for table in stack.referenced(association, "routeTableId", (ROUTE_TABLE,))):
+            public.update(subnet.urn for subnet in stack.referenced(association, "subnetId", (SUBNET,)))
+    return public
+
+
+def _any_internet_gateway(gateway_ids: Iterable[Any]) -> bool:
+    return any(isinstance(gateway, str) and gateway.startswith("igw-") for gateway in gateway_ids)
+
+
+def _private_data_stores(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    public = _public_subnets(stack)
+
+    def in_public_subnets(store: PolicyResource, subnets: Iterable[PolicyResource]) -> Iterable[Finding]:
+        for subnet in subnets:
+            if subnet.urn in public:
+                yield Finding(store.urn, f"{store.name} is placed in public subnet {subnet.name}")
+
+    for store in stack.of_type(*_SUBNET_GROUPS):
+        if store.resource_type == RDS_INSTANCE and not is_primary_database(store.props):
+            continue  # a read replica lives in its source's subnet group
+        prop, group_type = _SUBNET_GROUPS[store.resource_type]
+        if field(store.props, prop) is None:
+            yield Finding(store.urn, f"{store.name} names no {prop}, so AWS would place it in the default VPC")
+            continue
+        for group in stack.referenced(store, prop, (group_type,)):
+            yield from in_public_subnets(store, stack.referenced(group, "subnetIds", (SUBNET,)))
+    for mount_target in stack.of_type(EFS_MOUNT_TARGET):
+        yield from in_public_subnets(mount_target, stack.referenced(mount_target, "subnetId", (SUBNET,)))
+
+
+DATA_STORES_IN_PRIVATE_SUBNETS = StackPolicy(
+    name="data-stores-in-private-subnets",
+    description=(
+        "RDS databases, ElastiCache replication groups and EFS mount targets live in private subnets (no public "
+        "IPs on launch, no route to an internet gateway): give them subnet groups made of the data subnets."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.CRITICAL,
+    rule=_private_data_stores,
+)
+
+# --- S3, EKS, instance metadata, Kubernetes services ------------------------------------------------------
+
+_PUBLIC_ACCESS_BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+
+def _blocks_all_public_access(block: PolicyResource) -> bool:
+    return not any(violated(field(block.props, flag), is_true) for flag in _PUBLIC_ACCESS_BLOCK_FLAGS)
+
+
+def _bucket_public_access(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    for bucket in buckets_without(stack, (S3_PUBLIC_ACCESS_BLOCK,), _blocks_all_public_access):
+        yield Finding(bucket.urn, f"bucket {bucket.name} has no public access block with all four flags true")
+
+
+S3_PUBLIC_ACCESS_BLOCKED = StackPolicy(
+    name="s3-public-access-blocked",
+    description=(
+        "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
+        "ignorePublicAcls and restrictPublicBuckets all true."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.CRITICAL,
+    rule=_bucket_public_access,
+)
+
+
+def _cluster_endpoint(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    public = field(args.props, "vpcConfig", "endpointPublicAccess")
+    cidrs = field(args.props, "vpcConfig", "publicAccessCidrs")
+    # EKS enables the public endpoint unless told not to, and opens it to 0.0.0.0/0 unless given CIDRs.
+    if is_unknown(public) or (public is not None and not is_true(public)) or is_unknown(cidrs):
+        return
+    if not elements(cidrs):
+        yield "the public endpoint is open to 0.0.0.0/0: set vpcConfig.endpointPublicAccess=false or publicAccessCidrs"
+    elif covers_every_address(elements(cidrs)):
+        yield f"vpcConfig.publicAccessCidrs {', '.join(map(shown, elements(cidrs)))} admit the whole internet"
+
+
+EKS_ENDPOINT_NOT_PUBLIC = ResourcePolicy(
+    name="eks-endpoint-not-public",
+    description=(
+        "The EKS API endpoint is not open to the internet: set vpcConfig.endpointPublicAccess=false (with "
+        "endpointPrivateAccess=true), or restrict vpcConfig.publicAccessCidrs to the operators' ranges."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.CRITICAL,
+    resource_types=(EKS_CLUSTER,),
+    rule=_cluster_endpoint,
+)
+
+LAUNCH_TEMPLATE_IMDSV2 = ResourcePolicy(
+    name="launch-template-imdsv2",
+    description=(
+        'Launch templates require IMDSv2 (metadataOptions.httpTokens="required") with a hop limit of 1 '
+        "(metadataOptions.httpPutResponseHopLimit=1), so pods cannot take the node's instance credentials."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(LAUNCH_TEMPLATE,),
+    rule=expecting(
+        Expect("metadataOptions.httpTokens", one_of("required"), 'set httpTokens="required"'),
+        Expect("metadataOptions.httpPutResponseHopLimit", lambda value: number(value) == 1, "set it to 1"),
+        # With the metadata service switched off there is nothing to protect.
+        when=lambda props: field(props, "metadataOptions", "httpEndpoint") != "disabled",
+    ),
+)
+
+K8S_NO_LOAD_BALANCER_SERVICES = ResourcePolicy(
+    name="k8s-no-load-balancer-services",
+    description=(
+        "Kubernetes Services are not of type LoadBalancer: traffic enters through the stack's ALB (design D9), "
+        "which reaches the apps on NodePort Services; use NodePort or ClusterIP."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(SERVICE,),
+    rule=expecting(Expect("spec.type", lambda value: value != "LoadBalancer", "use NodePort or ClusterIP")),
+)
+
+POLICIES: tuple[Policy, ...] = (
+    SECURITY_GROUP_NO_WORLD_INGRESS,
+    RDS_NOT_PUBLICLY_ACCESSIBLE,
+    DATA_STORES_IN_PRIVATE_SUBNETS,
+    S3_PUBLIC_ACCESS_BLOCKED,
+    EKS_ENDPOINT_NOT_PUBLIC,
+    LAUNCH_TEMPLATE_IMDSV2,
+    K8S_NO_LOAD_BALANCER_SERVICES,
+)

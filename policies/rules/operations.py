@@ -1,0 +1,84 @@
+"""Operations: every AWS resource is tagged for ownership and cost, every alarm reaches someone, and logs do
+not pile up forever."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pulumi_policy import Policy, PolicyProviderResource, Severity
+
+from policies.support.aws import COMPOSITE_ALARM, LOG_GROUP, METRIC_ALARM
+from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
+from policies.support.stack import Stack
+from policies.support.values import at_least, field, is_false, is_set, is_unknown, json_document, violated
+
+REQUIRED_TAGS = ["Project", "Environment", "Stack", "Owner", "CostCenter", "ManagedBy"]
+
+
+def _provider_tags(stack: Stack, settings: Settings) -> Iterable[Finding]:
+    users: dict[str, list[str]] = defaultdict(list)
+    providers: dict[str, PolicyProviderResource] = {}
+    for resource in stack.resources:
+        if not resource.resource_type.startswith("aws:"):
+            continue
+        if resource.provider is None:
+            yield Finding(resource.urn, f"{resource.name} names no provider: pass the stack's AWS provider")
+            continue
+        providers[resource.provider.urn] = resource.provider
+        users[resource.provider.urn].append(resource.name)
+    for urn, provider in providers.items():
+        # A provider receives its nested settings as JSON text.
+        tags = field(json_document(field(provider.props, "defaultTags")), "tags")
+        if is_unknown(tags):
+            continue
+        missing = [tag for tag in settings["requiredTags"] if violated(field(tags, tag), is_set)]
+        if missing:
+            yield Finding(
+                urn,
+                f"provider {provider.name}, used by {len(users[urn])} AWS resources, has no default tags "
+                f"{', '.join(missing)}",
+            )
+
+
+AWS_PROVIDER_DEFAULT_TAGS = StackPolicy(
+    name="aws-provider-default-tags",
+    description=(
+        "Every AWS resource is created through an explicit AWS provider whose defaultTags.tags carry Project, "
+        "Environment, Stack, Owner, CostCenter and ManagedBy (design D10): pass the stack's provider to every "
+        "component and set the tags on it."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    rule=_provider_tags,
+    config={"requiredTags": {"type": "array", "items": {"type": "string"}, "default": REQUIRED_TAGS}},
+)
+
+CLOUDWATCH_ALARM_ACTIONS = ResourcePolicy(
+    name="cloudwatch-alarm-actions",
+    description=(
+        "Every CloudWatch alarm notifies someone: list the alerts SNS topic in alarmActions and leave "
+        "actionsEnabled unset or true."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.MEDIUM,
+    resource_types=(METRIC_ALARM, COMPOSITE_ALARM),
+    rule=expecting(
+        Expect("alarmActions", is_set, "list the alerts SNS topic"),
+        Expect("actionsEnabled", lambda value: not is_false(value), "set actionsEnabled=true"),
+    ),
+)
+
+LOG_GROUP_RETENTION = ResourcePolicy(
+    name="log-group-retention",
+    description=(
+        "Every CloudWatch log group expires its events: set retentionInDays (unset or 0 keeps them, and their "
+        "cost, forever)."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.LOW,
+    resource_types=(LOG_GROUP,),
+    rule=expecting(Expect("retentionInDays", at_least(1), "set a retention such as 30, 90 or 365 days")),
+)
+
+POLICIES: tuple[Policy, ...] = (AWS_PROVIDER_DEFAULT_TAGS, CLOUDWATCH_ALARM_ACTIONS, LOG_GROUP_RETENTION)

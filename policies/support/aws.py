@@ -1,0 +1,118 @@
+"""AWS type tokens (pulumi-aws v7) and the AWS knowledge several concerns share."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+from pulumi_policy import PolicyResource
+
+from policies.support.stack import Stack
+from policies.support.values import UNKNOWN, elements, field, is_set, is_unknown
+
+RDS_INSTANCE = "aws:rds/instance:Instance"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
+RDS_PROXY = "aws:rds/proxy:Proxy"
+RDS_PROXY_DEFAULT_TARGET_GROUP = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
+RDS_PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget"
+ELASTICACHE_REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+ELASTICACHE_SUBNET_GROUP = "aws:elasticache/subnetGroup:SubnetGroup"
+# v7 renamed BucketV2 to Bucket (and the V2 configuration resources likewise); the old tokens still exist.
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+S3_ENCRYPTION_CONFIGURATIONS = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+EFS_FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
+EFS_MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+KMS_KEY = "aws:kms/key:Key"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ROUTE = "aws:ec2/route:Route"
+ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+SNS_TOPIC = "aws:sns/topic:Topic"
+
+SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+
+
+def is_read_replica(props: Any) -> bool:
+    """Whether an RDS instance replicates another (an unknown source still makes it a replica)."""
+    source = field(props, "replicateSourceDb")
+    return source is UNKNOWN or is_set(source)
+
+
+def is_primary_database(props: Any) -> bool:
+    return not is_read_replica(props)
+
+
+def replication_source(stack: Stack, instance: PolicyResource) -> PolicyResource | None:
+    sources = stack.referenced(instance, "replicateSourceDb", (RDS_INSTANCE,))
+    return sources[0] if sources else None
+
+
+def rds_engine(stack: Stack, instance: PolicyResource) -> Any:
+    """An RDS instance's engine; a read replica inherits its source's."""
+    engine = field(instance.props, "engine")
+    if engine is None and is_read_replica(instance.props):
+        source = replication_source(stack, instance)
+        return field(source.props, "engine") if source else None
+    return engine
+
+
+def parameter(group: PolicyResource, name: str) -> Any:
+    """The value a DB parameter group sets for parameter `name` (None if it leaves it at the default)."""
+    for entry in elements(field(group.props, "parameters")):
+        entry_name = field(entry, "name")
+        if is_unknown(entry_name):
+            return UNKNOWN
+        if entry_name == name:
+            return field(entry, "value")
+    return None
+
+
+AttachmentTest = Callable[[PolicyResource], bool]
+
+
+def buckets_without(
+    stack: Stack, attachment_types: Collection[str], satisfies: AttachmentTest
+) -> Iterable[PolicyResource]:
+    """The buckets none of whose attachments of `attachment_types` (resources with a `bucket` input, such as
+    an encryption configuration or a bucket policy) `satisfies`."""
+    attached = stack.referrers(attachment_types, "bucket", S3_BUCKETS)
+    for bucket in stack.of_type(*S3_BUCKETS):
+        if not any(satisfies(attachment) for attachment in attached.get(bucket.urn, ())):
+            yield bucket
+
+
+def covers_every_address(cidrs: Iterable[Any]) -> bool:
+    """Whether CIDR blocks together span a whole address family (0.0.0.0/0 or ::/0), even when split into
+    smaller blocks; unknown or malformed entries are left out."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for cidr in cidrs:
+        if isinstance(cidr, str) and not is_unknown(cidr):
+            try:
+                networks.append(ipaddress.ip_network(cidr, strict=False))
+            except ValueError:
+                continue
+    ipv4 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv4Network))
+    ipv6 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv6Network))
+    return any(network.prefixlen == 0 for network in [*ipv4, *ipv6])

@@ -1,0 +1,246 @@
+"""Encryption at rest and in transit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy import Policy
+
+from policies.rules.data_protection import (
+    EFS_ENCRYPTED,
+    EFS_TLS_ONLY,
+    ELASTICACHE_ENCRYPTED_AT_REST,
+    ELASTICACHE_ENCRYPTED_IN_TRANSIT,
+    KMS_KEY_ROTATION,
+    LAUNCH_TEMPLATE_EBS_ENCRYPTED,
+    LOG_GROUP_ENCRYPTED,
+    RDS_FORCE_SSL,
+    RDS_STORAGE_ENCRYPTED,
+    S3_BUCKET_ENCRYPTED,
+    S3_BUCKET_TLS_ONLY,
+    SNS_TOPIC_ENCRYPTED,
+)
+from policies.support.aws import (
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    LAUNCH_TEMPLATE,
+    LOG_GROUP,
+    RDS_INSTANCE,
+    SNS_TOPIC,
+)
+from tests.policy_builders import (
+    UNKNOWN,
+    GraphBuilder,
+    bucket,
+    merged,
+    messages,
+    parameter_group,
+    rds_primary,
+    rds_replica,
+    ref,
+    single,
+    tls_only_policy,
+    violations,
+)
+
+# (policy, resource type, inputs that pass, the change that makes them fail, the message it then reports)
+PROPERTY_CASES = [
+    pytest.param(
+        RDS_STORAGE_ENCRYPTED,
+        RDS_INSTANCE,
+        {"engine": "postgres", "storageEncrypted": True},
+        {"storageEncrypted": False},
+        "storageEncrypted is false: set storageEncrypted=true",
+        id="rds-storage-encrypted",
+    ),
+    pytest.param(
+        ELASTICACHE_ENCRYPTED_AT_REST,
+        ELASTICACHE_REPLICATION_GROUP,
+        {"atRestEncryptionEnabled": True},
+        {"atRestEncryptionEnabled": None},
+        "atRestEncryptionEnabled is not set: set atRestEncryptionEnabled=true",
+        id="elasticache-encrypted-at-rest",
+    ),
+    pytest.param(
+        EFS_ENCRYPTED, EFS_FILE_SYSTEM, {"encrypted": True}, {"encrypted": False}, "encrypted is false", id="efs"
+    ),
+    pytest.param(
+        SNS_TOPIC_ENCRYPTED,
+        SNS_TOPIC,
+        {"kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:key/alerts"},
+        {"kmsMasterKeyId": None},
+        "kmsMasterKeyId is not set",
+        id="sns-topic-encrypted",
+    ),
+    pytest.param(
+        LOG_GROUP_ENCRYPTED,
+        LOG_GROUP,
+        {"kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/logs", "retentionInDays": 30},
+        {"kmsKeyId": ""},
+        'kmsKeyId is "": set kmsKeyId to a KMS key ARN',
+        id="log-group-encrypted",
+    ),
+    pytest.param(
+        KMS_KEY_ROTATION,
+        KMS_KEY,
+        {"enableKeyRotation": True},
+        {"enableKeyRotation": None},
+        "enableKeyRotation is not set",
+        id="kms-key-rotation",
+    ),
+    pytest.param(
+        ELASTICACHE_ENCRYPTED_IN_TRANSIT,
+        ELASTICACHE_REPLICATION_GROUP,
+        {"transitEncryptionEnabled": True, "transitEncryptionMode": "required"},
+        {"transitEncryptionMode": "preferred"},
+        'transitEncryptionMode is "preferred": set transitEncryptionMode="required"',
+        id="elasticache-encrypted-in-transit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
+def test_property_rule_passes_compliant_resource(
+    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
+) -> None:
+    assert messages(policy, single(type_, compliant)) == []
+
+
+@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
+def test_property_rule_reports_the_broken_property(
+    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
+) -> None:
+    found = messages(policy, single(type_, merged(compliant, change)))
+    assert len(found) == 1
+    assert found[0].startswith(expected)
+
+
+def test_an_unknown_value_is_not_judged_during_preview() -> None:
+    graph = single(RDS_INSTANCE, {"engine": "postgres", "storageEncrypted": UNKNOWN})
+    assert violations(RDS_STORAGE_ENCRYPTED, graph) == []
+
+
+def test_asymmetric_keys_are_not_asked_to_rotate() -> None:
+    assert messages(KMS_KEY_ROTATION, single(KMS_KEY, {"customerMasterKeySpec": "RSA_2048"})) == []
+
+
+ENCRYPTED_ROOT = {"deviceName": "/dev/xvda", "ebs": {"encrypted": "true", "volumeType": "gp3", "volumeSize": 50}}
+
+
+def test_launch_template_with_encrypted_root_volume_passes() -> None:
+    graph = single(LAUNCH_TEMPLATE, {"blockDeviceMappings": [ENCRYPTED_ROOT]})
+    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, graph) == []
+
+
+def test_launch_template_with_unencrypted_volume_fails() -> None:
+    data_volume = merged(ENCRYPTED_ROOT, {"deviceName": "/dev/xvdb", "ebs": {"encrypted": "false"}})
+    graph = single(LAUNCH_TEMPLATE, {"blockDeviceMappings": [ENCRYPTED_ROOT, data_volume]})
+    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, graph) == [
+        'volume "/dev/xvdb": ebs.encrypted is "false", set it to true'
+    ]
+
+
+def test_launch_template_without_volumes_relies_on_account_defaults_and_fails() -> None:
+    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, single(LAUNCH_TEMPLATE, {"instanceType": "c6i.large"})) == [
+        "no EBS block device mapping: declare the root volume with ebs.encrypted=true"
+    ]
+
+
+def test_bucket_with_default_encryption_passes() -> None:
+    builder = GraphBuilder()
+    bucket(builder)
+    assert messages(S3_BUCKET_ENCRYPTED, builder.build()) == []
+
+
+def test_bucket_without_encryption_configuration_fails() -> None:
+    builder = GraphBuilder()
+    bucket(builder, "uploads")
+    bucket(builder, "backups", encryption={})
+    assert messages(S3_BUCKET_ENCRYPTED, builder.build()) == [
+        "bucket backups has no server-side encryption configuration"
+    ]
+
+
+def test_bucket_encryption_configuration_without_default_rule_fails() -> None:
+    builder = GraphBuilder()
+    bucket(builder, encryption={"rules": [{"bucketKeyEnabled": True}]})
+    assert len(messages(S3_BUCKET_ENCRYPTED, builder.build())) == 1
+
+
+def test_bucket_with_tls_only_policy_passes() -> None:
+    builder = GraphBuilder()
+    bucket(builder)
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        pytest.param("", id="no policy"),
+        pytest.param(tls_only_policy("s3", effect="Allow"), id="allows instead of denying"),
+        pytest.param(tls_only_policy("s3", secure_transport="true"), id="denies TLS instead of plain HTTP"),
+        pytest.param(tls_only_policy("s3:GetObject"), id="denies one action only"),
+    ],
+)
+def test_bucket_without_tls_only_policy_fails(policy: str) -> None:
+    builder = GraphBuilder()
+    bucket(builder, policy=policy)
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == [
+        "bucket uploads has no bucket policy denying aws:SecureTransport=false"
+    ]
+
+
+def test_bucket_policy_unknown_during_preview_is_not_judged() -> None:
+    builder = GraphBuilder()
+    bucket(builder, policy=UNKNOWN)
+    assert violations(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+def _file_system(policy: str | None) -> GraphBuilder:
+    builder = GraphBuilder()
+    file_system = builder.add(EFS_FILE_SYSTEM, "shared", {"encrypted": True})
+    if policy is not None:
+        builder.add(EFS_FILE_SYSTEM_POLICY, "shared-policy", {"fileSystemId": ref(file_system), "policy": policy})
+    return builder
+
+
+def test_file_system_with_tls_only_policy_passes() -> None:
+    assert messages(EFS_TLS_ONLY, _file_system(tls_only_policy("elasticfilesystem")).build()) == []
+
+
+def test_file_system_without_tls_only_policy_fails() -> None:
+    assert messages(EFS_TLS_ONLY, _file_system(None).build()) == ["file system shared has no policy requiring TLS"]
+
+
+def test_postgres_with_force_ssl_parameter_group_passes() -> None:
+    builder = GraphBuilder()
+    parameters = parameter_group(builder)
+    primary = rds_primary(builder, parameters=parameters)
+    rds_replica(builder, primary, "us-east-1b", parameters=parameters)
+    assert messages(RDS_FORCE_SSL, builder.build()) == []
+
+
+def test_parameter_group_that_allows_plaintext_fails() -> None:
+    builder = GraphBuilder()
+    rds_primary(builder, parameters=parameter_group(builder, {"rds.force_ssl": "0"}))
+    assert messages(RDS_FORCE_SSL, builder.build()) == [
+        'parameter group db-parameters: rds.force_ssl is "0", set it to 1'
+    ]
+
+
+def test_replica_on_the_default_parameter_group_fails() -> None:
+    builder = GraphBuilder()
+    primary = rds_primary(builder, parameters=parameter_group(builder))
+    rds_replica(builder, primary, "us-east-1b")  # its engine, postgres, comes from the primary
+    assert messages(RDS_FORCE_SSL, builder.build()) == [
+        "db-replica-1 uses the engine's default group: give it a parameter group with rds.force_ssl=1"
+    ]
+
+
+def test_force_ssl_is_a_postgres_rule() -> None:
+    builder = GraphBuilder()
+    rds_primary(builder, engine="mysql")
+    assert messages(RDS_FORCE_SSL, builder.build()) == []

@@ -1,0 +1,76 @@
+"""Tags through the provider, alarms that notify, logs that expire."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.rules.operations import AWS_PROVIDER_DEFAULT_TAGS, CLOUDWATCH_ALARM_ACTIONS, LOG_GROUP_RETENTION
+from policies.support.aws import LOG_GROUP, METRIC_ALARM
+from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, aws_provider, messages, single, violations
+
+
+def _tagged_stack(tags: dict[str, str] | str = REQUIRED_TAGS) -> GraphBuilder:
+    builder = GraphBuilder()
+    provider = (
+        builder.add("pulumi:providers:aws", "aws", {"defaultTags": tags})
+        if isinstance(tags, str)
+        else aws_provider(builder, tags)
+    )
+    builder.add("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"}, provider=provider)
+    builder.add("aws:ec2/subnet:Subnet", "subnet", {"cidrBlock": "10.0.0.0/24"}, provider=provider)
+    return builder
+
+
+def test_resources_of_a_tagged_provider_pass() -> None:
+    assert messages(AWS_PROVIDER_DEFAULT_TAGS, _tagged_stack().build()) == []
+
+
+def test_provider_missing_tags_fails_once() -> None:
+    tags = {key: value for key, value in REQUIRED_TAGS.items() if key not in ("Owner", "CostCenter")}
+    assert messages(AWS_PROVIDER_DEFAULT_TAGS, _tagged_stack(tags).build()) == [
+        "provider aws, used by 2 AWS resources, has no default tags Owner, CostCenter"
+    ]
+
+
+def test_resource_without_provider_fails() -> None:
+    builder = _tagged_stack()
+    builder.add("aws:s3/bucket:Bucket", "stray", {"bucket": "stray"})
+    builder.add("kubernetes:core/v1:Namespace", "apps", {"metadata": {"name": "apps"}})
+    assert messages(AWS_PROVIDER_DEFAULT_TAGS, builder.build()) == [
+        "stray names no provider: pass the stack's AWS provider"
+    ]
+
+
+def test_required_tags_are_configurable() -> None:
+    graph = _tagged_stack({"Project": "sentinel"}).build()
+    assert messages(AWS_PROVIDER_DEFAULT_TAGS, graph, {"requiredTags": ["Project"]}) == []
+
+
+def test_tags_unknown_during_preview_are_not_judged() -> None:
+    assert violations(AWS_PROVIDER_DEFAULT_TAGS, _tagged_stack(UNKNOWN).build()) == []
+
+
+ALARM = {"metricName": "CPUUtilization", "namespace": "AWS/EC2", "alarmActions": ["arn:aws:sns:us-east-1:1:alerts"]}
+
+
+def test_alarm_that_notifies_passes() -> None:
+    assert messages(CLOUDWATCH_ALARM_ACTIONS, single(METRIC_ALARM, ALARM)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"alarmActions": []}, "alarmActions is a list of 0: list the alerts SNS topic"),
+        ({"actionsEnabled": False}, "actionsEnabled is false: set actionsEnabled=true"),
+    ],
+)
+def test_alarm_that_notifies_nobody_fails(change: dict[str, object], expected: str) -> None:
+    assert messages(CLOUDWATCH_ALARM_ACTIONS, single(METRIC_ALARM, {**ALARM, **change})) == [expected]
+
+
+def test_log_group_retention() -> None:
+    assert messages(LOG_GROUP_RETENTION, single(LOG_GROUP, {"retentionInDays": 365})) == []
+    assert messages(LOG_GROUP_RETENTION, single(LOG_GROUP, {"retentionInDays": 0})) == [
+        "retentionInDays is 0: set a retention such as 30, 90 or 365 days"
+    ]
+    assert len(messages(LOG_GROUP_RETENTION, single(LOG_GROUP, {"name": "/aws/vpc/flow-logs"}))) == 1

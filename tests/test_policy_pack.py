@@ -1,0 +1,93 @@
+"""The pack as a whole: what `policies/__main__.py` serves, how each policy is described, and the per-stack
+policy configs."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import runpy
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import yaml
+from pulumi_policy import EnforcementLevel, Policy
+
+import policies.rules
+from offline.policy import load_policy_config, resolve_policy_config
+from policies.pack import PACK_NAME, POLICIES
+from policies.support.declare import Concern, concern_of
+
+PACK_DIR = Path(policies.rules.__file__).resolve().parent.parent
+
+
+def _defined_in_rule_modules() -> dict[str, Policy]:
+    """Every policy object the rule modules define, listed in their POLICIES or not."""
+    found: dict[str, Policy] = {}
+    for module_info in pkgutil.iter_modules(policies.rules.__path__):
+        module = importlib.import_module(f"policies.rules.{module_info.name}")
+        found.update({value.name: value for value in vars(module).values() if isinstance(value, Policy)})
+    return found
+
+
+def test_the_entry_point_serves_exactly_the_policies_the_rule_modules_define() -> None:
+    with mock.patch("pulumi_policy.PolicyPack") as policy_pack:
+        runpy.run_path(str(PACK_DIR / "__main__.py"), run_name="__main__")
+    policy_pack.assert_called_once()
+    served = policy_pack.call_args.kwargs
+    assert served["name"] == PACK_NAME == "sentinel"
+    assert served["enforcement_level"] == EnforcementLevel.MANDATORY
+    assert sorted(policy.name for policy in served["policies"]) == sorted(_defined_in_rule_modules())
+
+
+def test_policy_names_are_unique_and_kebab_case() -> None:
+    names = [policy.name for policy in POLICIES]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) for name in names)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda policy: policy.name)
+def test_every_policy_says_how_bad_and_what_to_do(policy: Policy) -> None:
+    assert policy.severity is not None
+    assert policy.enforcement_level == EnforcementLevel.MANDATORY
+    assert len(policy.description) > 60
+    assert concern_of(policy) in Concern
+
+
+def _levels(stack: str) -> dict[str, EnforcementLevel]:
+    resolved = resolve_policy_config(POLICIES, load_policy_config(stack))
+    return {name: settings.level for name, settings in resolved.items()}
+
+
+def test_prod_enforces_every_policy() -> None:
+    assert set(_levels("prod").values()) == {EnforcementLevel.MANDATORY}
+
+
+def test_dev_relaxes_resilience_and_nothing_else() -> None:
+    advisory = {name for name, level in _levels("dev").items() if level == EnforcementLevel.ADVISORY}
+    resilience = {policy.name for policy in POLICIES if concern_of(policy) == Concern.RESILIENCE}
+    assert advisory == resilience
+    assert set(_levels("dev").values()) == {EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY}
+
+
+def test_staging_enforces_security_and_governance() -> None:
+    levels = _levels("staging")
+    assert all(
+        levels[policy.name] == EnforcementLevel.MANDATORY
+        for policy in POLICIES
+        if concern_of(policy) != Concern.RESILIENCE
+    )
+
+
+def test_pack_project_file_names_the_python_runtime_and_pins_its_sdks() -> None:
+    project = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())
+    assert project["runtime"]["name"] == "python"
+    assert project["description"]
+    requirements = (PACK_DIR / "requirements.txt").read_text().split()
+    assert all("==" in requirement for requirement in requirements)
+
+
+def test_the_readme_lists_every_policy_for_reviewers() -> None:
+    readme = (PACK_DIR.parent / "README.md").read_text()
+    assert [policy.name for policy in POLICIES if f"`{policy.name}`" not in readme] == []
