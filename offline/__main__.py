@@ -1,7 +1,9 @@
-"""`python -m offline STACK`: an offline preview: what `pulumi up` would create, grouped by component.
+"""`python -m offline STACK`: an offline preview: what `pulumi up` would create, grouped by component,
+then what the policy pack says about it.
 
-STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. Exits 1 when the
-stack's config is invalid or the program fails.
+STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. The policies run at
+the levels of `policies/config/<stack>.json` (every policy mandatory for a stack without one). Exits 1 when
+the stack's config is invalid, the program fails, or a mandatory policy is violated.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from offline import stackfiles
 from offline.engine import ProgramFailedError, run
 from offline.graph import Graph, Resource
+from offline.policy import CONFIG_DIR, Violation, any_mandatory, evaluate, load_policy_config
 
 
 def render(graph: Graph) -> str:
@@ -32,6 +35,16 @@ def render(graph: Graph) -> str:
     return "\n".join(lines)
 
 
+def render_violations(violations: list[Violation], config_source: str) -> str:
+    if not violations:
+        return f"\nPolicies ({config_source}): no violations"
+    lines = [f"\nPolicies ({config_source}): {len(violations)} violation(s)"]
+    lines += [
+        f"  {violation}" for violation in sorted(violations, key=lambda v: (v.enforcement_level.value, v.policy_name))
+    ]
+    return "\n".join(lines)
+
+
 def _stack_and_path(argument: str) -> tuple[str, Path]:
     path = Path(argument)
     if path.suffix == ".yaml":
@@ -39,7 +52,7 @@ def _stack_and_path(argument: str) -> tuple[str, Path]:
     return argument, stackfiles.stack_file(argument)
 
 
-DESCRIPTION = "Offline preview: what `pulumi up` would create for a stack, grouped by component."
+DESCRIPTION = "Offline preview: what `pulumi up` would create for a stack, and the policy pack's verdict."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {failure.error}", file=sys.stderr)
         return 1
     print(render(graph))
-    return 0
+    has_config = (CONFIG_DIR / f"{stack}.json").exists()
+    violations = evaluate(graph, load_policy_config(stack) if has_config else None)
+    source = f"policies/config/{stack}.json" if has_config else "no policy config: every policy mandatory"
+    print(render_violations(violations, source))
+    return 1 if any_mandatory(violations) else 0
 
 
 if __name__ == "__main__":
