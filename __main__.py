@@ -8,8 +8,7 @@ from components.network import Network, NetworkArgs
 from components.security import Security, SecurityArgs
 
 config = stack_config.load()
-aws = aws_provider(config, pulumi.get_stack())
-on_aws = pulumi.ResourceOptions(providers=[aws])
+on_aws = pulumi.ResourceOptions(providers=[aws_provider(config, pulumi.get_stack())])
 
 network = Network(
     "network",

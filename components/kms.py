@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,12 @@ class EncryptionKeyArgs:
     grants: Sequence[ServiceGrant] = ()
     protect: bool = False
 
+    def __post_init__(self) -> None:
+        services = [grant.service for grant in self.grants]
+        if len(services) != len(set(services)):
+            # Each grant becomes a statement whose Sid names its service; KMS rejects duplicate Sids.
+            raise ValueError(f"key {self.alias}: one grant per service, got {services}")
+
 
 class EncryptionKey(pulumi.ComponentResource):
     key: aws.kms.Key
@@ -51,7 +58,7 @@ class EncryptionKey(pulumi.ComponentResource):
         ]
         for grant in args.grants:
             statement: dict[str, Any] = {
-                "Sid": "Service" + "".join(part.capitalize() for part in grant.service.split(".")[:1]),
+                "Sid": "Service" + "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", grant.service)),
                 "Effect": "Allow",
                 "Principal": {"Service": grant.service},
                 "Action": list(grant.actions),

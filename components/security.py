@@ -46,7 +46,12 @@ class Rule:
 
     @property
     def peer(self) -> str:
-        return self.peer_group or self.peer_prefix_list or ("anywhere" if self.peer_cidr == ANYWHERE else "vpc")
+        """The peer as a logical-name fragment."""
+        if self.peer_group is not None:
+            return self.peer_group
+        if self.peer_prefix_list is not None:
+            return self.peer_prefix_list
+        return "anywhere" if self.peer_cidr == ANYWHERE else str(self.peer_cidr).replace("/", "_")
 
 
 def rules(app_ports: dict[str, int]) -> list[Rule]:

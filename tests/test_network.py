@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from components.kms import EncryptionKeyArgs, ServiceGrant
 from offline.graph import Graph
 from tests.conftest import graph_of
 from tests.graph_queries import ROUTE_TABLE, SUBNET, by_id, subnets_by_tier
@@ -144,3 +145,20 @@ def test_eks_discovery_tags(prod: Graph) -> None:
             assert subnet.inputs["tags"]["kubernetes.io/cluster/sentinel-prod"] == "shared"
             assert subnet.inputs["tags"][role_tag] == "1"
     assert not any(key.startswith("kubernetes.io") for s in tiers["data"] for key in s.inputs["tags"])
+
+
+def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph) -> None:
+    [key] = prod.of_type("aws:kms/key:Key")
+    [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
+    admin, logs = json.loads(key.inputs["policy"])["Statement"]
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
+    assert logs["Sid"] == "ServiceLogsUsEast1AmazonawsCom"
+    assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert "kms:*" not in logs["Action"]
+    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group.outputs["arn"]}}
+
+
+def test_a_key_refuses_two_grants_for_one_service() -> None:
+    grant = ServiceGrant(service="logs.us-east-1.amazonaws.com")
+    with pytest.raises(ValueError, match="one grant per service"):
+        EncryptionKeyArgs(description="d", alias="a", account_id="111111111111", grants=[grant, grant])
