@@ -219,14 +219,22 @@ def test_eks_endpoint_private_or_restricted_passes(change: dict[str, Any]) -> No
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "expected"),
     [
-        pytest.param({"vpcConfig": {"endpointPublicAccess": None}}, id="public by default"),
-        pytest.param({"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}}, id="world"),
+        pytest.param(
+            {"vpcConfig": {"endpointPublicAccess": None}},
+            "the public endpoint is open to 0.0.0.0/0: set vpcConfig.endpointPublicAccess=false or publicAccessCidrs",
+            id="public by default",
+        ),
+        pytest.param(
+            {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["198.51.100.0/24", "0.0.0.0/0"]}},
+            'vpcConfig.publicAccessCidrs "198.51.100.0/24", "0.0.0.0/0" admit the whole internet',
+            id="world among the operators",
+        ),
     ],
 )
-def test_eks_endpoint_open_to_the_internet_fails(change: dict[str, Any]) -> None:
-    assert len(messages(EKS_ENDPOINT_NOT_PUBLIC, single(EKS_CLUSTER, merged(PRIVATE_ENDPOINT, change)))) == 1
+def test_eks_endpoint_open_to_the_internet_fails(change: dict[str, Any], expected: str) -> None:
+    assert messages(EKS_ENDPOINT_NOT_PUBLIC, single(EKS_CLUSTER, merged(PRIVATE_ENDPOINT, change))) == [expected]
 
 
 IMDSV2 = {"metadataOptions": {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1}}

@@ -3,6 +3,7 @@ policy configs."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -20,6 +21,7 @@ from policies.pack import PACK_NAME, POLICIES
 from policies.support.declare import Concern, concern_of
 
 PACK_DIR = Path(policies.rules.__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
 
 
 def _defined_in_rule_modules() -> dict[str, Policy]:
@@ -39,6 +41,35 @@ def test_the_entry_point_serves_exactly_the_policies_the_rule_modules_define() -
     assert served["name"] == PACK_NAME == "sentinel"
     assert served["enforcement_level"] == EnforcementLevel.MANDATORY
     assert sorted(policy.name for policy in served["policies"]) == sorted(_defined_in_rule_modules())
+
+
+def _constants_by_policy() -> dict[str, tuple[str, str]]:
+    """Each listed policy's rule module and the constant it is bound to there, by policy name."""
+    found: dict[str, tuple[str, str]] = {}
+    for module_info in pkgutil.iter_modules(policies.rules.__path__):
+        module = importlib.import_module(f"policies.rules.{module_info.name}")
+        listed = getattr(module, "POLICIES", ())
+        for constant, value in vars(module).items():
+            if constant.isupper() and any(value is policy for policy in listed):
+                found[value.name] = (module_info.name, constant)
+    return found
+
+
+def _names_used_in(path: Path) -> set[str]:
+    """The identifiers a module's code uses (names and attributes, not comments or strings)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return names | {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda policy: policy.name)
+def test_every_policy_is_tested_by_name_in_its_concerns_test_module(policy: Policy) -> None:
+    """A policy left out of its module's tests would only ever be checked against the repository's own
+    stacks, which pass it: nothing would show that it still catches what it exists for."""
+    module, constant = _constants_by_policy()[policy.name]
+    tests = TESTS_DIR / f"test_policy_{module}.py"
+    assert tests.is_file(), f"policies/rules/{module}.py has no test module {tests.name}"
+    assert constant in _names_used_in(tests), f"{tests.name} never uses {constant} ({policy.name})"
 
 
 def test_policy_names_are_unique_and_kebab_case() -> None:
