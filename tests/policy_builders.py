@@ -268,16 +268,23 @@ def aws_provider(builder: GraphBuilder, tags: Mapping[str, str] = REQUIRED_TAGS)
     )
 
 
-def tls_only_policy(service: str, *, secure_transport: str = "false", effect: str = "Deny") -> str:
-    """A resource policy document denying every action of `service` over plain HTTP."""
+def tls_only_statement(service: str, *, secure_transport: str = "false", **changes: Any) -> dict[str, Any]:
+    """A statement denying every action of `service` on every resource over plain HTTP; `changes` merge into it
+    (None removes a key)."""
     statement = {
         "Sid": "DenyInsecureTransport",
-        "Effect": effect,
+        "Effect": "Deny",
         "Principal": {"AWS": "*"},
         "Action": f"{service}:*",
         "Resource": "*",
         "Condition": {"Bool": {"aws:SecureTransport": secure_transport}},
     }
+    return merged(statement, changes)
+
+
+def tls_only_policy(service: str, *, secure_transport: str = "false", **changes: Any) -> str:
+    """A resource policy document (JSON text) whose one statement is `tls_only_statement`."""
+    statement = tls_only_statement(service, secure_transport=secure_transport, **changes)
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
@@ -287,11 +294,16 @@ def bucket(
     *,
     encryption: Mapping[str, Any] | None = None,
     public_access_block: Mapping[str, Any] | None = None,
-    policy: str | None = None,
+    policy: Any = None,
 ) -> Resource:
     """A bucket with its encryption configuration, public access block and TLS-only policy; pass a value to
-    change one of them, or `{}`/"" to leave it out."""
-    bucket = builder.add("aws:s3/bucket:Bucket", name, {"bucket": f"sentinel-{name}"}, protect=True)
+    change one of them, or `{}`/"" to leave it out. The policy may be JSON text or a structured document."""
+    bucket = builder.add(
+        "aws:s3/bucket:Bucket",
+        name,
+        {"bucket": f"sentinel-{name}", "arn": f"arn:aws:s3:::sentinel-{name}"},  # outputs are the inputs here
+        protect=True,
+    )
     sse_rules = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "key"}}]
     encryption = {"rules": sse_rules} if encryption is None else encryption
     if encryption:
@@ -330,7 +342,9 @@ def parameter_group(builder: GraphBuilder, parameters: Mapping[str, str] | None 
 def rds_primary(
     builder: GraphBuilder, name: str = "db", *, parameters: Resource | None = None, **changes: Any
 ) -> Resource:
-    """A PostgreSQL primary that passes every rule on its own inputs; `changes` merge into them."""
+    """A Multi-AZ PostgreSQL primary that passes every rule on its own inputs; `changes` merge into them. It
+    names no availabilityZone: AWS rejects one on a Multi-AZ instance and places the primary and its standby
+    itself (a single-AZ primary, multiAz=False, may name one)."""
     compliant = {
         "identifier": name,
         "engine": "postgres",
@@ -339,7 +353,6 @@ def rds_primary(
         "storageEncrypted": True,
         "kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/db",
         "multiAz": True,
-        "availabilityZone": "us-east-1a",
         "backupRetentionPeriod": 30,
         "deletionProtection": True,
         "skipFinalSnapshot": False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -29,6 +30,8 @@ from policies.support.aws import (
     LAUNCH_TEMPLATE,
     LOG_GROUP,
     RDS_INSTANCE,
+    S3_BUCKET_POLICY,
+    S3_BUCKETS,
     SNS_TOPIC,
 )
 from tests.policy_builders import (
@@ -43,6 +46,7 @@ from tests.policy_builders import (
     ref,
     single,
     tls_only_policy,
+    tls_only_statement,
     violations,
 )
 
@@ -180,7 +184,7 @@ def test_bucket_with_tls_only_policy_passes() -> None:
     "policy",
     [
         pytest.param("", id="no policy"),
-        pytest.param(tls_only_policy("s3", effect="Allow"), id="allows instead of denying"),
+        pytest.param(tls_only_policy("s3", Effect="Allow"), id="allows instead of denying"),
         pytest.param(tls_only_policy("s3", secure_transport="true"), id="denies TLS instead of plain HTTP"),
         pytest.param(tls_only_policy("s3:GetObject"), id="denies one action only"),
     ],
@@ -199,20 +203,137 @@ def test_bucket_policy_unknown_during_preview_is_not_judged() -> None:
     assert violations(S3_BUCKET_TLS_ONLY, builder.build()) == []
 
 
+UPLOADS_ARN = "arn:aws:s3:::sentinel-uploads"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        pytest.param([UPLOADS_ARN, f"{UPLOADS_ARN}/*"], id="the bucket and its objects"),
+        pytest.param(f"{UPLOADS_ARN}*", id="a pattern spanning both"),
+        pytest.param("arn:aws:s3:::*", id="every bucket"),
+    ],
+)
+def test_bucket_tls_deny_covering_the_whole_bucket_passes(resource: str | list[str]) -> None:
+    builder = GraphBuilder()
+    bucket(builder, policy=tls_only_policy("s3", Resource=resource))
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        pytest.param(
+            f"{UPLOADS_ARN}/public/*",
+            f'bucket uploads: policy uploads-policy denies plain HTTP on "{UPLOADS_ARN}/public/*" only: add '
+            f'"{UPLOADS_ARN}", "{UPLOADS_ARN}/*" to the deny\'s Resource (or use "*")',
+            id="one prefix of the objects",
+        ),
+        pytest.param(
+            UPLOADS_ARN,
+            f'bucket uploads: policy uploads-policy denies plain HTTP on "{UPLOADS_ARN}" only: add '
+            f'"{UPLOADS_ARN}/*" to the deny\'s Resource (or use "*")',
+            id="the bucket but not its objects",
+        ),
+        pytest.param(
+            None,
+            f'bucket uploads: policy uploads-policy denies plain HTTP naming no Resource: add "{UPLOADS_ARN}", '
+            f'"{UPLOADS_ARN}/*" to the deny\'s Resource (or use "*")',
+            id="no Resource",
+        ),
+    ],
+)
+def test_bucket_tls_deny_covering_part_of_the_bucket_fails(resource: str | None, expected: str) -> None:
+    builder = GraphBuilder()
+    bucket(builder, policy=tls_only_policy("s3", Resource=resource))
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == [expected]
+
+
+def test_bucket_tls_deny_narrowed_by_another_condition_fails() -> None:
+    builder = GraphBuilder()
+    one_account = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+    bucket(builder, policy=tls_only_policy("s3", Condition=one_account))
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == [
+        "bucket uploads: policy uploads-policy narrows its plain-HTTP deny with StringEquals aws:PrincipalAccount, "
+        "which exempts every request that does not match: drop that condition from the deny"
+    ]
+
+
+def test_bucket_tls_deny_with_not_resource_fails() -> None:
+    builder = GraphBuilder()
+    bucket(builder, policy=tls_only_policy("s3", Resource=None, NotResource=f"{UPLOADS_ARN}/public/*"))
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == [
+        "bucket uploads: policy uploads-policy denies plain HTTP with NotResource, which exempts what it lists: "
+        "name the resources in Resource"
+    ]
+
+
+def test_bucket_tls_denies_may_split_the_bucket_between_statements() -> None:
+    statements = [tls_only_statement("s3", Resource=UPLOADS_ARN), tls_only_statement("s3", Resource=f"{UPLOADS_ARN}/*")]
+    builder = GraphBuilder()
+    bucket(builder, policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    assert messages(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+def test_bucket_tls_deny_whose_resource_is_unknown_during_preview_is_not_judged() -> None:
+    builder = GraphBuilder()
+    uploads = bucket(builder, policy="")
+    pending = ref(uploads, "arn", known=False)
+    document = {"Version": "2012-10-17", "Statement": [tls_only_statement("s3", Resource=[pending])]}
+    builder.add(S3_BUCKET_POLICY, "uploads-policy", {"bucket": ref(uploads), "policy": document})
+    assert violations(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+def test_bucket_tls_deny_is_not_scoped_while_the_bucket_arn_is_unknown() -> None:
+    builder = GraphBuilder()
+    uploads = builder.add(S3_BUCKETS[0], "uploads", {"bucket": "sentinel-uploads", "arn": UNKNOWN})
+    policy = tls_only_policy("s3", Resource=f"{UPLOADS_ARN}/public/*")
+    builder.add(S3_BUCKET_POLICY, "uploads-policy", {"bucket": ref(uploads), "policy": policy})
+    assert violations(S3_BUCKET_TLS_ONLY, builder.build()) == []
+
+
+SHARED_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-shared"
+OTHER_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-other"
+
+
 def _file_system(policy: str | None) -> GraphBuilder:
     builder = GraphBuilder()
-    file_system = builder.add(EFS_FILE_SYSTEM, "shared", {"encrypted": True})
+    file_system = builder.add(EFS_FILE_SYSTEM, "shared", {"encrypted": True, "arn": SHARED_ARN})
     if policy is not None:
         builder.add(EFS_FILE_SYSTEM_POLICY, "shared-policy", {"fileSystemId": ref(file_system), "policy": policy})
     return builder
 
 
-def test_file_system_with_tls_only_policy_passes() -> None:
-    assert messages(EFS_TLS_ONLY, _file_system(tls_only_policy("elasticfilesystem")).build()) == []
+@pytest.mark.parametrize("resource", ["*", SHARED_ARN])
+def test_file_system_with_tls_only_policy_passes(resource: str) -> None:
+    graph = _file_system(tls_only_policy("elasticfilesystem", Resource=resource)).build()
+    assert messages(EFS_TLS_ONLY, graph) == []
 
 
 def test_file_system_without_tls_only_policy_fails() -> None:
     assert messages(EFS_TLS_ONLY, _file_system(None).build()) == ["file system shared has no policy requiring TLS"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            {"Resource": OTHER_ARN},
+            f'file system shared: policy shared-policy denies plain HTTP on "{OTHER_ARN}" only: add "{SHARED_ARN}" '
+            'to the deny\'s Resource (or use "*")',
+            id="another file system",
+        ),
+        pytest.param(
+            {"Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}},
+            "file system shared: policy shared-policy narrows its plain-HTTP deny with StringEquals "
+            "aws:PrincipalAccount, which exempts every request that does not match: drop that condition from the deny",
+            id="narrowed by a condition",
+        ),
+    ],
+)
+def test_file_system_tls_deny_that_exempts_some_access_fails(changes: dict[str, Any], expected: str) -> None:
+    graph = _file_system(tls_only_policy("elasticfilesystem", **changes)).build()
+    assert messages(EFS_TLS_ONLY, graph) == [expected]
 
 
 def test_postgres_with_force_ssl_parameter_group_passes() -> None:

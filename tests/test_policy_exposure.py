@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from offline.graph import Resource
 from policies.rules.exposure import (
     DATA_STORES_IN_PRIVATE_SUBNETS,
     EKS_ENDPOINT_NOT_PUBLIC,
@@ -16,13 +17,17 @@ from policies.rules.exposure import (
     SECURITY_GROUP_NO_WORLD_INGRESS,
 )
 from policies.support.aws import (
+    DEFAULT_ROUTE_TABLE,
     EFS_MOUNT_TARGET,
     EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
     ELASTICACHE_SUBNET_GROUP,
     INTERNET_GATEWAY,
     LAUNCH_TEMPLATE,
+    MAIN_ROUTE_TABLE_ASSOCIATION,
     MANAGED_PREFIX_LIST_ENTRY,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     RDS_SUBNET_GROUP,
     ROUTE,
@@ -31,6 +36,7 @@ from policies.support.aws import (
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
     SUBNET,
+    VPC,
 )
 from policies.support.kubernetes import SERVICE
 from tests.policy_builders import (
@@ -131,9 +137,10 @@ def test_a_source_unknown_during_preview_is_not_judged() -> None:
     assert violations(SECURITY_GROUP_NO_WORLD_INGRESS, builder.build()) == []
 
 
-def test_rds_public_access() -> None:
-    assert messages(RDS_NOT_PUBLICLY_ACCESSIBLE, single(RDS_INSTANCE, {"engine": "postgres"})) == []
-    assert messages(RDS_NOT_PUBLICLY_ACCESSIBLE, single(RDS_INSTANCE, {"publiclyAccessible": True})) == [
+@pytest.mark.parametrize("type_", [RDS_INSTANCE, RDS_CLUSTER_INSTANCE, RDS_CLUSTER])
+def test_rds_public_access(type_: str) -> None:
+    assert messages(RDS_NOT_PUBLICLY_ACCESSIBLE, single(type_, {"engine": "aurora-postgresql"})) == []
+    assert messages(RDS_NOT_PUBLICLY_ACCESSIBLE, single(type_, {"publiclyAccessible": True})) == [
         "publiclyAccessible is true: set publiclyAccessible=false"
     ]
 
@@ -180,6 +187,121 @@ def test_a_route_to_a_gateway_not_created_yet_still_makes_a_subnet_public() -> N
     builder.add(ROUTE_TABLE_ASSOCIATION, "dmz", {"subnetId": ref(subnet), "routeTableId": ref(routes)})
     builder.add(EFS_MOUNT_TARGET, "shared-a", {"fileSystemId": "fs-1", "subnetId": ref(subnet)})
     assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == ["shared-a is placed in public subnet dmz"]
+
+
+def _vpc_with_unassociated_subnet(builder: GraphBuilder, *, known: bool = True) -> tuple[Resource, Resource]:
+    """A VPC and a subnet of it with no route table association, holding a database and a mount target;
+    `known` False makes the VPC's outputs unknown, as in a preview before it exists."""
+    vpc = builder.add(VPC, "vpc", {"cidrBlock": "10.0.0.0/16", "mainRouteTableId": "rtb-main"})
+    subnet = builder.add(SUBNET, "data-a", {"vpcId": ref(vpc, known=known), "cidrBlock": "10.0.1.0/24"})
+    db_subnets = builder.add(RDS_SUBNET_GROUP, "db-subnets", {"subnetIds": [ref(subnet, known=known)]})
+    rds_primary(builder, dbSubnetGroupName=ref(db_subnets))
+    builder.add(EFS_MOUNT_TARGET, "shared-a", {"fileSystemId": "fs-1", "subnetId": ref(subnet, known=known)})
+    return vpc, subnet
+
+
+def _internet_route(
+    builder: GraphBuilder, vpc: Resource, cidr: str = "0.0.0.0/0", *, known: bool = True
+) -> dict[str, Any]:
+    """A route to a new internet gateway of `vpc`; `known` False leaves the gateway's id unknown."""
+    gateway = builder.add(INTERNET_GATEWAY, "igw", {"vpcId": ref(vpc, known=known)})
+    destination = "ipv6CidrBlock" if ":" in cidr else "cidrBlock"
+    return {destination: cidr, "gatewayId": ref(gateway, known=known)}
+
+
+MAIN_TABLE_IS_PUBLIC = [
+    "db is placed in public subnet data-a (it has no route table association, so it uses its VPC's main route "
+    "table, which routes to an internet gateway): associate the subnet with a private route table",
+    "shared-a is placed in public subnet data-a (it has no route table association, so it uses its VPC's main "
+    "route table, which routes to an internet gateway): associate the subnet with a private route table",
+]
+
+
+@pytest.mark.parametrize(
+    ("cidr", "known"),
+    [("0.0.0.0/0", True), ("::/0", True), ("0.0.0.0/0", False)],
+    ids=["IPv4", "IPv6", "during preview"],
+)
+def test_a_subnet_without_association_uses_a_public_default_route_table_and_fails(cidr: str, known: bool) -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder, known=known)
+    builder.add(
+        DEFAULT_ROUTE_TABLE,
+        "main",
+        {
+            "defaultRouteTableId": ref(vpc, "mainRouteTableId", known=known),
+            "routes": [_internet_route(builder, vpc, cidr, known=known)],
+        },
+    )
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == MAIN_TABLE_IS_PUBLIC
+
+
+def test_a_standalone_route_on_the_default_route_table_counts() -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder)
+    main = builder.add(DEFAULT_ROUTE_TABLE, "main", {"defaultRouteTableId": ref(vpc, "mainRouteTableId")})
+    builder.add(ROUTE, "main-default", {"routeTableId": ref(main), **_internet_route(builder, vpc)})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == MAIN_TABLE_IS_PUBLIC
+
+
+def test_a_main_route_table_association_with_a_public_table_fails() -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder)
+    public = builder.add(ROUTE_TABLE, "public", {"vpcId": ref(vpc), "routes": [_internet_route(builder, vpc)]})
+    builder.add(MAIN_ROUTE_TABLE_ASSOCIATION, "main", {"vpcId": ref(vpc), "routeTableId": ref(public)})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == MAIN_TABLE_IS_PUBLIC
+
+
+def test_a_private_main_route_table_passes() -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder)
+    builder.add(DEFAULT_ROUTE_TABLE, "main", {"defaultRouteTableId": ref(vpc, "mainRouteTableId"), "routes": []})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == []
+
+
+def test_a_main_route_table_association_replaces_the_public_default_table() -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder)
+    builder.add(
+        DEFAULT_ROUTE_TABLE,
+        "original-main",
+        {"defaultRouteTableId": ref(vpc, "mainRouteTableId"), "routes": [_internet_route(builder, vpc)]},
+    )
+    private = builder.add(ROUTE_TABLE, "private", {"vpcId": ref(vpc), "routes": []})
+    builder.add(MAIN_ROUTE_TABLE_ASSOCIATION, "main", {"vpcId": ref(vpc), "routeTableId": ref(private)})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == []
+
+
+def test_a_subnet_associated_with_a_private_table_ignores_a_public_main_table() -> None:
+    builder = GraphBuilder()
+    vpc, subnet = _vpc_with_unassociated_subnet(builder)
+    builder.add(
+        DEFAULT_ROUTE_TABLE,
+        "main",
+        {"defaultRouteTableId": ref(vpc, "mainRouteTableId"), "routes": [_internet_route(builder, vpc)]},
+    )
+    private = builder.add(ROUTE_TABLE, "private", {"vpcId": ref(vpc), "routes": []})
+    builder.add(ROUTE_TABLE_ASSOCIATION, "data-a", {"subnetId": ref(subnet), "routeTableId": ref(private)})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == []
+
+
+def test_a_main_route_table_the_stack_does_not_manage_is_not_judged() -> None:
+    builder = GraphBuilder()
+    _vpc_with_unassociated_subnet(builder)
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == []
+
+
+def test_the_main_route_table_is_not_judged_while_an_association_subnet_is_unknown() -> None:
+    builder = GraphBuilder()
+    vpc, _ = _vpc_with_unassociated_subnet(builder)
+    builder.add(
+        DEFAULT_ROUTE_TABLE,
+        "main",
+        {"defaultRouteTableId": ref(vpc, "mainRouteTableId"), "routes": [_internet_route(builder, vpc)]},
+    )
+    private = builder.add(ROUTE_TABLE, "private", {"vpcId": ref(vpc), "routes": []})
+    builder.add(ROUTE_TABLE_ASSOCIATION, "pending", {"subnetId": UNKNOWN, "routeTableId": ref(private)})
+    assert messages(DATA_STORES_IN_PRIVATE_SUBNETS, builder.build()) == []
 
 
 def test_bucket_with_full_public_access_block_passes() -> None:

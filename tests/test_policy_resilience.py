@@ -131,16 +131,21 @@ def test_cluster_mode_counts_replicas_per_shard() -> None:
     assert messages(ELASTICACHE_REPLICAS, single(ELASTICACHE_REPLICATION_GROUP, sharded)) == []
 
 
-def _database(*zones: str | None) -> GraphBuilder:
+SINGLE_AZ_IN_1A = {"multiAz": False, "availabilityZone": "us-east-1a"}
+"""A primary without a standby, pinned to a zone (a Multi-AZ primary cannot name one)."""
+
+
+def _database(*zones: str | None, **primary_changes: Any) -> GraphBuilder:
     builder = GraphBuilder()
-    primary = rds_primary(builder)  # in us-east-1a
+    primary = rds_primary(builder, **primary_changes)  # Multi-AZ, its zones chosen by AWS, unless changed
     for number, zone in enumerate(zones, start=1):
         rds_replica(builder, primary, zone, number=number)
     return builder
 
 
-def test_two_replicas_in_zones_of_their_own_pass() -> None:
-    assert messages(RDS_READ_REPLICAS, _database("us-east-1b", "us-east-1c").build()) == []
+@pytest.mark.parametrize("primary", [{}, SINGLE_AZ_IN_1A], ids=["multi-az primary", "single-az primary"])
+def test_two_replicas_in_zones_of_their_own_pass(primary: dict[str, Any]) -> None:
+    assert messages(RDS_READ_REPLICAS, _database("us-east-1b", "us-east-1c", **primary).build()) == []
 
 
 @pytest.mark.parametrize(
@@ -148,13 +153,17 @@ def test_two_replicas_in_zones_of_their_own_pass() -> None:
     [
         (("us-east-1b",), "db has 1 read replicas, fewer than 2"),
         (("us-east-1b", "us-east-1b"), "db and its replicas put 2 instances in us-east-1b"),
-        (("us-east-1a", "us-east-1b"), "db and its replicas put 2 instances in us-east-1a"),
         (("us-east-1b", None), "replicas db-replica-2 of db name no availabilityZone"),
     ],
-    ids=["one replica", "replicas share a zone", "replica in the primary's zone", "zone left to AWS"],
+    ids=["one replica", "replicas share a zone", "zone left to AWS"],
 )
 def test_replicas_missing_or_sharing_a_zone_fail(zones: tuple[str | None, ...], expected: str) -> None:
     assert messages(RDS_READ_REPLICAS, _database(*zones).build()) == [expected]
+
+
+def test_replica_in_the_zone_of_a_pinned_single_az_primary_fails() -> None:
+    builder = _database("us-east-1a", "us-east-1b", **SINGLE_AZ_IN_1A)
+    assert messages(RDS_READ_REPLICAS, builder.build()) == ["db and its replicas put 2 instances in us-east-1a"]
 
 
 def test_replica_count_is_not_judged_while_a_source_is_unknown() -> None:

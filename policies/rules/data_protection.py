@@ -3,7 +3,8 @@ unencrypted connections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
@@ -19,9 +20,9 @@ from policies.support.aws import (
     RDS_INSTANCE,
     RDS_PARAMETER_GROUP,
     S3_BUCKET_POLICY,
+    S3_BUCKETS,
     S3_ENCRYPTION_CONFIGURATIONS,
     SNS_TOPIC,
-    AttachmentTest,
     buckets_without,
     parameter,
     rds_engine,
@@ -37,6 +38,7 @@ from policies.support.declare import (
 )
 from policies.support.stack import Stack
 from policies.support.values import (
+    defines,
     elements,
     entries,
     field,
@@ -192,43 +194,148 @@ S3_BUCKET_ENCRYPTED = StackPolicy(
 )
 
 
-def _denies_insecure_transport(document: Any, service: str) -> bool:
-    """Whether a resource policy denies every action of `service` to everyone over plain HTTP, i.e. has a
-    statement Deny / Principal * / Action <service>:* or * / Condition Bool aws:SecureTransport false."""
-    if is_unknown(document):
-        return True
-    for statement in one_or_many(field(document, "Statement")):
-        principal = field(statement, "Principal")
-        everyone = principal == "*" or one_or_many(field(principal, "AWS")) == ["*"]
-        every_action = any(action in ("*", f"{service}:*") for action in one_or_many(field(statement, "Action")))
-        if field(statement, "Effect") == "Deny" and everyone and every_action and _requires_tls(statement):
-            return True
-    return False
+# A TLS-only resource policy has a statement Deny / Principal * / Action <service>:* or * / Condition Bool
+# aws:SecureTransport false, whose Resource covers the whole resource. Any other condition narrows the deny to
+# the requests that also match it, exempting every other one; NotResource exempts what it lists.
+_TLS_OPERATORS = ("Bool", "BoolIfExists")
+_SECURE_TRANSPORT = "aws:securetransport"  # condition keys are case-insensitive in IAM
+
+
+def _denies_plain_http(statement: Any, service: str) -> bool:
+    """Whether a statement denies every action of `service` to everyone when aws:SecureTransport is false,
+    however else it is narrowed."""
+    principal = field(statement, "Principal")
+    everyone = principal == "*" or one_or_many(field(principal, "AWS")) == ["*"]
+    every_action = any(action in ("*", f"{service}:*") for action in one_or_many(field(statement, "Action")))
+    return field(statement, "Effect") == "Deny" and everyone and every_action and _requires_tls(statement)
 
 
 def _requires_tls(statement: Any) -> bool:
-    for operator in ("Bool", "BoolIfExists"):
-        # Condition keys are case-insensitive in IAM.
+    for operator in _TLS_OPERATORS:
         conditions = {key.lower(): value for key, value in entries(field(statement, "Condition", operator)).items()}
-        if any(is_false(value) for value in one_or_many(conditions.get("aws:securetransport"))):
+        if any(is_false(value) for value in one_or_many(conditions.get(_SECURE_TRANSPORT))):
             return True
     return False
 
 
-def _tls_only_policy(service: str) -> AttachmentTest:
-    return lambda resource: _denies_insecure_transport(json_document(field(resource.props, "policy")), service)
+def _other_conditions(statement: Any) -> list[str]:
+    """A statement's conditions besides aws:SecureTransport, as "<operator> <key>" (the operator alone while
+    its keys are unknown)."""
+    others: list[str] = []
+    for operator, keys in entries(field(statement, "Condition")).items():
+        if not isinstance(keys, Mapping):
+            others.append(operator)
+            continue
+        others.extend(
+            f"{operator} {key}"
+            for key in keys
+            if operator not in _TLS_OPERATORS or str(key).lower() != _SECURE_TRANSPORT
+        )
+    return others
+
+
+def _glob_matches(pattern: str, value: str) -> bool:
+    """IAM's Resource matching: case-sensitive, `*` any run of characters, `?` any one character."""
+    regex = "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def _covers(pattern: str, resource: str) -> bool:
+    """Whether a Resource pattern covers `resource`: one ARN, or, ending in `*`, every ARN that starts with
+    what precedes the `*` (such as all of a bucket's objects)."""
+    if resource.endswith("*"):
+        # The pattern matches every continuation of the prefix exactly when it ends in `*` and matches the
+        # prefix itself (its final `*` then absorbs any continuation).
+        return pattern.endswith("*") and _glob_matches(pattern, resource[:-1])
+    return _glob_matches(pattern, resource)
+
+
+def _tls_shortfalls(document: Any, service: str, scope: Sequence[str] | None) -> list[str] | None:
+    """What keeps a resource policy from denying every action of `service` on all of `scope` (the ARNs of the
+    resource it protects; None while they are unknown) to everyone over plain HTTP. None when nothing does, or
+    when it cannot be judged yet; otherwise how each of its plain-HTTP denies falls short, and no entry when it
+    has no such deny at all."""
+    if is_unknown(document):
+        return None
+    shortfalls: list[str] = []
+    patterns: list[str] = []
+    full_strength = False
+    for statement in one_or_many(field(document, "Statement")):
+        if not _denies_plain_http(statement, service):
+            continue
+        others = _other_conditions(statement)
+        resources = one_or_many(field(statement, "Resource"))
+        if others:
+            which = "that condition" if len(others) == 1 else "those conditions"
+            shortfalls.append(
+                f"narrows its plain-HTTP deny with {', '.join(others)}, which exempts every request that does not "
+                f"match: drop {which} from the deny"
+            )
+        elif defines(statement, "NotResource"):
+            shortfalls.append(
+                "denies plain HTTP with NotResource, which exempts what it lists: name the resources in Resource"
+            )
+        elif any(is_unknown(resource) for resource in resources):
+            return None  # which resources the deny covers is not known yet
+        else:
+            full_strength = True
+            patterns.extend(resource for resource in resources if isinstance(resource, str))
+    if not full_strength:
+        return shortfalls
+    uncovered = [resource for resource in scope or () if not any(_covers(p, resource) for p in patterns)]
+    if not uncovered:
+        return None
+    covered = f"on {', '.join(map(shown, patterns))} only" if patterns else "naming no Resource"
+    wanted = ", ".join(map(shown, uncovered))
+    return [*shortfalls, f'denies plain HTTP {covered}: add {wanted} to the deny\'s Resource (or use "*")']
+
+
+def _known_arn(resource: PolicyResource) -> str | None:
+    """A resource's ARN output; None while it is not known (or not reported), which leaves Resource unjudged."""
+    arn = field(resource.props, "arn")
+    return arn if isinstance(arn, str) else None
+
+
+def _tls_only(
+    target: PolicyResource,
+    policies: Iterable[PolicyResource],
+    *,
+    service: str,
+    scope: Sequence[str] | None,
+    label: str,
+    missing: str,
+) -> Iterable[Finding]:
+    """The findings on `target` (named `label`) unless one of its resource `policies` denies plain HTTP on all
+    of `scope`: `missing` when none tries to, otherwise what narrows each deny."""
+    shortfalls: list[str] = []
+    for policy in policies:
+        found = _tls_shortfalls(json_document(field(policy.props, "policy")), service, scope)
+        if found is None:
+            return
+        shortfalls.extend(f"{label}: policy {policy.name} {shortfall}" for shortfall in found)
+    for message in shortfalls or [missing]:
+        yield Finding(target.urn, message)
 
 
 def _bucket_tls(stack: Stack, _settings: Settings) -> Iterable[Finding]:
-    for bucket in buckets_without(stack, (S3_BUCKET_POLICY,), _tls_only_policy("s3")):
-        yield Finding(bucket.urn, f"bucket {bucket.name} has no bucket policy denying aws:SecureTransport=false")
+    policies = stack.referrers((S3_BUCKET_POLICY,), "bucket", S3_BUCKETS)
+    for bucket in stack.of_type(*S3_BUCKETS):
+        arn = _known_arn(bucket)
+        # Bucket-level actions (listing, the policy itself) act on the bucket's ARN, object actions on its objects'.
+        scope = None if arn is None else [arn, f"{arn}/*"]
+        label = f"bucket {bucket.name}"
+        missing = f"{label} has no bucket policy denying aws:SecureTransport=false"
+        yield from _tls_only(
+            bucket, policies.get(bucket.urn, ()), service="s3", scope=scope, label=label, missing=missing
+        )
 
 
 S3_BUCKET_TLS_ONLY = StackPolicy(
     name="s3-bucket-tls-only",
     description=(
         "Every S3 bucket has an aws.s3.BucketPolicy with a statement that denies s3:* to Principal * when "
-        'aws:SecureTransport is "false", so no client can read or write it over plain HTTP.'
+        'aws:SecureTransport is "false", on Resource the bucket\'s ARN and <ARN>/* (or "*"), with no other '
+        "condition, so no client can read or write it over plain HTTP."
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,
@@ -238,17 +345,27 @@ S3_BUCKET_TLS_ONLY = StackPolicy(
 
 def _file_system_tls(stack: Stack, _settings: Settings) -> Iterable[Finding]:
     policies = stack.referrers((EFS_FILE_SYSTEM_POLICY,), "fileSystemId", (EFS_FILE_SYSTEM,))
-    tls_only = _tls_only_policy("elasticfilesystem")
     for file_system in stack.of_type(EFS_FILE_SYSTEM):
-        if not any(tls_only(policy) for policy in policies.get(file_system.urn, ())):
-            yield Finding(file_system.urn, f"file system {file_system.name} has no policy requiring TLS")
+        arn = _known_arn(file_system)
+        label = f"file system {file_system.name}"
+        missing = f"{label} has no policy requiring TLS"
+        scope = None if arn is None else [arn]
+        yield from _tls_only(
+            file_system,
+            policies.get(file_system.urn, ()),
+            service="elasticfilesystem",
+            scope=scope,
+            label=label,
+            missing=missing,
+        )
 
 
 EFS_TLS_ONLY = StackPolicy(
     name="efs-tls-only",
     description=(
         "Every EFS file system has an aws.efs.FileSystemPolicy that denies access to Principal * when "
-        'aws:SecureTransport is "false"; mount it with the efs-utils "tls" option.'
+        'aws:SecureTransport is "false", on Resource the file system\'s ARN (or "*"), with no other condition; '
+        'mount it with the efs-utils "tls" option.'
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,

@@ -10,25 +10,29 @@ from typing import Any
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
 from policies.support.aws import (
+    DEFAULT_ROUTE_TABLE,
     EFS_MOUNT_TARGET,
     EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
     ELASTICACHE_SUBNET_GROUP,
     INTERNET_GATEWAY,
     LAUNCH_TEMPLATE,
+    MAIN_ROUTE_TABLE_ASSOCIATION,
     MANAGED_PREFIX_LIST,
     MANAGED_PREFIX_LIST_ENTRY,
     RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     RDS_SUBNET_GROUP,
     ROUTE,
-    ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
+    ROUTE_TABLES,
     S3_PUBLIC_ACCESS_BLOCK,
     SECURITY_GROUP_INGRESS_RULE,
     SECURITY_GROUP_RULE,
     SECURITY_GROUPS,
     SUBNET,
+    VPC,
     buckets_without,
     covers_every_address,
     is_primary_database,
@@ -180,10 +184,13 @@ SECURITY_GROUP_NO_WORLD_INGRESS = StackPolicy(
 
 RDS_NOT_PUBLICLY_ACCESSIBLE = ResourcePolicy(
     name="rds-not-publicly-accessible",
-    description="RDS instances and clusters get no public address: leave publiclyAccessible unset or false.",
+    description=(
+        "RDS instances, Aurora cluster instances and Multi-AZ DB clusters get no public address: leave "
+        "publiclyAccessible unset or false."
+    ),
     concern=Concern.SECURITY,
     severity=Severity.CRITICAL,
-    resource_types=(RDS_INSTANCE, RDS_CLUSTER),
+    resource_types=(RDS_INSTANCE, RDS_CLUSTER_INSTANCE, RDS_CLUSTER),
     rule=expecting(Expect("publiclyAccessible", lambda value: not is_true(value), "set publiclyAccessible=false")),
 )
 
@@ -197,11 +204,11 @@ _SUBNET_GROUPS = {
 }
 
 
-def _public_subnets(stack: Stack) -> set[str]:
-    """The URNs of the stack's public subnets: those that give instances public addresses, or whose route
-    table routes to an internet gateway (by the gateway's id, or by a reference to the gateway resource)."""
+def _tables_to_internet(stack: Stack) -> set[str]:
+    """The URNs of the stack's route tables (default tables included) that route to an internet gateway, by
+    the gateway's id or by a reference to the gateway resource, inline or through standalone routes."""
     to_internet: set[str] = set()
-    for table in stack.of_type(ROUTE_TABLE):
+    for table in stack.of_type(*ROUTE_TABLES):
         gateways = [field(route, "gatewayId") for route in elements(field(table.props, "routes"))]
         if _any_internet_gateway(gateways) or stack.referenced(table, "routes", (INTERNET_GATEWAY,)):
             to_internet.add(table.urn)
@@ -209,11 +216,69 @@ def _public_subnets(stack: Stack) -> set[str]:
         if _any_internet_gateway([field(route.props, "gatewayId")]) or stack.referenced(
             route, "gatewayId", (INTERNET_GATEWAY,)
         ):
-            to_internet.update(table.urn for table in stack.referenced(route, "routeTableId", (ROUTE_TABLE,)))
-    public = {subnet.urn for subnet in stack.of_type(SUBNET) if is_true(field(subnet.props, "mapPublicIpOnLaunch"))}
+            to_internet.update(table.urn for table in stack.referenced(route, "routeTableId", ROUTE_TABLES))
+    return to_internet
+
+
+def _vpc_keys(stack: Stack, resource: PolicyResource, prop: str) -> set[str]:
+    """What identifies the VPC that `resource`'s `prop` names: the URNs of the stack's VPCs it points at, and
+    the VPC id itself when known (a VPC outside the stack has only that)."""
+    value = field(resource.props, prop)
+    keys = {vpc.urn for vpc in stack.referenced(resource, prop, (VPC,))}
+    return keys | {value} if isinstance(value, str) else keys
+
+
+def _vpcs_with_public_main_table(stack: Stack, to_internet: set[str]) -> set[str]:
+    """The VPCs (as `_vpc_keys`) whose main route table routes to an internet gateway. The main table is the
+    one a MainRouteTableAssociation names or else the VPC's default table, when a DefaultRouteTable manages it
+    (its defaultRouteTableId comes from the VPC, and its vpcId output names it). A VPC whose main table the
+    stack manages neither way is left out: its routes are not in the stack to judge, so its subnets without an
+    association are judged, as before, by their own settings alone."""
+    public: set[str] = set()
+    reassigned: set[str] = set()
+    for association in stack.of_type(MAIN_ROUTE_TABLE_ASSOCIATION):
+        vpc = _vpc_keys(stack, association, "vpcId")
+        reassigned |= vpc
+        if any(table.urn in to_internet for table in stack.referenced(association, "routeTableId", ROUTE_TABLES)):
+            public |= vpc
+    for table in stack.of_type(DEFAULT_ROUTE_TABLE):
+        vpc = _vpc_keys(stack, table, "vpcId")
+        vpc.update(owner.urn for owner in stack.referenced(table, "defaultRouteTableId", (VPC,)))
+        if table.urn in to_internet and not vpc & reassigned:
+            public |= vpc
+    return public
+
+
+_USES_MAIN_TABLE = (
+    " (it has no route table association, so it uses its VPC's main route table, which routes to an internet "
+    "gateway): associate the subnet with a private route table"
+)
+
+
+def _public_subnets(stack: Stack) -> dict[str, str]:
+    """The stack's public subnets, by URN, each with what makes it public when that is not its own settings:
+    those that give instances public addresses, whose route table routes to an internet gateway, or that have
+    no route table association and so use their VPC's main table, which does."""
+    to_internet = _tables_to_internet(stack)
+    public = dict.fromkeys(
+        (subnet.urn for subnet in stack.of_type(SUBNET) if is_true(field(subnet.props, "mapPublicIpOnLaunch"))), ""
+    )
+    associated: set[str] = set()
+    associations_known = True
     for association in stack.of_type(ROUTE_TABLE_ASSOCIATION):
-        if any(table.urn in to_internet for table in stack.referenced(association, "routeTableId", (ROUTE_TABLE,))):
-            public.update(subnet.urn for subnet in stack.referenced(association, "subnetId", (SUBNET,)))
+        subnets = stack.referenced(association, "subnetId", (SUBNET,))
+        associated.update(subnet.urn for subnet in subnets)
+        associations_known &= bool(subnets) or not is_unknown(field(association.props, "subnetId"))
+        if any(table.urn in to_internet for table in stack.referenced(association, "routeTableId", ROUTE_TABLES)):
+            public.update(dict.fromkeys((subnet.urn for subnet in subnets), ""))
+    # While an association's subnet is unknown, any subnet may turn out to have it. A main route table that the
+    # stack does not manage (no DefaultRouteTable or MainRouteTableAssociation) makes no subnet public here:
+    # its routes are not in the stack, so those subnets are judged by their own settings, as they always were.
+    if associations_known:
+        vpcs = _vpcs_with_public_main_table(stack, to_internet)
+        for subnet in stack.of_type(SUBNET):
+            if subnet.urn not in associated and _vpc_keys(stack, subnet, "vpcId") & vpcs:
+                public.setdefault(subnet.urn, _USES_MAIN_TABLE)
     return public
 
 
@@ -227,7 +292,7 @@ def _private_data_stores(stack: Stack, _settings: Settings) -> Iterable[Finding]
     def in_public_subnets(store: PolicyResource, subnets: Iterable[PolicyResource]) -> Iterable[Finding]:
         for subnet in subnets:
             if subnet.urn in public:
-                yield Finding(store.urn, f"{store.name} is placed in public subnet {subnet.name}")
+                yield Finding(store.urn, f"{store.name} is placed in public subnet {subnet.name}{public[subnet.urn]}")
 
     for store in stack.of_type(*_SUBNET_GROUPS):
         if store.resource_type == RDS_INSTANCE and not is_primary_database(store.props):
@@ -246,7 +311,8 @@ DATA_STORES_IN_PRIVATE_SUBNETS = StackPolicy(
     name="data-stores-in-private-subnets",
     description=(
         "RDS databases, ElastiCache replication groups and EFS mount targets live in private subnets (no public "
-        "IPs on launch, no route to an internet gateway): give them subnet groups made of the data subnets."
+        "IPs on launch, no route to an internet gateway through their route table or, for a subnet with no "
+        "association, the VPC's main route table): give them subnet groups made of the data subnets."
     ),
     concern=Concern.SECURITY,
     severity=Severity.CRITICAL,

@@ -111,7 +111,8 @@ RDS_READ_REPLICAS = StackPolicy(
     name="rds-read-replicas",
     description=(
         "Every primary RDS instance has at least two read replicas (replicateSourceDb), each pinned with "
-        "availabilityZone to a zone of its own, different from the primary's."
+        "availabilityZone to a zone of its own, different from the primary's when the primary names one (only a "
+        "single-AZ primary can; AWS places a Multi-AZ primary and its standby itself)."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.HIGH,

@@ -13,6 +13,7 @@ from policies.support.values import UNKNOWN, elements, field, is_set, is_unknown
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
+RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
 RDS_PROXY = "aws:rds/proxy:Proxy"
@@ -41,10 +42,13 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
 MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
 ROUTE = "aws:ec2/route:Route"
 ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+MAIN_ROUTE_TABLE_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
 INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -52,6 +56,8 @@ COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
 
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+# A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
+ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
 
 
 def is_read_replica(props: Any) -> bool:
