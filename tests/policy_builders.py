@@ -5,10 +5,11 @@ the way CrossGuard sends them (numbers as floats, unknowns behind the engine's p
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from pulumi_policy import Policy
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
@@ -127,6 +128,32 @@ def single(type_: str, inputs: Mapping[str, Any], *, protect: bool = False) -> G
     builder = GraphBuilder()
     builder.add(type_, "subject", inputs, protect=protect)
     return builder.build()
+
+
+PropertyRuleTest = Callable[[Policy, str, dict[str, Any], dict[str, Any], str], None]
+
+
+def property_rule_tests(cases: Sequence[Any]) -> tuple[PropertyRuleTest, PropertyRuleTest]:
+    """The two tests of a table of single-property rules, each case `(policy, type_, compliant inputs, change
+    that breaks the property, start of the expected message)`: the compliant resource passes, and the changed
+    one fails with exactly that message. A test module binds them to `test_*` names for pytest to collect."""
+    parameters = pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), cases)
+
+    @parameters
+    def passes_compliant_resource(
+        policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
+    ) -> None:
+        assert messages(policy, single(type_, compliant)) == []
+
+    @parameters
+    def reports_the_broken_property(
+        policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
+    ) -> None:
+        found = messages(policy, single(type_, merged(compliant, change)))
+        assert len(found) == 1
+        assert found[0].startswith(expected)
+
+    return passes_compliant_resource, reports_the_broken_property
 
 
 def merged(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

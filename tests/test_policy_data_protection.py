@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from pulumi_policy import Policy
 
 from policies.rules.data_protection import (
     EFS_ENCRYPTED,
@@ -41,6 +40,7 @@ from tests.policy_builders import (
     merged,
     messages,
     parameter_group,
+    property_rule_tests,
     rds_primary,
     rds_replica,
     ref,
@@ -106,20 +106,9 @@ PROPERTY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
-def test_property_rule_passes_compliant_resource(
-    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
-) -> None:
-    assert messages(policy, single(type_, compliant)) == []
-
-
-@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
-def test_property_rule_reports_the_broken_property(
-    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
-) -> None:
-    found = messages(policy, single(type_, merged(compliant, change)))
-    assert len(found) == 1
-    assert found[0].startswith(expected)
+test_property_rule_passes_compliant_resource, test_property_rule_reports_the_broken_property = property_rule_tests(
+    PROPERTY_CASES
+)
 
 
 def test_an_unknown_value_is_not_judged_during_preview() -> None:

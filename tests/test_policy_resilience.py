@@ -31,6 +31,7 @@ from tests.policy_builders import (
     messages,
     node_group,
     pdb,
+    property_rule_tests,
     rds_primary,
     rds_replica,
     ref,
@@ -98,20 +99,9 @@ PROPERTY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
-def test_property_rule_passes_compliant_resource(
-    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
-) -> None:
-    assert messages(policy, single(type_, compliant)) == []
-
-
-@pytest.mark.parametrize(("policy", "type_", "compliant", "change", "expected"), PROPERTY_CASES)
-def test_property_rule_reports_the_broken_property(
-    policy: Policy, type_: str, compliant: dict[str, Any], change: dict[str, Any], expected: str
-) -> None:
-    found = messages(policy, single(type_, merged(compliant, change)))
-    assert len(found) == 1
-    assert found[0].startswith(expected)
+test_property_rule_passes_compliant_resource, test_property_rule_reports_the_broken_property = property_rule_tests(
+    PROPERTY_CASES
+)
 
 
 @pytest.mark.parametrize("policy", [RDS_MULTI_AZ, RDS_BACKUP_RETENTION, RDS_DELETION_PROTECTION, RDS_FINAL_SNAPSHOT])
