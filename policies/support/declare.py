@@ -110,6 +110,21 @@ def settings_for(policy: Policy, configured: Mapping[str, Any]) -> dict[str, Any
     return {**defaults, **configured}
 
 
+def _declaration(
+    *, name: str, description: str, concern: Concern, severity: Severity, config: ConfigProperties | None
+) -> dict[str, Any]:
+    """What every Sentinel policy tells CrossGuard about itself: the pack's default level (stacks relax it in
+    their policy configs) and its concern as a tag."""
+    return {
+        "name": name,
+        "description": description,
+        "enforcement_level": EnforcementLevel.MANDATORY,
+        "config_schema": _schema(config),
+        "severity": severity,
+        "tags": [concern.value],
+    }
+
+
 class ResourcePolicy(ResourceValidationPolicy):
     """A policy run on each resource of `resource_types`, over its inputs. The types are declared so that a
     runner can index policies by type instead of offering every resource to every policy."""
@@ -128,13 +143,8 @@ class ResourcePolicy(ResourceValidationPolicy):
         self.resource_types = frozenset(resource_types)
         self._rule = rule
         super().__init__(
-            name=name,
-            description=description,
             validate=self._validate,
-            enforcement_level=EnforcementLevel.MANDATORY,
-            config_schema=_schema(config),
-            severity=severity,
-            tags=[concern.value],
+            **_declaration(name=name, description=description, concern=concern, severity=severity, config=config),
         )
 
     def _validate(self, args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -159,13 +169,8 @@ class StackPolicy(StackValidationPolicy):
     ) -> None:
         self._rule = rule
         super().__init__(
-            name=name,
-            description=description,
             validate=self._validate,
-            enforcement_level=EnforcementLevel.MANDATORY,
-            config_schema=_schema(config),
-            severity=severity,
-            tags=[concern.value],
+            **_declaration(name=name, description=description, concern=concern, severity=severity, config=config),
         )
 
     def _validate(self, args: StackValidationArgs, report_violation: ReportViolation) -> None:
