@@ -11,7 +11,6 @@ policies run under the prod policy config, so every one of them is enforced.
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import sys
 import time
@@ -113,18 +112,13 @@ def synthetic_graph(size: int) -> Graph:
     return builder.build()
 
 
-def median_seconds(graph: Graph, config: dict[str, object], runs: int, *, collector: bool) -> float:
-    """The median time of `runs` evaluations, with Python's cyclic garbage collector running or paused."""
+def median_seconds(graph: Graph, config: dict[str, object], runs: int) -> float:
+    """The median time of `runs` evaluations."""
     times = []
     for _ in range(runs):
-        if not collector:
-            gc.disable()
-        try:
-            started = time.perf_counter()
-            evaluate(graph, config)
-            times.append(time.perf_counter() - started)
-        finally:
-            gc.enable()
+        started = time.perf_counter()
+        evaluate(graph, config)
+        times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
@@ -134,20 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     args = parser.parse_args(argv)
     config = load_policy_config("prod")
-    # The second pair of columns pauses the cyclic garbage collector: it shows the policies' own work, apart
-    # from the collector's passes over a heap that grows with the stack.
-    print(f"{'resources':>9}  {'seconds':>7}  {'us/resource':>11}  {'gc paused':>9}  {'us/resource':>11}  violations")
-    per_resource: list[float] = []
+    print(f"{'resources':>9}  {'seconds':>7}  {'us/resource':>11}  violations")
     for size in args.sizes:
         graph = synthetic_graph(size)
         violations = len(evaluate(graph, config))
-        seconds = median_seconds(graph, config, args.runs, collector=True)
-        paused = median_seconds(graph, config, args.runs, collector=False)
-        per_resource.append(seconds / len(graph) * 1e6)
-        print(
-            f"{len(graph):>9}  {seconds:>7.3f}  {per_resource[-1]:>11.1f}  {paused:>9.3f}  "
-            f"{paused / len(graph) * 1e6:>11.1f}  {violations}"
-        )
+        seconds = median_seconds(graph, config, args.runs)
+        print(f"{len(graph):>9}  {seconds:>7.3f}  {seconds / len(graph) * 1e6:>11.1f}  {violations}")
         if len(graph) >= 10000 and seconds > TARGET_SECONDS_AT_10K:
             print(f"too slow: over {TARGET_SECONDS_AT_10K} s at 10k resources", file=sys.stderr)
             return 1
