@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import pulumi
 
 from offline import stackfiles
 from offline.engine import ProgramFailedError, run
@@ -66,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ProgramFailedError as failure:
-        print(f"error: {failure.error}", file=sys.stderr)
+        # A RunError (such as invalid config) speaks for itself, as in `pulumi up`; anything else is a bug
+        # whose traceback the reader needs.
+        if isinstance(failure.error, pulumi.RunError):
+            print(f"error: {failure.error}", file=sys.stderr)
+        else:
+            print("".join(traceback.format_exception(failure.error)), end="", file=sys.stderr)
         return 1
     print(render(graph))
     has_config = (CONFIG_DIR / f"{stack}.json").exists()

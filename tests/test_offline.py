@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from pulumi.runtime import MockCallArgs
@@ -133,3 +134,12 @@ def test_cli_exits_1_on_a_mandatory_violation(tmp_path: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "[mandatory] stateful-resources-protected" in out
     assert "aws:kms/key:Key::network-flow-logs" in out
+
+
+def test_cli_shows_the_traceback_of_a_failing_program(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A bug in a component, unlike a config error, needs its traceback to be found.
+    with mock.patch("components.network.Network.__init__", side_effect=RuntimeError("boom in the network")):
+        assert main(["dev"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert "RuntimeError: boom in the network" in err
