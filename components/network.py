@@ -207,7 +207,13 @@ class Network(pulumi.ComponentResource):
                         "Effect": "Allow",
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         "Resource": [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-                    }
+                    },
+                    {
+                        # The service looks its destination up before delivering; listing reveals no log data.
+                        "Effect": "Allow",
+                        "Action": "logs:DescribeLogGroups",
+                        "Resource": f"arn:aws:logs:{args.region}:{args.account_id}:log-group:*",
+                    },
                 ]
             ),
             opts=child(self),

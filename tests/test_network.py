@@ -128,8 +128,12 @@ def test_flow_logs_go_to_an_encrypted_log_group_with_retention(stack: str, reten
 def test_flow_log_role_may_write_only_to_its_log_group(prod: Graph) -> None:
     [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
     [policy] = prod.of_type("aws:iam/rolePolicy:RolePolicy")
-    [statement] = json.loads(policy.inputs["policy"])["Statement"]
-    assert set(statement["Resource"]) == {log_group.outputs["arn"], log_group.outputs["arn"] + ":*"}
+    write, describe = json.loads(policy.inputs["policy"])["Statement"]
+    assert set(write["Resource"]) == {log_group.outputs["arn"], log_group.outputs["arn"] + ":*"}
+    assert "logs:PutLogEvents" in write["Action"]
+    # Looking up log groups is the one permission beyond the group itself, and it cannot read or write logs.
+    assert describe["Action"] == "logs:DescribeLogGroups"
+    assert describe["Resource"] == "arn:aws:logs:us-east-1:111111111111:log-group:*"
 
 
 def test_default_security_group_is_emptied(stack_graph: Graph) -> None:
