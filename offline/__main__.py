@@ -19,7 +19,7 @@ import pulumi
 from offline import stackfiles
 from offline.engine import ProgramFailedError, run
 from offline.graph import Graph, Resource
-from offline.policy import CONFIG_DIR, Violation, any_mandatory, evaluate, load_policy_config
+from offline.policy import Violation, any_mandatory, evaluate, load_policy_config, policy_config_path
 
 
 def render(graph: Graph) -> str:
@@ -77,9 +77,14 @@ def main(argv: list[str] | None = None) -> int:
             print("".join(traceback.format_exception(failure.error)), end="", file=sys.stderr)
         return 1
     print(render(graph))
-    has_config = (CONFIG_DIR / f"{stack}.json").exists()
+    config_path = policy_config_path(stack)
+    has_config = config_path.exists()
     violations = evaluate(graph, load_policy_config(stack) if has_config else None)
-    source = f"policies/config/{stack}.json" if has_config else "no policy config: every policy mandatory"
+    source = (
+        str(config_path.relative_to(stackfiles.PROJECT_DIR))
+        if has_config
+        else "no policy config: every policy mandatory"
+    )
     print(render_violations(violations, source))
     return 1 if any_mandatory(violations) else 0
 

@@ -62,9 +62,14 @@ def any_mandatory(violations: Iterable[Violation]) -> bool:
     return any(violation.enforcement_level == EnforcementLevel.MANDATORY for violation in violations)
 
 
+def policy_config_path(stack: str) -> Path:
+    """Where a stack's policy config lives: `policies/config/<stack>.json`."""
+    return CONFIG_DIR / f"{stack}.json"
+
+
 def load_policy_config(stack: str) -> dict[str, Any]:
-    """The policy config of a stack, `policies/config/<stack>.json`."""
-    path = CONFIG_DIR / f"{stack}.json"
+    """The policy config of a stack, from `policy_config_path(stack)`."""
+    path = policy_config_path(stack)
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
