@@ -10,11 +10,14 @@ so they are recorded by URN.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import runpy
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ from offline.graph import Graph, Resource, ResourceOptions
 from offline.mocks import AwsLikeMocks
 
 PROGRAM = stackfiles.PROJECT_DIR / "__main__.py"
+_CONFIG_VARIABLE, _SECRET_KEYS_VARIABLE = "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS"
+_ENVIRONMENT_LOCK = threading.Lock()
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -85,11 +90,29 @@ class RecordingMonitor(MockMonitor):
         return response
 
 
-def _run_program(stack: str, project: str, config: dict[str, str], secret_keys: list[str]) -> tuple[Graph, Any]:
+@contextmanager
+def _config_in_environment(config: Mapping[str, str], secret_keys: list[str]) -> Iterator[None]:
+    """Hands config to the program as the CLI's Python language host does: `PULUMI_CONFIG` and
+    `PULUMI_CONFIG_SECRET_KEYS` in the process environment, so the program reads it through the same public
+    SDK calls in both. The environment is the process's: runs are serialized, and each restores it."""
+    with _ENVIRONMENT_LOCK:
+        saved = {name: os.environ.get(name) for name in (_CONFIG_VARIABLE, _SECRET_KEYS_VARIABLE)}
+        os.environ[_CONFIG_VARIABLE] = json.dumps(config)
+        os.environ[_SECRET_KEYS_VARIABLE] = json.dumps(secret_keys)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def _run_program(stack: str, project: str) -> tuple[Graph, Any]:
     """On a fresh thread: configure Pulumi's runtime with mocks, run the program, collect the graph."""
     mocks = AwsLikeMocks()
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(config, secret_keys)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     error: BaseException | None = None
 
@@ -133,7 +156,7 @@ def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: P
             ThreadPoolExecutor(thread_name_prefix=f"offline-{stack}", initializer=give_worker_a_loop)
         )
         try:
-            outcome.append(_run_program(stack, project, config, secret_keys))
+            outcome.append(_run_program(stack, project))
         except BaseException as unexpected:  # re-raised on the caller's thread
             failure.append(unexpected)
         finally:
@@ -143,8 +166,9 @@ def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: P
             loop.close()
 
     thread = threading.Thread(target=on_thread, name=f"offline-{stack}")
-    thread.start()
-    thread.join()
+    with _config_in_environment(config, secret_keys):
+        thread.start()
+        thread.join()
     if failure:
         raise failure[0]
     graph, error = outcome[0]

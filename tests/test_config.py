@@ -74,7 +74,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
     ("malformed vpc cidr", {"sentinel:network.vpcCidr": "10.0.0.0/33"}, "sentinel:network.vpcCidr", "IPv4 CIDR"),
     ("host bits set", {"sentinel:network.vpcCidr": "10.0.0.1/16"}, "sentinel:network.vpcCidr", "no host bits"),
     ("public vpc cidr", {"sentinel:network.vpcCidr": "8.8.0.0/16"}, "sentinel:network.vpcCidr", "private range"),
-    ("vpc too large", {"sentinel:network.vpcCidr": "10.0.0.0/8"}, "sentinel:network.vpcCidr", "/16 to /24"),
+    ("vpc too large", {"sentinel:network.vpcCidr": "10.0.0.0/8"}, "sentinel:network.vpcCidr", "/16 to /22"),
     (
         "subnets do not fit",
         {"sentinel:network.vpcCidr": "10.0.0.0/20"},

@@ -1,0 +1,208 @@
+"""What every config section shares: the section base, field types with their validators, per-environment
+defaults, secret values and the error a validator raises to report several problems at once."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+import pulumi
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
+
+NAMESPACE = "sentinel"
+
+Environment = Literal["dev", "staging", "prod"]
+ENVIRONMENTS: tuple[Environment, ...] = ("dev", "staging", "prod")
+
+Key = tuple[str | int, ...]
+"""A config key as a path below the namespace: ("network", "subnetCidrs", "public", 2)."""
+
+T = TypeVar("T")
+
+
+class Section(BaseModel):
+    """camelCase keys, no unknown keys, no mutation after validation."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, validate_by_name=False)
+
+
+class SectionError(ValueError):
+    """Several problems found by one model validator, each with its key relative to that model."""
+
+    def __init__(self, problems: list[tuple[Key, str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
+
+# --- per-environment defaults --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ByEnvironment(Generic[T]):
+    """A field's default in each environment, written beside the field so each environment's value is in one
+    place. A stack file overrides it; where both are mappings, the stack's keys are merged into the default
+    (a stack that changes one app's port keeps the other apps)."""
+
+    dev: T
+    staging: T
+    prod: T
+
+    def for_environment(self, environment: str) -> T:
+        # An unknown environment is reported on its own key; prod's defaults keep the rest of the report quiet.
+        return getattr(self, environment) if environment in ENVIRONMENTS else self.prod
+
+
+def by_environment(*, dev: T, staging: T, prod: T) -> ByEnvironment[T]:
+    return ByEnvironment(dev=dev, staging=staging, prod=prod)
+
+
+def in_every_environment(value: T) -> ByEnvironment[T]:
+    return ByEnvironment(dev=value, staging=value, prod=value)
+
+
+# --- secrets -------------------------------------------------------------------------------------------------
+
+
+class Secret:
+    """A setting stored with `pulumi config set --secret`. Components get it only as a secret Output, so the
+    value stays encrypted in state and masked in previews wherever a resource uses it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @property
+    def output(self) -> pulumi.Output[str]:
+        return pulumi.Output.secret(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('[secret]')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema(min_length=1))
+
+
+# --- field validators: each raises ValueError whose text says what is allowed -------------------------------
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
+
+# Values CloudWatch Logs accepts for retentionInDays
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def _dns_label(value: str) -> str:
+    if not _DNS_LABEL.fullmatch(value):
+        raise ValueError(
+            "must be a DNS label: lowercase letters, digits and '-', 1-63 characters, no leading or trailing '-'"
+        )
+    return value
+
+
+def is_dns_label(value: str) -> bool:
+    return _DNS_LABEL.fullmatch(value) is not None
+
+
+def _tag_value(value: str) -> str:
+    if not _TAG_VALUE.fullmatch(value):
+        raise ValueError("must be 1-256 characters of letters, digits, spaces and _ . : / = + - @ (AWS tag rules)")
+    return value
+
+
+def unique(values: list[str]) -> list[str]:
+    duplicates = sorted({value for value in values if values.count(value) > 1})
+    if duplicates:
+        raise ValueError(f"lists {duplicates} more than once; each may appear once")
+    return values
+
+
+def _log_retention(days: int) -> int:
+    if days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"must be one of CloudWatch Logs' retention periods {list(LOG_RETENTION_DAYS)}")
+    return days
+
+
+def ipv4_network(value: str) -> ipaddress.IPv4Network:
+    try:
+        return ipaddress.IPv4Network(value)
+    except ValueError as error:
+        raise ValueError(f"must be an IPv4 CIDR with no host bits set, such as 10.0.0.0/16 ({error})") from None
+
+
+def _ipv4_cidr(value: str) -> str:
+    return str(ipv4_network(value))
+
+
+def _public_range(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value)
+    except ValueError as error:
+        raise ValueError(f"must be a CIDR with no host bits set, such as 173.245.48.0/20 ({error})") from None
+    if network.prefixlen == 0 or not network.is_global:
+        raise ValueError("must be a public, non-default range (Cloudflare's published edge ranges)")
+    return str(network)
+
+
+DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+Ipv4Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
+PublicRange = Annotated[str, AfterValidator(_public_range)]
+TagValue = Annotated[str, AfterValidator(_tag_value)]
+LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
+
+
+def dotted(key: Key) -> str:
+    """A key as the user writes it: sentinel:network.subnetCidrs.public[2]."""
+    text = f"{NAMESPACE}:"
+    for index, part in enumerate(key):
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += part if index == 0 else f".{part}"
+    return text
+
+
+def model_defaults(model: type[BaseModel]) -> Mapping[str, ByEnvironment[Any]]:
+    """The per-environment defaults a section declares, by config key."""
+    return {
+        field.alias or name: marker
+        for name, field in model.model_fields.items()
+        for marker in field.metadata
+        if isinstance(marker, ByEnvironment)
+    }
