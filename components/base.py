@@ -1,16 +1,59 @@
-"""Pieces every component uses: type tokens, child options, IAM documents and the tagged AWS provider."""
+"""What every component stands on: the `Platform` context, the `Component` base class with its child and
+stateful options, IAM documents and the tagged, account-pinned AWS provider.
+
+The component contract: a component is `Kind(name, platform, KindArgs(...), opts)`, where the args carry
+its own config section plus the outputs of other components, and `platform` carries what every component
+needs to know about the stack. Children are created with `opts=self.child()`, or `opts=self.stateful()` for
+a resource that holds data (protected in prod).
+
+The naming rule (design D14): AWS resources that AWS replaces when a setting changes get no fixed physical
+name (Pulumi's auto-naming, or `name_prefix` where the provider offers it), so a replacement is created
+before the old one is deleted; a fixed name is used only where something else must know it, with the reason
+beside it. The readable name is always in the `Name` tag (`self.platform.name(...)`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config import StackConfig
+from components.config import Environment, StackConfig
 
 PACKAGE = "sentinel"
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The stack as every component sees it, built once from the stack config."""
+
+    name_prefix: str
+    environment: Environment
+    region: str
+    account_id: str
+    protect_stateful: bool
+    cluster_name: str
+
+    @classmethod
+    def of(cls, config: StackConfig) -> Platform:
+        return cls(
+            name_prefix=config.name_prefix,
+            environment=config.environment,
+            region=config.region,
+            account_id=config.account_id,
+            # A bad diff in prod must not be able to delete data (design D11).
+            protect_stateful=config.is_prod,
+            # The one place the EKS cluster's name comes from: the subnets' discovery tags and the cluster
+            # must agree on it.
+            cluster_name=config.name_prefix,
+        )
+
+    def name(self, *parts: str) -> str:
+        """A readable physical name or `Name` tag: `sentinel-prod-flow-logs`."""
+        return "-".join((self.name_prefix, *parts))
 
 
 def component_type(kind: str) -> str:
@@ -18,10 +61,22 @@ def component_type(kind: str) -> str:
     return f"{PACKAGE}:components:{kind}"
 
 
-def child(parent: pulumi.Resource, *, protect: bool = False, **options: Any) -> pulumi.ResourceOptions:
-    """Options for a component's child: parented (so it inherits the component's providers) and, for
-    stateful resources in prod, protected from deletion and replacement."""
-    return pulumi.ResourceOptions(parent=parent, protect=protect, **options)
+class Component(pulumi.ComponentResource):
+    """A Sentinel component: typed as `sentinel:components:<class name>`, knowing its `Platform`."""
+
+    def __init__(self, name: str, platform: Platform, opts: pulumi.ResourceOptions | None) -> None:
+        super().__init__(component_type(type(self).__name__), name, None, opts)
+        self.platform = platform
+
+    def child(self, **options: Any) -> pulumi.ResourceOptions:
+        """Options for a child: parented, so it inherits the component's providers and, unless it says
+        otherwise, the protection the caller gave the component."""
+        return pulumi.ResourceOptions(parent=self, **options)
+
+    def stateful(self, **options: Any) -> pulumi.ResourceOptions:
+        """Options for a child that holds data (a database, a cache, a bucket, a file system, a key): protected
+        from deletion and replacement where the platform protects state, else as the caller chose."""
+        return self.child(protect=True if self.platform.protect_stateful else None, **options)
 
 
 def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:

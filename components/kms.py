@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.base import child, component_type, iam_document
+from components.base import Component, Platform, iam_document
 
 ENCRYPT_DECRYPT = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
 
@@ -28,30 +28,31 @@ class ServiceGrant:
 @dataclass(frozen=True)
 class EncryptionKeyArgs:
     description: str
-    alias: str
-    account_id: str
+    purpose: str
+    """What the key protects, such as `flow-logs`: its alias is `alias/<name prefix>/<purpose>`."""
     grants: Sequence[ServiceGrant] = ()
-    protect: bool = False
 
     def __post_init__(self) -> None:
         services = [grant.service for grant in self.grants]
         if len(services) != len(set(services)):
             # Each grant becomes a statement whose Sid names its service; KMS rejects duplicate Sids.
-            raise ValueError(f"key {self.alias}: one grant per service, got {services}")
+            raise ValueError(f"key {self.purpose}: one grant per service, got {services}")
 
 
-class EncryptionKey(pulumi.ComponentResource):
+class EncryptionKey(Component):
     key: aws.kms.Key
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(component_type("EncryptionKey"), name, None, opts)
+    def __init__(
+        self, name: str, platform: Platform, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
         statements: list[dict[str, Any]] = [
             {
                 # Without account-root access a key can lock out every administrator for good.
                 "Sid": "AccountAdministration",
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{args.account_id}:root"},
+                "Principal": {"AWS": f"arn:aws:iam::{platform.account_id}:root"},
                 "Action": "kms:*",
                 "Resource": "*",
             }
@@ -73,8 +74,12 @@ class EncryptionKey(pulumi.ComponentResource):
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=iam_document(statements),
-            opts=child(self, protect=args.protect),
+            tags={"Name": platform.name(args.purpose)},
+            opts=self.stateful(),
         )
-        aws.kms.Alias(name, name=f"alias/{args.alias}", target_key_id=self.key.key_id, opts=child(self))
+        # Fixed name: the alias is how operators and key policies find the key.
+        aws.kms.Alias(
+            name, name=f"alias/{platform.name_prefix}/{args.purpose}", target_key_id=self.key.key_id, opts=self.child()
+        )
         self.arn = self.key.arn
         self.register_outputs({"arn": self.arn})

@@ -7,19 +7,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.base import child, component_type, iam_document, service_trust
+from components.base import Component, Platform, iam_document, service_trust
 from components.config import TIERS, NetworkConfig, Tier
 from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
+
+ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
 class NetworkArgs:
-    name_prefix: str
-    cluster_name: str
-    region: str
-    account_id: str
     config: NetworkConfig
-    protect: bool = False
 
 
 def _discovery_tags(tier: Tier, cluster_name: str) -> dict[str, str]:
@@ -30,16 +27,18 @@ def _discovery_tags(tier: Tier, cluster_name: str) -> dict[str, str]:
     return {f"kubernetes.io/cluster/{cluster_name}": "shared", load_balancer_role: "1"}
 
 
-class Network(pulumi.ComponentResource):
+class Network(Component):
     vpc_id: pulumi.Output[str]
     vpc_cidr: str
     subnet_ids: dict[Tier, list[pulumi.Output[str]]]
     private_route_table_ids: list[pulumi.Output[str]]
 
-    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(component_type("Network"), name, None, opts)
+    def __init__(
+        self, name: str, platform: Platform, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
         config = args.config
-        prefix = args.name_prefix
+        prefix = platform.name_prefix
         zones = config.availability_zones
         layout = config.subnet_layout()
 
@@ -49,7 +48,7 @@ class Network(pulumi.ComponentResource):
             enable_dns_support=True,
             enable_dns_hostnames=True,
             tags={"Name": prefix},
-            opts=child(self),
+            opts=self.child(),
         )
         self.vpc_id = vpc.id
         self.vpc_cidr = config.vpc_cidr
@@ -61,7 +60,7 @@ class Network(pulumi.ComponentResource):
             ingress=[],
             egress=[],
             tags={"Name": f"{prefix}-default-unused"},
-            opts=child(self),
+            opts=self.child(),
         )
 
         subnets: dict[Tier, list[aws.ec2.Subnet]] = {tier: [] for tier in TIERS}
@@ -78,24 +77,27 @@ class Network(pulumi.ComponentResource):
                         tags={
                             "Name": f"{prefix}-{tier}-{zone[-1]}",
                             "Tier": tier,
-                            **_discovery_tags(tier, args.cluster_name),
+                            **_discovery_tags(tier, platform.cluster_name),
                         },
-                        opts=child(self),
+                        opts=self.child(),
                     )
                 )
         self.subnet_ids = {tier: [subnet.id for subnet in subnets[tier]] for tier in TIERS}
 
-        gateway = aws.ec2.InternetGateway(name, vpc_id=vpc.id, tags={"Name": prefix}, opts=child(self))
+        gateway = aws.ec2.InternetGateway(name, vpc_id=vpc.id, tags={"Name": prefix}, opts=self.child())
         public_routes = aws.ec2.RouteTable(
-            f"{name}-public",
-            vpc_id=vpc.id,
-            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
-            tags={"Name": f"{prefix}-public", "Tier": "public"},
-            opts=child(self),
+            f"{name}-public", vpc_id=vpc.id, tags={"Name": f"{prefix}-public", "Tier": "public"}, opts=self.child()
+        )
+        aws.ec2.Route(
+            f"{name}-public-internet",
+            route_table_id=public_routes.id,
+            destination_cidr_block=ANYWHERE,
+            gateway_id=gateway.id,
+            opts=self.child(),
         )
         for subnet, zone in zip(subnets["public"], zones, strict=True):
             aws.ec2.RouteTableAssociation(
-                f"{name}-public-{zone[-1]}", subnet_id=subnet.id, route_table_id=public_routes.id, opts=child(self)
+                f"{name}-public-{zone[-1]}", subnet_id=subnet.id, route_table_id=public_routes.id, opts=self.child()
             )
 
         # One NAT per zone keeps a zone's outage from cutting the others off; dev saves the cost with one.
@@ -103,7 +105,7 @@ class Network(pulumi.ComponentResource):
         nat_ids: list[pulumi.Output[str]] = []
         for zone, public_subnet in zip(nat_zones, subnets["public"], strict=False):
             address = aws.ec2.Eip(
-                f"{name}-nat-{zone[-1]}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone[-1]}"}, opts=child(self)
+                f"{name}-nat-{zone[-1]}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone[-1]}"}, opts=self.child()
             )
             nat = aws.ec2.NatGateway(
                 f"{name}-{zone[-1]}",
@@ -111,7 +113,7 @@ class Network(pulumi.ComponentResource):
                 subnet_id=public_subnet.id,
                 connectivity_type="public",
                 tags={"Name": f"{prefix}-{zone[-1]}"},
-                opts=child(self, depends_on=[gateway]),
+                opts=self.child(depends_on=[gateway]),
             )
             nat_ids.append(nat.id)
 
@@ -120,43 +122,42 @@ class Network(pulumi.ComponentResource):
             routes = aws.ec2.RouteTable(
                 f"{name}-private-{zone[-1]}",
                 vpc_id=vpc.id,
-                routes=[
-                    aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat_ids[index % len(nat_ids)])
-                ],
                 tags={"Name": f"{prefix}-private-{zone[-1]}", "Tier": "private"},
-                opts=child(self),
+                opts=self.child(),
+            )
+            aws.ec2.Route(
+                f"{name}-private-{zone[-1]}-internet",
+                route_table_id=routes.id,
+                destination_cidr_block=ANYWHERE,
+                nat_gateway_id=nat_ids[index % len(nat_ids)],
+                opts=self.child(),
             )
             aws.ec2.RouteTableAssociation(
-                f"{name}-private-{zone[-1]}", subnet_id=subnet.id, route_table_id=routes.id, opts=child(self)
+                f"{name}-private-{zone[-1]}", subnet_id=subnet.id, route_table_id=routes.id, opts=self.child()
             )
             self.private_route_table_ids.append(routes.id)
 
-        # An explicit empty route list makes the provider remove any route added by hand: the data tier
-        # stays unreachable from, and unable to reach, the internet.
+        # No route but the VPC's own: the data tier can neither reach nor be reached from the internet.
         data_routes = aws.ec2.RouteTable(
-            f"{name}-data",
-            vpc_id=vpc.id,
-            routes=[],
-            tags={"Name": f"{prefix}-data", "Tier": "data"},
-            opts=child(self),
+            f"{name}-data", vpc_id=vpc.id, tags={"Name": f"{prefix}-data", "Tier": "data"}, opts=self.child()
         )
         for subnet, zone in zip(subnets["data"], zones, strict=True):
             aws.ec2.RouteTableAssociation(
-                f"{name}-data-{zone[-1]}", subnet_id=subnet.id, route_table_id=data_routes.id, opts=child(self)
+                f"{name}-data-{zone[-1]}", subnet_id=subnet.id, route_table_id=data_routes.id, opts=self.child()
             )
 
         # S3 traffic (image layers, uploads, backups) stays on the AWS network and costs no NAT processing.
         aws.ec2.VpcEndpoint(
             f"{name}-s3",
             vpc_id=vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
+            service_name=f"com.amazonaws.{platform.region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=self.private_route_table_ids,
             tags={"Name": f"{prefix}-s3"},
-            opts=child(self),
+            opts=self.child(),
         )
 
-        self._flow_logs(name, args, vpc)
+        self._flow_logs(name, args.config, vpc)
         self.register_outputs(
             {
                 "vpcId": self.vpc_id,
@@ -166,37 +167,41 @@ class Network(pulumi.ComponentResource):
             }
         )
 
-    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> None:
-        log_group_name = f"/aws/vpc/{args.name_prefix}/flow-logs"
-        log_group_arn = f"arn:aws:logs:{args.region}:{args.account_id}:log-group:{log_group_name}"
+    def _flow_logs(self, name: str, config: NetworkConfig, vpc: aws.ec2.Vpc) -> None:
+        platform = self.platform
+        # Fixed name: the key policy below must name the log group before either exists.
+        log_group_name = f"/aws/vpc/{platform.name_prefix}/flow-logs"
+        log_group_arn = f"arn:aws:logs:{platform.region}:{platform.account_id}:log-group:{log_group_name}"
         key = EncryptionKey(
             f"{name}-flow-logs",
+            platform,
             EncryptionKeyArgs(
-                description=f"VPC flow logs of {args.name_prefix}",
-                alias=f"{args.name_prefix}/flow-logs",
-                account_id=args.account_id,
+                description=f"VPC flow logs of {platform.name_prefix}",
+                purpose="flow-logs",
                 # CloudWatch Logs may use the key only for this log group.
                 grants=[
                     ServiceGrant(
-                        service=f"logs.{args.region}.amazonaws.com",
+                        service=f"logs.{platform.region}.amazonaws.com",
                         condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
                     )
                 ],
-                protect=args.protect,
             ),
-            opts=child(self),
+            opts=self.child(),
         )
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
             name=log_group_name,
-            retention_in_days=args.config.flow_log_retention_days,
+            retention_in_days=config.flow_log_retention_days,
             kms_key_id=key.arn,
-            opts=child(self),
+            tags={"Name": platform.name("flow-logs")},
+            opts=self.child(),
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=service_trust("vpc-flow-logs.amazonaws.com", args.account_id),
-            opts=child(self),
+            name_prefix=platform.name("flow-logs-"),
+            assume_role_policy=service_trust("vpc-flow-logs.amazonaws.com", platform.account_id),
+            tags={"Name": platform.name("flow-logs")},
+            opts=self.child(),
         )
         aws.iam.RolePolicy(
             f"{name}-flow-logs",
@@ -212,11 +217,11 @@ class Network(pulumi.ComponentResource):
                         # The service looks its destination up before delivering; listing reveals no log data.
                         "Effect": "Allow",
                         "Action": "logs:DescribeLogGroups",
-                        "Resource": f"arn:aws:logs:{args.region}:{args.account_id}:log-group:*",
+                        "Resource": f"arn:aws:logs:{platform.region}:{platform.account_id}:log-group:*",
                     },
                 ]
             ),
-            opts=child(self),
+            opts=self.child(),
         )
         aws.ec2.FlowLog(
             name,
@@ -226,6 +231,6 @@ class Network(pulumi.ComponentResource):
             log_destination=log_group.arn,
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
-            tags={"Name": f"{args.name_prefix}-flow-logs"},
-            opts=child(self),
+            tags={"Name": platform.name("flow-logs")},
+            opts=self.child(),
         )

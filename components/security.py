@@ -1,19 +1,20 @@
 """Security groups of the seed (webapp, database, bastion) plus the ALB, cache and file-system groups.
 
 Every rule is a standalone resource with a description, declared once in `rules()` so the whole policy reads
-as one table. Nothing but the ALB faces the internet, and the ALB only Cloudflare's edge.
+as one table. Nothing but the ALB faces the internet, and the ALB only the Cloudflare edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.base import child, component_type
+from components.base import Component, Platform
+from components.config import AppConfig, CloudflareConfig
 
 Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs"]
 ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs")
@@ -60,9 +61,13 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
     table: list[Rule] = []
     for prefix_list in ("cloudflare-ipv4", "cloudflare-ipv6"):
         table += [
-            Rule("alb", "ingress", HTTPS, "HTTPS from Cloudflare's edge", peer_prefix_list=prefix_list),
+            Rule("alb", "ingress", HTTPS, "HTTPS from the Cloudflare edge", peer_prefix_list=prefix_list),
             Rule(
-                "alb", "ingress", HTTP, "HTTP from Cloudflare's edge, redirected to HTTPS", peer_prefix_list=prefix_list
+                "alb",
+                "ingress",
+                HTTP,
+                "HTTP from the Cloudflare edge, redirected to HTTPS",
+                peer_prefix_list=prefix_list,
             ),
         ]
     for app, port in sorted(app_ports.items()):
@@ -86,41 +91,45 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
 
 @dataclass(frozen=True)
 class SecurityArgs:
-    name_prefix: str
     vpc_id: pulumi.Input[str]
-    app_ports: dict[str, int]
-    cloudflare_ipv4_ranges: Sequence[str]
-    cloudflare_ipv6_ranges: Sequence[str]
+    apps: Mapping[str, AppConfig]
+    cloudflare: CloudflareConfig
 
 
-class Security(pulumi.ComponentResource):
+class Security(Component):
     group_ids: dict[Role, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: SecurityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(component_type("Security"), name, None, opts)
+    def __init__(
+        self, name: str, platform: Platform, args: SecurityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
         groups: dict[Role, aws.ec2.SecurityGroup] = {
             role: aws.ec2.SecurityGroup(
                 f"{name}-{role}",
-                name=f"{args.name_prefix}-{role}",
+                # A prefix, not a name: AWS replaces a group whose description changes, and the replacement
+                # must exist before the old group, still in use by network interfaces, is deleted.
+                name_prefix=platform.name(f"{role}-"),
                 description=DESCRIPTIONS[role],
                 vpc_id=args.vpc_id,
                 # Rules of other groups reference these groups; revoking first lets a group be deleted.
                 revoke_rules_on_delete=True,
-                tags={"Name": f"{args.name_prefix}-{role}", "Role": role},
-                opts=child(self),
+                tags={"Name": platform.name(role), "Role": role},
+                opts=self.child(),
             )
             for role in ROLES
         }
         prefix_lists: dict[PrefixList, aws.ec2.ManagedPrefixList] = {
-            "cloudflare-ipv4": self._prefix_list(name, args.name_prefix, "IPv4", args.cloudflare_ipv4_ranges),
-            "cloudflare-ipv6": self._prefix_list(name, args.name_prefix, "IPv6", args.cloudflare_ipv6_ranges),
+            "cloudflare-ipv4": self._prefix_list(name, "IPv4", args.cloudflare.ipv4_ranges),
+            "cloudflare-ipv6": self._prefix_list(name, "IPv6", args.cloudflare.ipv6_ranges),
         }
-        for rule in rules(args.app_ports):
+        app_ports = {app: settings.node_port for app, settings in args.apps.items()}
+        for rule in rules(app_ports):
             rule_type = (
                 aws.vpc.SecurityGroupIngressRule if rule.direction == "ingress" else aws.vpc.SecurityGroupEgressRule
             )
+            rule_name = f"{rule.group}-{rule.direction}-{rule.peer}-{rule.port or 'all'}"
             rule_type(
-                f"{name}-{rule.group}-{rule.direction}-{rule.peer}-{rule.port or 'all'}",
+                f"{name}-{rule_name}",
                 security_group_id=groups[rule.group].id,
                 description=rule.description,
                 ip_protocol="-1" if rule.port is None else "tcp",
@@ -129,21 +138,25 @@ class Security(pulumi.ComponentResource):
                 referenced_security_group_id=groups[rule.peer_group].id if rule.peer_group else None,
                 cidr_ipv4=rule.peer_cidr,
                 prefix_list_id=prefix_lists[rule.peer_prefix_list].id if rule.peer_prefix_list else None,
-                opts=child(self),
+                tags={"Name": platform.name(rule_name)},
+                opts=self.child(),
             )
         self.group_ids = {role: group.id for role, group in groups.items()}
         self.register_outputs({"groupIds": self.group_ids})
 
     def _prefix_list(
-        self, name: str, name_prefix: str, family: Literal["IPv4", "IPv6"], ranges: Sequence[str]
+        self, name: str, family: Literal["IPv4", "IPv6"], ranges: Sequence[str]
     ) -> aws.ec2.ManagedPrefixList:
         suffix = f"cloudflare-{family.lower()}"
         return aws.ec2.ManagedPrefixList(
             f"{name}-{suffix}",
-            name=f"{name_prefix}-{suffix}",
+            # Fixed name: the API requires one, changes it in place and does not require it to be unique, so
+            # a replacement never waits for the old list.
+            name=self.platform.name(suffix),
             address_family=family,
             # Each entry counts against the rule quota of every group that uses the list: no headroom.
             max_entries=len(ranges),
             entries=[aws.ec2.ManagedPrefixListEntryArgs(cidr=cidr, description="Cloudflare edge") for cidr in ranges],
-            opts=child(self),
+            tags={"Name": self.platform.name(suffix)},
+            opts=self.child(),
         )

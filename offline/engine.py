@@ -109,7 +109,7 @@ def _config_in_environment(config: Mapping[str, str], secret_keys: list[str]) ->
                     os.environ[name] = value
 
 
-def _run_program(stack: str, project: str) -> tuple[Graph, Any]:
+def _run_program(stack: str, project: str, program_path: Path) -> tuple[Graph, Any]:
     """On a fresh thread: configure Pulumi's runtime with mocks, run the program, collect the graph."""
     mocks = AwsLikeMocks()
     monitor = RecordingMonitor(mocks)
@@ -117,7 +117,7 @@ def _run_program(stack: str, project: str) -> tuple[Graph, Any]:
     error: BaseException | None = None
 
     def program() -> None:
-        runpy.run_path(str(PROGRAM), run_name="__main__")
+        runpy.run_path(str(program_path), run_name="__main__")
 
     try:
         _sync_await(run_pulumi_func(program))
@@ -130,10 +130,17 @@ def _run_program(stack: str, project: str) -> tuple[Graph, Any]:
     return Graph(stack, dict(monitor.records), exports), error
 
 
-def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: Path | None = None) -> Graph:
+def run(
+    stack: str,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    stack_path: Path | None = None,
+    program: Path = PROGRAM,
+) -> Graph:
     """Run the program for `stack` (the config of `Pulumi.<stack>.yaml` and the Pulumi.yaml defaults,
     with `overrides` such as `{"sentinel:network.vpcCidr": "10.1.0.0/16"}` applied; `offline.REMOVE`
-    deletes a key) and return what it registered. Raises `ProgramFailedError` if the program raises."""
+    deletes a key) and return what it registered. `program` is the project's `__main__.py` unless a test
+    runs a program of its own. Raises `ProgramFailedError` if the program raises."""
     path = stack_path or stackfiles.stack_file(stack)
     project, config, secret_keys = stackfiles.load(path, overrides)
     if str(stackfiles.PROJECT_DIR) not in sys.path:
@@ -156,7 +163,7 @@ def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: P
             ThreadPoolExecutor(thread_name_prefix=f"offline-{stack}", initializer=give_worker_a_loop)
         )
         try:
-            outcome.append(_run_program(stack, project))
+            outcome.append(_run_program(stack, project, program))
         except BaseException as unexpected:  # re-raised on the caller's thread
             failure.append(unexpected)
         finally:

@@ -17,6 +17,7 @@ from tests.graph_queries import ROUTE_TABLE, SUBNET, by_id, subnets_by_tier
 VPC = "aws:ec2/vpc:Vpc"
 NAT = "aws:ec2/natGateway:NatGateway"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+ROUTE = "aws:ec2/route:Route"
 
 
 def the_vpc(graph: Graph) -> ipaddress.IPv4Network:
@@ -27,6 +28,14 @@ def the_vpc(graph: Graph) -> ipaddress.IPv4Network:
 def route_table_of_subnet(graph: Graph) -> dict[str, Mapping[str, Any]]:
     tables = by_id(graph, ROUTE_TABLE)
     return {a.inputs["subnetId"]: tables[a.inputs["routeTableId"]].inputs for a in graph.of_type(ASSOCIATION)}
+
+
+def routes_of_subnet(graph: Graph) -> dict[str, list[Mapping[str, Any]]]:
+    """Each subnet's routes (beyond the VPC's local one): the Route resources of its route table."""
+    by_table: dict[str, list[Mapping[str, Any]]] = {}
+    for route in graph.of_type(ROUTE):
+        by_table.setdefault(route.inputs["routeTableId"], []).append(route.inputs)
+    return {a.inputs["subnetId"]: by_table.get(a.inputs["routeTableId"], []) for a in graph.of_type(ASSOCIATION)}
 
 
 def test_vpc_resolves_dns(stack_graph: Graph) -> None:
@@ -72,27 +81,38 @@ def test_nat_gateways_per_environment(stack: str, expected: int) -> None:
 
 def test_public_tier_routes_to_the_internet_gateway(stack_graph: Graph) -> None:
     [gateway] = stack_graph.of_type("aws:ec2/internetGateway:InternetGateway")
-    routes = route_table_of_subnet(stack_graph)
+    routes = routes_of_subnet(stack_graph)
     for subnet in subnets_by_tier(stack_graph)["public"]:
-        assert routes[subnet.id]["routes"] == [{"cidrBlock": "0.0.0.0/0", "gatewayId": gateway.id}]
+        [route] = routes[subnet.id]
+        assert {key: route[key] for key in ("destinationCidrBlock", "gatewayId")} == {
+            "destinationCidrBlock": "0.0.0.0/0",
+            "gatewayId": gateway.id,
+        }
 
 
 def test_private_tier_routes_through_a_nat_in_its_own_zone_when_there_is_one(stack_graph: Graph) -> None:
     nats = by_id(stack_graph, NAT)
     subnets = by_id(stack_graph, SUBNET)
-    routes = route_table_of_subnet(stack_graph)
+    routes = routes_of_subnet(stack_graph)
     for subnet in subnets_by_tier(stack_graph)["private"]:
-        [route] = routes[subnet.id]["routes"]
-        assert route["cidrBlock"] == "0.0.0.0/0"
+        [route] = routes[subnet.id]
+        assert route["destinationCidrBlock"] == "0.0.0.0/0"
         nat_zone = subnets[nats[route["natGatewayId"]].inputs["subnetId"]].inputs["availabilityZone"]
         if len(nats) > 1:
             assert nat_zone == subnet.inputs["availabilityZone"]
 
 
 def test_data_tier_has_no_route_out(stack_graph: Graph) -> None:
-    routes = route_table_of_subnet(stack_graph)
+    routes = routes_of_subnet(stack_graph)
     for subnet in subnets_by_tier(stack_graph)["data"]:
-        assert routes[subnet.id]["routes"] == []
+        assert routes[subnet.id] == []
+
+
+def test_routes_are_standalone_resources_so_later_routes_do_not_fight_them(stack_graph: Graph) -> None:
+    # An inline route list makes the route table own every route: a later peering or VPN route would be
+    # removed on the next update.
+    assert all("routes" not in table.inputs for table in stack_graph.of_type(ROUTE_TABLE))
+    assert len(stack_graph.of_type(ROUTE)) == 4
 
 
 def test_every_subnet_has_exactly_one_route_table(stack_graph: Graph) -> None:
@@ -165,4 +185,4 @@ def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph)
 def test_a_key_refuses_two_grants_for_one_service() -> None:
     grant = ServiceGrant(service="logs.us-east-1.amazonaws.com")
     with pytest.raises(ValueError, match="one grant per service"):
-        EncryptionKeyArgs(description="d", alias="a", account_id="111111111111", grants=[grant, grant])
+        EncryptionKeyArgs(description="d", purpose="a", grants=[grant, grant])

@@ -48,17 +48,6 @@ def test_every_resource_belongs_to_a_component(stack_graph: Graph) -> None:
     assert loose == []
 
 
-def test_stateful_resources_are_protected_in_prod_only() -> None:
-    for stack, protected in (("prod", True), ("staging", False), ("dev", False)):
-        [key] = graph_of(stack).of_type("aws:kms/key:Key")
-        assert key.options.protect is protected, stack
-
-
-def test_nothing_else_is_protected(stack_graph: Graph) -> None:
-    stateful = {"aws:kms/key:Key"}
-    assert {r.type for r in stack_graph if r.options.protect} <= stateful
-
-
 def test_bad_config_stops_the_program_before_any_resource() -> None:
     with pytest.raises(offline.ProgramFailedError) as caught:
         offline.run("prod", {"sentinel:network.vpcCidr": "10.0.0.0/33"})

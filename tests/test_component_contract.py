@@ -1,0 +1,73 @@
+"""The component contract: one Platform built from the stack config, options that let the caller's
+protection reach every child, and stateful resources protected in prod by the component itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import offline
+from components.base import Platform
+from offline.graph import Graph
+from tests.conftest import graph_of
+from tests.test_config import load
+
+# Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
+STATEFUL = {"aws:kms/key:Key"}
+
+NETWORK_PROTECTED_BY_ITS_CALLER = """
+import pulumi
+from components import config
+from components.base import Platform, aws_provider
+from components.network import Network, NetworkArgs
+
+stack_config = config.load()
+Network(
+    "network",
+    Platform.of(stack_config),
+    NetworkArgs(stack_config.network),
+    opts=pulumi.ResourceOptions(protect=True, providers=[aws_provider(stack_config, pulumi.get_stack())]),
+)
+"""
+
+
+def test_the_platform_comes_from_the_stack_config() -> None:
+    platform = Platform.of(load("prod"))
+    assert platform == Platform(
+        name_prefix="sentinel-prod",
+        environment="prod",
+        region="us-east-1",
+        account_id="111111111111",
+        protect_stateful=True,
+        cluster_name="sentinel-prod",
+    )
+    assert Platform.of(load("dev")).protect_stateful is False
+    assert platform.name("flow-logs") == "sentinel-prod-flow-logs"
+
+
+def test_the_subnets_are_tagged_for_the_cluster_the_platform_names(stack_graph: Graph) -> None:
+    cluster = Platform.of(load(stack_graph.stack)).cluster_name
+    tagged = [s for s in stack_graph.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] != "data"]
+    assert tagged
+    assert all(s.inputs["tags"][f"kubernetes.io/cluster/{cluster}"] == "shared" for s in tagged)
+
+
+@pytest.mark.parametrize(("stack", "protected"), [("prod", True), ("staging", False), ("dev", False)])
+def test_stateful_resources_are_protected_in_prod_only(stack: str, protected: bool) -> None:
+    stateful = [resource for resource in graph_of(stack) if resource.type in STATEFUL]
+    assert stateful
+    assert all(resource.options.protect is protected for resource in stateful)
+
+
+def test_nothing_but_stateful_resources_is_protected(stack_graph: Graph) -> None:
+    assert {resource.type for resource in stack_graph if resource.options.protect} <= STATEFUL
+
+
+def test_a_component_protected_by_its_caller_protects_every_child(tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(NETWORK_PROTECTED_BY_ITS_CALLER)
+    graph = offline.run("dev", program=program)
+    custom = [resource for resource in graph if resource.custom and not resource.is_provider]
+    assert len(custom) > 30
+    assert [resource.urn for resource in custom if not resource.options.protect] == []

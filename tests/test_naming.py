@@ -1,0 +1,57 @@
+"""The naming rule (design D14), across every stack's graph: nothing AWS replaces on change has a fixed
+physical name, the few fixed names are listed with their reason, and every taggable resource carries its
+readable name in the `Name` tag."""
+
+from __future__ import annotations
+
+import importlib
+
+from offline.graph import Graph, Resource
+
+# The types that may carry a fixed physical name, each with the reason something must know the name.
+FIXED_NAMES = {
+    "aws:cloudwatch/logGroup:LogGroup": "AWS services write to log groups named by convention, and a key policy "
+    "names its log group before either exists",
+    "aws:kms/alias:Alias": "the alias is how operators and key policies find a key",
+    "aws:ec2/managedPrefixList:ManagedPrefixList": "the API requires a name, changes it in place and does not "
+    "require it to be unique, so a replacement never waits for the old list",
+}
+
+# Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
+# delete-before-replace, which hangs while the old resource is in use.
+PREFIX_NAMED = {"aws:ec2/securityGroup:SecurityGroup", "aws:iam/role:Role"}
+
+
+def aws_resources(graph: Graph) -> list[Resource]:
+    return [resource for resource in graph if resource.type.startswith("aws:") and resource.custom]
+
+
+def sdk_class(type_token: str) -> type:
+    """The pulumi_aws class of a type token such as aws:ec2/subnet:Subnet."""
+    module, _, class_name = type_token.removeprefix("aws:").partition(":")
+    return getattr(importlib.import_module(f"pulumi_aws.{module.split('/')[0]}"), class_name)
+
+
+def test_fixed_names_only_where_something_must_know_the_name(stack_graph: Graph) -> None:
+    fixed = {resource.type for resource in aws_resources(stack_graph) if "name" in resource.inputs}
+    assert fixed <= set(FIXED_NAMES), f"fixed names on {sorted(fixed - set(FIXED_NAMES))}: use name_prefix"
+
+
+def test_replaceable_resources_are_named_by_prefix_under_the_stack_prefix(stack_graph: Graph) -> None:
+    prefix = f"sentinel-{stack_graph.stack}-"
+    named = [resource for resource in aws_resources(stack_graph) if resource.type in PREFIX_NAMED]
+    assert {resource.type for resource in named} == PREFIX_NAMED
+    for resource in named:
+        assert "name" not in resource.inputs, resource.urn
+        assert resource.inputs["namePrefix"].startswith(prefix), resource.urn
+        assert resource.inputs["namePrefix"].endswith("-"), resource.urn
+
+
+def test_every_taggable_resource_carries_its_readable_name(stack_graph: Graph) -> None:
+    untagged = [
+        resource.urn
+        for resource in aws_resources(stack_graph)
+        if hasattr(sdk_class(resource.type), "tags")
+        and not str(resource.inputs.get("tags", {}).get("Name", "")).startswith(f"sentinel-{stack_graph.stack}")
+    ]
+    assert untagged == []
