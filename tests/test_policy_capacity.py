@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from components.instance_classes import NODE_INSTANCE_TYPES
 from policies.rules.capacity import (
     DATABASE_CONNECTION_BUDGET,
-    INSTANCE_SHAPES,
     NODE_GROUP_FITS_HPA_MAXIMUM,
+    allocatable,
     max_connections,
 )
 from policies.support.aws import LAUNCH_TEMPLATE
@@ -48,10 +49,10 @@ def _cluster(
 
 
 def test_a_two_vcpu_four_gib_node_offers_what_the_kubelet_leaves() -> None:
-    node = INSTANCE_SHAPES["c6i.large"]
-    assert node.allocatable_cpu == pytest.approx(1.93)
+    offered = allocatable(NODE_INSTANCE_TYPES["c6i.large"])
+    assert offered.cpu == pytest.approx(1.93)
     # 4096 MiB x 92.5 % - (255 + 11 x 29) MiB kube-reserved - 100 MiB eviction threshold
-    assert node.allocatable_memory / 2**20 == pytest.approx(3114.8)
+    assert offered.memory / 2**20 == pytest.approx(3114.8)
 
 
 def test_apps_at_their_maximum_that_fit_the_node_groups_pass() -> None:
@@ -87,8 +88,8 @@ def test_instance_type_comes_from_the_launch_template() -> None:
         group.type, group.name, merged(group.inputs, {"instanceTypes": None, "launchTemplate": {"id": ref(template)}})
     )
     assert messages(NODE_GROUP_FITS_HPA_MAXIMUM, builder.build()) == [
-        "node group nodes launches t3.small: name its instance types and add them to INSTANCE_SHAPES in "
-        "policies/rules/capacity.py"
+        "node group nodes launches t3.small: name its instance types and add them to NODE_INSTANCE_TYPES in "
+        "components/instance_classes.py"
     ]
 
 
@@ -146,8 +147,8 @@ def test_unknown_instance_class_is_reported() -> None:
     _apps_with_pools(builder)
     rds_primary(builder, instanceClass="db.x9.large")
     assert messages(DATABASE_CONNECTION_BUDGET, builder.build()) == [
-        'instance class "db.x9.large" of db is missing from DB_INSTANCE_MEMORY_GIB in policies/rules/capacity.py: '
-        "add its memory"
+        'instance class "db.x9.large" of db is missing from DATABASE_INSTANCE_CLASSES in '
+        "components/instance_classes.py: add its row"
     ]
 
 

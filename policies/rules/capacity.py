@@ -11,6 +11,7 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, Severity
 
+from components.instance_classes import DATABASE_INSTANCE_CLASSES, NODE_INSTANCE_TYPES, NodeInstanceType
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
@@ -48,8 +49,7 @@ MEBIBYTE = 2.0**20
 # AL2's bootstrap.sh before it):
 # - kube-reserved CPU: 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of
 #   every further core (70m on a 2-vCPU node);
-# - kube-reserved memory: 255 MiB plus 11 MiB for each pod the node may run, where max pods is the VPC CNI's
-#   default, ENIs x (IPv4 addresses per ENI - 1) + 2 (29 on a .large, 58 on an .xlarge);
+# - kube-reserved memory: 255 MiB plus 11 MiB for each pod the node may run (its max pods under the VPC CNI);
 # - the hard eviction threshold, memory.available < 100 MiB;
 # - and the memory the kubelet sees is less than the nominal size (firmware and kernel take their share);
 #   Karpenter's estimate of that overhead, 7.5 %, is used here.
@@ -58,45 +58,6 @@ _KUBELET_VISIBLE_MEMORY = 0.925
 _KUBE_RESERVED_MEMORY_MIB = 255.0
 _KUBE_RESERVED_MEMORY_PER_POD_MIB = 11.0
 _EVICTION_THRESHOLD_MIB = 100.0
-
-
-@dataclass(frozen=True)
-class InstanceShape:
-    vcpus: int
-    memory_gib: float
-    max_pods: int
-
-    @property
-    def allocatable_cpu(self) -> float:
-        """Cores left to pods after kube-reserved."""
-        shares = [0.06, 0.01, 0.005, 0.005] + [0.0025] * max(0, self.vcpus - 4)
-        return self.vcpus - sum(shares[: self.vcpus])
-
-    @property
-    def allocatable_memory(self) -> float:
-        """Bytes left to pods after the kernel, kube-reserved and the eviction threshold."""
-        visible_mib = self.memory_gib * 1024 * _KUBELET_VISIBLE_MEMORY
-        reserved_mib = _KUBE_RESERVED_MEMORY_MIB + _KUBE_RESERVED_MEMORY_PER_POD_MIB * self.max_pods
-        return (visible_mib - reserved_mib - _EVICTION_THRESHOLD_MIB) * MEBIBYTE
-
-
-_LARGE, _XLARGE = 29, 58  # max pods of .large (3 ENIs x 10 IPv4) and .xlarge (4 ENIs x 15 IPv4) sizes
-
-INSTANCE_SHAPES: Mapping[str, InstanceShape] = {
-    # The guide's node: 2 vCPU / 4 GiB, not burstable (compute optimized; Intel, AMD, Graviton).
-    **dict.fromkeys(
-        ("c5.large", "c5a.large", "c6a.large", "c6g.large", "c6i.large", "c7a.large", "c7g.large", "c7i.large"),
-        InstanceShape(2, 4, _LARGE),
-    ),
-    # The same CPU with twice the memory (general purpose).
-    **dict.fromkeys(
-        ("m5.large", "m6a.large", "m6g.large", "m6i.large", "m7a.large", "m7g.large", "m7i.large"),
-        InstanceShape(2, 8, _LARGE),
-    ),
-    # The next size up.
-    **dict.fromkeys(("c6a.xlarge", "c6g.xlarge", "c6i.xlarge", "c7i.xlarge"), InstanceShape(4, 8, _XLARGE)),
-    **dict.fromkeys(("m6a.xlarge", "m6g.xlarge", "m6i.xlarge", "m7i.xlarge"), InstanceShape(4, 16, _XLARGE)),
-}
 
 
 @dataclass(frozen=True)
@@ -117,6 +78,17 @@ class Resources:
 
     def __str__(self) -> str:
         return f"{self.cpu:.2f} CPU / {self.memory / GIBIBYTE:.2f} GiB"
+
+
+def allocatable(node: NodeInstanceType) -> Resources:
+    """What a node leaves to pods: its cores after kube-reserved, and its memory after the kernel,
+    kube-reserved and the eviction threshold."""
+    shares = [0.06, 0.01, 0.005, 0.005] + [0.0025] * max(0, node.vcpus - 4)
+    visible_mib = node.memory_gib * 1024 * _KUBELET_VISIBLE_MEMORY
+    reserved_mib = _KUBE_RESERVED_MEMORY_MIB + _KUBE_RESERVED_MEMORY_PER_POD_MIB * node.max_pods
+    return Resources(
+        node.vcpus - sum(shares[: node.vcpus]), (visible_mib - reserved_mib - _EVICTION_THRESHOLD_MIB) * MEBIBYTE
+    )
 
 
 def _container_requests(container: Container) -> Resources | Unknown:
@@ -209,22 +181,20 @@ def _node_capacity(stack: Stack, per_node_overhead: Resources) -> tuple[Resource
         max_size, types = field(node_group.props, "scalingConfig", "maxSize"), _instance_types(stack, node_group)
         if is_unknown(max_size) or isinstance(types, Unknown):
             return UNKNOWN
-        shapes = [INSTANCE_SHAPES.get(type_) for type_ in types]
-        if not types or None in shapes:
-            unknown = sorted(str(type_) for type_, shape in zip(types, shapes, strict=True) if shape is None)
+        nodes = [NODE_INSTANCE_TYPES.get(type_) for type_ in types]
+        offers = [allocatable(node) for node in nodes if node is not None]
+        if not types or len(offers) < len(types):
+            unknown = sorted(str(type_) for type_, node in zip(types, nodes, strict=True) if node is None)
             problems.append(
                 Finding(
                     node_group.urn,
                     f"node group {node_group.name} launches {', '.join(unknown) or 'an unnamed instance type'}: "
-                    "name its instance types and add them to INSTANCE_SHAPES in policies/rules/capacity.py",
+                    "name its instance types and add them to NODE_INSTANCE_TYPES in components/instance_classes.py",
                 )
             )
             continue
         # The autoscaler may launch any of the types: count on the smallest.
-        node = Resources(
-            min(shape.allocatable_cpu for shape in shapes if shape),
-            min(shape.allocatable_memory for shape in shapes if shape),
-        )
+        node = Resources(min(offer.cpu for offer in offers), min(offer.memory for offer in offers))
         capacity += Resources(node.cpu - per_node_overhead.cpu, node.memory - per_node_overhead.memory).times(
             number(max_size) or 0.0
         )
@@ -301,36 +271,18 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
 _BYTES_PER_CONNECTION = 9531392
 _MAX_CONNECTIONS_CAP = 5000
 
-_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
-_GENERAL_PURPOSE_GIB = {"large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128}
-
-DB_INSTANCE_MEMORY_GIB: Mapping[str, float] = {
-    **{f"db.{family}.{size}": gib for family in ("t3", "t4g") for size, gib in _BURSTABLE_GIB.items()},
-    **{
-        f"db.{family}.{size}": gib
-        for family in ("m5", "m6g", "m6i", "m7g", "m7i")
-        for size, gib in _GENERAL_PURPOSE_GIB.items()
-    },
-    # Memory optimized: twice the general-purpose memory at each size.
-    **{
-        f"db.{family}.{size}": 2 * gib
-        for family in ("r5", "r6g", "r6i", "r7g", "r7i")
-        for size, gib in _GENERAL_PURPOSE_GIB.items()
-    },
-}
-
 POOL_SIZE_VARIABLE = "DATABASE_POOL_SIZE"
 
 
 def max_connections(instance_class: str, configured: Any) -> float | None:
     """max_connections of an instance: the parameter group's number if it sets one, else RDS's formula;
-    None for a class missing from DB_INSTANCE_MEMORY_GIB."""
+    None for a class missing from DATABASE_INSTANCE_CLASSES."""
     if (explicit := number(configured)) is not None:
         return explicit
-    memory_gib = DB_INSTANCE_MEMORY_GIB.get(instance_class)
-    if memory_gib is None:
+    database = DATABASE_INSTANCE_CLASSES.get(instance_class)
+    if database is None:
         return None
-    return min(math.floor(memory_gib * GIBIBYTE / _BYTES_PER_CONNECTION), _MAX_CONNECTIONS_CAP)
+    return min(math.floor(database.memory_gib * GIBIBYTE / _BYTES_PER_CONNECTION), _MAX_CONNECTIONS_CAP)
 
 
 class _ConfigMaps:
@@ -463,8 +415,8 @@ def _connection_budgets(
         if limit is None:
             return Finding(
                 primary.urn,
-                f"instance class {shown(instance_class)} of {primary.name} is missing from DB_INSTANCE_MEMORY_GIB "
-                "in policies/rules/capacity.py: add its memory",
+                f"instance class {shown(instance_class)} of {primary.name} is missing from "
+                "DATABASE_INSTANCE_CLASSES in components/instance_classes.py: add its row",
             )
         budgets.append(_ConnectionBudget(primary, str(instance_class), limit, share))
     return budgets
