@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any
 
 import pytest
 
 from components.config import CLOUDFLARE_IPV4_RANGES, ConfigError, StackConfig, parse
+from components.config.loading import with_defaults
 from offline import REMOVE, stackfiles
 from tests.conftest import STACKS
 
@@ -252,3 +254,36 @@ def test_config_error_message_lists_the_stack_and_each_problem() -> None:
     assert "stack 'prod'" in message
     assert "2 problem(s)" in message
     assert message.count("\n  - sentinel:") == 2
+
+
+def _repeated(stack_value: Any, default: Any, key: str) -> list[str]:
+    if isinstance(stack_value, dict) and isinstance(default, dict):
+        return [
+            found for k in stack_value if k in default for found in _repeated(stack_value[k], default[k], f"{key}.{k}")
+        ]
+    return [key] if stack_value == default else []
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stack_files_do_not_repeat_their_environments_defaults(stack: str) -> None:
+    # Each environment's value lives beside its field (by_environment); a copy in a stack file would hide a
+    # later change of the default.
+    _, config, _ = stackfiles.load(stackfiles.stack_file(stack))
+    raw = {key.removeprefix("sentinel:"): json.loads(v) if v[:1] in "{[" else v for key, v in config.items()}
+    defaults = with_defaults(StackConfig, {}, stack)
+    assert [found for key in raw if key in defaults for found in _repeated(raw[key], defaults[key], key)] == []
+
+
+@pytest.mark.parametrize(
+    ("stack", "nat_gateways", "retention"), [("dev", "single", 30), ("staging", "perAz", 90), ("prod", "perAz", 365)]
+)
+def test_each_environment_gets_the_defaults_declared_beside_the_fields(
+    stack: str, nat_gateways: str, retention: int
+) -> None:
+    network = load(stack).network
+    assert (network.nat_gateways, network.flow_log_retention_days) == (nat_gateways, retention)
+
+
+def test_a_stack_that_changes_one_app_keeps_the_others() -> None:
+    apps = load("prod", {"sentinel:apps.api.nodePort": 30999}).apps
+    assert {app: settings.node_port for app, settings in apps.items()} == {"web": 30080, "api": 30999, "admin": 30082}

@@ -4,12 +4,13 @@ class it does not list, or a burstable node, with the reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import Annotated, get_args
+from typing import get_args
 
 import pytest
-from pydantic import AfterValidator, BaseModel, ValidationError
 
+from components.config import ConfigError, validate
+from components.config.types import AuroraInstanceClass, CacheNodeType, Section
+from components.config.types import NodeInstanceType as NodeInstanceTypeName
 from components.instance_classes import (
     AURORA_SERVERLESS,
     CACHE_NODE_TYPES,
@@ -119,23 +120,23 @@ def test_a_steady_node_type_is_accepted_and_an_unlisted_one_refused() -> None:
         require_node_instance_type("c9.large")
 
 
-class _Sizing(BaseModel):
-    """The annotated types the config model uses, as the README shows them."""
+class _Sizing(Section):
+    """A section sized with the config model's instance-class types."""
 
-    node_instance_type: Annotated[str, AfterValidator(require_node_instance_type)]
-    database_instance_class: Annotated[str, AfterValidator(partial(require_instance_class, "aurora"))]
+    nodes: NodeInstanceTypeName
+    database: AuroraInstanceClass
+    cache: CacheNodeType
 
 
 def test_config_reports_the_refusal_under_its_key() -> None:
-    assert _Sizing(node_instance_type="c6i.large", database_instance_class="db.serverless")
-    with pytest.raises(ValidationError) as refused:
-        _Sizing(node_instance_type="t3.large", database_instance_class="db.m5.large")
-    node_error, database_error = refused.value.errors()
-    assert node_error["loc"] == ("node_instance_type",)
-    assert node_error["msg"].startswith("Value error, t3.large is burstable: ")
-    assert database_error["loc"] == ("database_instance_class",)
-    assert database_error["msg"] == (
-        "Value error, db.m5.large is not an Aurora PostgreSQL DB instance class listed in "
+    config = {"sentinel:nodes": "c6i.large", "sentinel:database": "db.serverless", "sentinel:cache": "cache.t4g.micro"}
+    assert validate(_Sizing, "prod", config).nodes == "c6i.large"
+    with pytest.raises(ConfigError) as refused:
+        validate(_Sizing, "prod", {**config, "sentinel:nodes": "t3.large", "sentinel:database": "db.m5.large"})
+    node_problem, database_problem = refused.value.problems
+    assert node_problem.startswith('sentinel:nodes = "t3.large": t3.large is burstable: ')
+    assert database_problem == (
+        'sentinel:database = "db.m5.large": db.m5.large is not an Aurora PostgreSQL DB instance class listed in '
         "components/instance_classes.py; must be one of db.t3.medium|large, db.t4g.medium|large, "
         + ", ".join(
             f"db.{family}.large|xlarge|2xlarge|4xlarge|8xlarge" for family in ("r5", "r6g", "r6i", "r7g", "r7i", "r8g")

@@ -7,12 +7,15 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pulumi
 from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
+
+from components.instance_classes import require_instance_class, require_node_instance_type
 
 NAMESPACE = "sentinel"
 
@@ -185,6 +188,11 @@ Ipv4Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
 PublicRange = Annotated[str, AfterValidator(_public_range)]
 TagValue = Annotated[str, AfterValidator(_tag_value)]
 LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
+# Instance classes of the one table in components/instance_classes.py: an unlisted class is a config error
+# naming what is allowed, not a surprise at review or deploy time.
+NodeInstanceType = Annotated[str, AfterValidator(require_node_instance_type)]
+AuroraInstanceClass = Annotated[str, AfterValidator(partial(require_instance_class, "aurora"))]
+CacheNodeType = Annotated[str, AfterValidator(partial(require_instance_class, "elasticache"))]
 
 
 def dotted(key: Key) -> str:

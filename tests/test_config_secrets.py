@@ -1,0 +1,89 @@
+"""Secret config stays secret: a secret setting reaches resources only as a secret Output, is refused when
+stored in plain text, and its value never appears in an error message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import offline
+from components.config import ConfigError, Secret, validate
+from components.config.types import Section
+from offline.stackfiles import PROJECT_DIR
+
+# What pulumi.runtime.rpc marks a secret value with on the wire to the engine.
+SECRET_SIGNATURE = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+
+
+class Probe(Section):
+    """A section with a secret setting, as the workloads and edge tiers will have."""
+
+    webhook: Secret
+    channel: str = "alerts"
+
+
+PROBE_PROGRAM = """
+import pulumi
+import pulumi_aws as aws
+from components.config import validate
+from tests.test_config_secrets import Probe
+
+config, secret_keys = pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()
+probe = validate(Probe, pulumi.get_stack(), config, secret_keys)
+# Description and tags: inputs the provider does not make secret by itself.
+aws.ssm.Parameter("probe", type="String", value="-", description=probe.webhook.output, tags={"Channel": probe.channel})
+"""
+
+
+def _project_with(tmp_path: Path, stack_file: str) -> Path:
+    shutil.copy(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    path = tmp_path / "Pulumi.probe.yaml"
+    path.write_text(stack_file)
+    return path
+
+
+def test_a_secret_from_the_stack_file_reaches_the_resource_as_a_secret(tmp_path: Path) -> None:
+    stack_path = _project_with(tmp_path, "config:\n  sentinel:webhook:\n    secure: AAABAGNpcGhlcnRleHQ=\n")
+    program = tmp_path / "__main__.py"
+    program.write_text(PROBE_PROGRAM)
+    graph = offline.run("probe", stack_path=stack_path, program=program)
+    probe = graph.named("aws:ssm/parameter:Parameter", "probe").inputs
+    assert {key: probe["description"].get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE
+    assert probe["tags"] == {"Channel": "alerts"}
+
+
+def test_a_secret_stored_in_plain_text_is_refused_with_the_command_that_fixes_it() -> None:
+    with pytest.raises(ConfigError) as refused:
+        validate(Probe, "prod", {"sentinel:webhook": "https://hooks.example/T0KEN"})
+    [problem] = refused.value.problems
+    assert problem.startswith("sentinel:webhook: is a secret: store it encrypted with ")
+    assert "`pulumi config set --secret --path 'sentinel:webhook'`" in problem
+    assert "T0KEN" not in problem
+
+
+def test_the_value_of_a_secret_key_is_never_shown() -> None:
+    config = {"sentinel:webhook": "", "sentinel:channel": "alerts"}
+    with pytest.raises(ConfigError) as refused:
+        validate(Probe, "prod", {**config, "sentinel:webhook": "T0KEN", "sentinel:channel": 7}, ["sentinel:webhook"])
+    assert refused.value.problems == ["sentinel:channel = 7: Input should be a valid string"]
+    with pytest.raises(ConfigError) as refused:
+        validate(Probe, "prod", config, ["sentinel:webhook"])
+    assert refused.value.problems == [
+        "sentinel:webhook (secret value not shown): String should have at least 1 character"
+    ]
+
+
+def test_a_plain_setting_stored_as_a_secret_is_refused_rather_than_leaked(tmp_path: Path) -> None:
+    stack_file = (
+        (PROJECT_DIR / "Pulumi.prod.yaml")
+        .read_text()
+        .replace("owner: platform-team", "owner:\n      secure: AAABAGNpcGhlcnRleHQ=")
+    )
+    with pytest.raises(offline.ProgramFailedError) as failed:
+        offline.run("prod", stack_path=_project_with(tmp_path, stack_file))
+    assert isinstance(failed.value.error, ConfigError)
+    [problem] = failed.value.error.problems
+    assert problem.startswith("sentinel:tags (secret value not shown): is stored as a secret, but no setting in it")
+    assert len(failed.value.graph) == 0
