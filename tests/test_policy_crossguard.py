@@ -17,7 +17,8 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer  # pyright: ignore[reportPrivateUsage]
 
 from offline.graph import Graph, Resource
-from offline.policy import evaluate, load_policy_config, resolve_policy_config, state_outputs
+from offline.policy import evaluate, resolve_policy_config, state_outputs
+from offline.policy_config import load_policy_config
 from policies.pack import PACK_NAME, POLICIES
 from tests.policy_builders import (
     UNKNOWN,
