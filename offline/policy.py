@@ -31,10 +31,9 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _NotApplicableError  # pyright: ignore[reportPrivateUsage]
-from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from offline.graph import Graph, Resource
+from offline.sdk_internals import NotApplicableError, UnknownValueError, unknown_checking_proxy
 from policies.pack import PACK_NAME, POLICIES
 from policies.support.declare import ResourcePolicy
 
@@ -310,7 +309,7 @@ class _Diagnostics:
                 f"can't run policy '{policy.name}' from policy pack '{PACK_NAME}' during preview: {unknown.message}"
             )
             self.violations.append(Violation(policy.name, EnforcementLevel.ADVISORY, urn, message))
-        except _NotApplicableError:
+        except NotApplicableError:
             pass
 
 
