@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import runpy
-import sys
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -110,8 +109,6 @@ def run(stack: str, overrides: Mapping[str, Any] | None = None, *, stack_path: P
     deletes a key) and return what it registered. Raises `ProgramFailedError` if the program raises."""
     path = stack_path or stackfiles.stack_file(stack)
     project, config, secret_keys = stackfiles.load(path, overrides)
-    if str(stackfiles.PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(stackfiles.PROJECT_DIR))
     outcome: list[tuple[Graph, BaseException | None]] = []
     failure: list[BaseException] = []
 

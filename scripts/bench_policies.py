@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a file, the script has its own directory on the path, not the repository root that holds `offline`.
 sys.path.insert(0, str(ROOT))
 
 from offline.graph import Graph  # noqa: E402 - needs the path set above
