@@ -2,8 +2,10 @@
 then what the policy pack says about it.
 
 STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. The policies run at
-the levels of `policies/config/<stack>.json` (every policy mandatory for a stack without one). Exits 1 when
-the stack's config is invalid, the program fails, or a mandatory policy is violated.
+the levels of the policy config `offline.policy_config` chooses: the stack's own
+`policies/config/stacks/<stack>.json`, else its environment's `policies/config/<environment>.json`. Exits 1
+when the stack's config is invalid, the program fails, or a mandatory policy is violated; 2 when the stack
+file cannot be read or no policy config applies.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pulumi
 from offline import stackfiles
 from offline.engine import ProgramFailedError, run
 from offline.graph import Graph, Resource
-from offline.policy import Violation, any_mandatory, evaluate, load_policy_config, policy_config_path
+from offline.policy import Violation, any_mandatory, evaluate
+from offline.policy_config import PolicyConfigError, load_policy_config, policy_config_path, shown
 
 
 def render(graph: Graph) -> str:
@@ -77,15 +80,13 @@ def main(argv: list[str] | None = None) -> int:
             print("".join(traceback.format_exception(failure.error)), end="", file=sys.stderr)
         return 1
     print(render(graph))
-    config_path = policy_config_path(stack)
-    has_config = config_path.exists()
-    violations = evaluate(graph, load_policy_config(stack) if has_config else None)
-    source = (
-        str(config_path.relative_to(stackfiles.PROJECT_DIR))
-        if has_config
-        else "no policy config: every policy mandatory"
-    )
-    print(render_violations(violations, source))
+    try:
+        config_path = policy_config_path(stack, path)
+    except PolicyConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    violations = evaluate(graph, load_policy_config(stack, path))
+    print(render_violations(violations, shown(config_path)))
     return 1 if any_mandatory(violations) else 0
 
 

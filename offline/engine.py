@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import runpy
-import sys
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,15 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.settings import get_root_resource
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime import get_root_resource
 
 from offline import stackfiles
 from offline.graph import Graph, Resource, ResourceOptions
 from offline.mocks import AwsLikeMocks
+from offline.sdk_internals import MockMonitor, deserialize_properties, run_pulumi_func, sync_await
 
 PROGRAM = stackfiles.PROJECT_DIR / "__main__.py"
 _CONFIG_VARIABLE, _SECRET_KEYS_VARIABLE = "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS"
@@ -74,7 +70,7 @@ class RecordingMonitor(MockMonitor):
             name=request.name,
             custom=request.custom,
             id=registration.id or "",
-            inputs=rpc.deserialize_properties(request.object),
+            inputs=deserialize_properties(request.object),
             outputs=registration.state,
             parent=request.parent if request.parent and request.parent != self.stack_urn else None,
             dependencies=frozenset(request.dependencies).union(*property_dependencies.values()),
@@ -120,13 +116,13 @@ def _run_program(stack: str, project: str, program_path: Path) -> tuple[Graph, A
         runpy.run_path(str(program_path), run_name="__main__")
 
     try:
-        _sync_await(run_pulumi_func(program))
+        sync_await(run_pulumi_func(program))
     except Exception as raised:  # handed to the caller with the partial graph
         error = raised
     exports: dict[str, Any] = {}
     root = get_root_resource()
     if error is None and root is not None:
-        exports = _sync_await(pulumi.Output.from_input(getattr(root, "outputs", {})).future()) or {}
+        exports = sync_await(pulumi.Output.from_input(getattr(root, "outputs", {})).future()) or {}
     return Graph(stack, dict(monitor.records), exports), error
 
 
@@ -143,8 +139,6 @@ def run(
     runs a program of its own. Raises `ProgramFailedError` if the program raises."""
     path = stack_path or stackfiles.stack_file(stack)
     project, config, secret_keys = stackfiles.load(path, overrides)
-    if str(stackfiles.PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(stackfiles.PROJECT_DIR))
     outcome: list[tuple[Graph, BaseException | None]] = []
     failure: list[BaseException] = []
 

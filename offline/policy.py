@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from inspect import isawaitable
-from pathlib import Path
 from typing import Any
 
 from pulumi_policy import (
@@ -32,14 +31,12 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _NotApplicableError  # pyright: ignore[reportPrivateUsage]
-from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from offline.graph import Graph, Resource
+from offline.sdk_internals import NotApplicableError, UnknownValueError, unknown_checking_proxy
 from policies.pack import PACK_NAME, POLICIES
 from policies.support.declare import ResourcePolicy
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "policies" / "config"
 DEFAULT_LEVEL = EnforcementLevel.MANDATORY  # the pack's default, as policies/__main__.py declares it
 
 
@@ -60,21 +57,6 @@ class Violation:
 def any_mandatory(violations: Iterable[Violation]) -> bool:
     """Whether the violations would fail `pulumi preview` / `pulumi up`."""
     return any(violation.enforcement_level == EnforcementLevel.MANDATORY for violation in violations)
-
-
-def policy_config_path(stack: str) -> Path:
-    """Where a stack's policy config lives: `policies/config/<stack>.json`."""
-    return CONFIG_DIR / f"{stack}.json"
-
-
-def load_policy_config(stack: str) -> dict[str, Any]:
-    """The policy config of a stack, from `policy_config_path(stack)`."""
-    path = policy_config_path(stack)
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        known = sorted(config.stem for config in CONFIG_DIR.glob("*.json"))
-        raise FileNotFoundError(f"no policy config for stack {stack!r} at {path}; stacks with one: {known}") from None
 
 
 # --- Policy config ---------------------------------------------------------------------------------------
@@ -327,7 +309,7 @@ class _Diagnostics:
                 f"can't run policy '{policy.name}' from policy pack '{PACK_NAME}' during preview: {unknown.message}"
             )
             self.violations.append(Violation(policy.name, EnforcementLevel.ADVISORY, urn, message))
-        except _NotApplicableError:
+        except NotApplicableError:
             pass
 
 

@@ -17,10 +17,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a file, the script has its own directory on the path, not the repository root that holds `offline`.
 sys.path.insert(0, str(ROOT))
 
 from offline.graph import Graph  # noqa: E402 - needs the path set above
-from offline.policy import evaluate, load_policy_config  # noqa: E402
+from offline.policy import evaluate  # noqa: E402
+from offline.policy_config import load_policy_config  # noqa: E402
 from tests.policy_builders import (  # noqa: E402
     MANAGED_WAF_RULE,
     RATE_LIMIT_RULE,

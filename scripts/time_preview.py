@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a file, the script has its own directory on the path, not the repository root that holds `offline`.
+sys.path.insert(0, str(ROOT))
 
 
 def sdk_imports(stack: str) -> str:
     """Import statements for the SDK class of every resource type in the stack's graph."""
-    sys.path.insert(0, str(ROOT))
     import offline
 
     classes: dict[str, set[str]] = {"pulumi.runtime": {"set_mocks"}, "pydantic": {"BaseModel"}, "yaml": {"safe_load"}}

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from pulumi_policy import Policy
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from offline.graph import Graph, Resource, ResourceOptions
 from offline.policy import Violation, evaluate
+from offline.sdk_internals import UNKNOWN_STRING_VALUE
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 """How the engine sends a value that is not known during a preview."""

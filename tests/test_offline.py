@@ -127,15 +127,6 @@ def test_cli_reports_policies_and_passes_a_compliant_stack(capsys: pytest.Captur
     assert "Policies (policies/config/prod.json): no violations" in capsys.readouterr().out
 
 
-def test_cli_exits_1_on_a_mandatory_violation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A stack named prod but configured as dev leaves its keys unprotected, which prod's config forbids.
-    path = write_stack(tmp_path, "prod", (stackfiles.PROJECT_DIR / "Pulumi.dev.yaml").read_text())
-    assert main([str(path)]) == 1
-    out = capsys.readouterr().out
-    assert "[mandatory] stateful-resources-protected" in out
-    assert "aws:kms/key:Key::network-flow-logs" in out
-
-
 def test_cli_shows_the_traceback_of_a_failing_program(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A bug in a component, unlike a config error, needs its traceback to be found.
     with mock.patch("components.network.Network.__init__", side_effect=RuntimeError("boom in the network")):

@@ -1,8 +1,8 @@
 """The offline runner agrees with CrossGuard itself: the same graph, sent as gRPC requests to pulumi_policy's
 own analyzer servicer (what `pulumi preview --policy-pack` talks to), yields the same violations.
 
-The servicer is private to pulumi_policy (pinned in policies/requirements.txt); it is the reference here
-because it is exactly the code that judges the stacks in CI.
+The servicer is private to pulumi_policy (offline/sdk_internals.py says why it is used); it is the reference
+here because it is exactly the code that judges the stacks in CI.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf import struct_pb2
-from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer  # pyright: ignore[reportPrivateUsage]
 
 from offline.graph import Graph, Resource
-from offline.policy import evaluate, load_policy_config, resolve_policy_config, state_outputs
+from offline.policy import evaluate, resolve_policy_config, state_outputs
+from offline.policy_config import load_policy_config
+from offline.sdk_internals import PolicyAnalyzerServicer, proto
 from policies.pack import PACK_NAME, POLICIES
 from tests.policy_builders import (
     UNKNOWN,
@@ -64,7 +64,7 @@ def _provider(graph: Graph, resource: Resource) -> Any:
 
 def _crossguard(graph: Graph, policy_config: Mapping[str, Any]) -> Counter[tuple[str, int, str, str]]:
     """(policy, level, urn, message) of every diagnostic the servicer returns for the graph."""
-    servicer = _PolicyAnalyzerServicer(PACK_NAME, "1.0.0", list(POLICIES), EnforcementLevel.MANDATORY)
+    servicer = PolicyAnalyzerServicer(PACK_NAME, "1.0.0", list(POLICIES), EnforcementLevel.MANDATORY)
     configured = {
         name: proto.PolicyConfig(enforcementLevel=_LEVELS[settings.level], properties=_struct(settings.config))
         for name, settings in resolve_policy_config(POLICIES, policy_config).items()

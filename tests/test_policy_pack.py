@@ -16,7 +16,8 @@ import yaml
 from pulumi_policy import EnforcementLevel, Policy
 
 import policies.rules
-from offline.policy import load_policy_config, resolve_policy_config
+from offline.policy import resolve_policy_config
+from offline.policy_config import load_policy_config
 from policies.pack import PACK_NAME, POLICIES
 from policies.support.declare import Concern, concern_of
 

@@ -17,7 +17,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from offline.policy import Violation, any_mandatory, evaluate, load_policy_config, resolve_policy_config
+from offline.policy import Violation, any_mandatory, evaluate, resolve_policy_config
+from offline.policy_config import load_policy_config
 from policies.pack import POLICIES
 from policies.rules.capacity import NODE_GROUP_FITS_HPA_MAXIMUM
 from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy
@@ -210,8 +211,3 @@ def test_violations_are_immutable() -> None:
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_every_stacks_policy_config_is_valid(stack: str) -> None:
     resolve_policy_config(POLICIES, load_policy_config(stack))
-
-
-def test_a_stack_without_policy_config_is_an_error() -> None:
-    with pytest.raises(FileNotFoundError, match="stacks with one: \\['dev', 'prod', 'staging'\\]"):
-        load_policy_config("qa")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from offline.graph import Graph
-from offline.policy import any_mandatory, evaluate, load_policy_config
+from offline.policy import any_mandatory, evaluate
+from offline.policy_config import load_policy_config
 
 
 def test_stack_passes_its_mandatory_policies(stack_graph: Graph) -> None:

@@ -8,12 +8,18 @@ only, never others on PATH, and fail (they do not skip) when one is missing.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+
+from offline.policy_config import policy_config_path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -41,6 +47,10 @@ BROKEN_WORKFLOW_ERRORS = [
     'job "preview" needs job "tests" which does not exist',
     'input "stack" is not defined in action "pulumi/actions@v7"',
 ]
+
+
+# The workflows that run pulumi/actions with the policy pack, and the stack each one targets.
+POLICY_PACK_WORKFLOWS = {"pull-request.yml": "${{ matrix.stack }}", "deploy-stack.yml": "${{ inputs.stack }}"}
 
 
 def venv_tool(name: str) -> str:
@@ -101,3 +111,39 @@ def test_actionlint_rejects_a_broken_workflow(tmp_path: Path) -> None:
         assert error in result.stdout, f"expected {error!r}\n{report(result)}"
     # The unquoted $HOME is ShellCheck's finding: proof that it ran over the script.
     assert "SC2086" in result.stdout, report(result)
+
+
+def _pulumi_steps(workflow: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each pulumi/actions step of a workflow with the steps of its job."""
+    jobs = yaml.safe_load((WORKFLOWS / workflow).read_text())["jobs"]
+    return [
+        (step, job["steps"])
+        for job in jobs.values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("pulumi/actions@")
+    ]
+
+
+@pytest.mark.parametrize("workflow", sorted(POLICY_PACK_WORKFLOWS))
+def test_workflows_take_the_policy_config_from_the_resolver(workflow: str, tmp_path: Path) -> None:
+    """The path pulumi/actions gets is what `offline.policy_config` prints for the same stack, so CI and the
+    offline preview run a stack's policies at the same levels."""
+    steps = _pulumi_steps(workflow)
+    assert steps, f"{workflow} runs no pulumi/actions step"
+    for step, job_steps in steps:
+        assert step["with"]["stack-name"] == POLICY_PACK_WORKFLOWS[workflow]
+        reference = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.path \}\}", step["with"]["policyPackConfigs"])
+        assert reference, f"{workflow}: policyPackConfigs must be a resolver step's output, not a fixed path"
+        resolver = next(candidate for candidate in job_steps if candidate.get("id") == reference[1])
+        assert job_steps.index(resolver) < job_steps.index(step)
+        assert resolver["env"]["STACK"] == step["with"]["stack-name"]
+
+        output = tmp_path / f"{workflow}.output"
+        subprocess.run(
+            ["bash", "-e", "-c", resolver["run"]],
+            cwd=ROOT,
+            env={**os.environ, "STACK": "staging", "GITHUB_OUTPUT": str(output)},
+            check=True,
+            timeout=60,
+        )
+        assert output.read_text() == f"path={policy_config_path('staging').relative_to(ROOT)}\n"
