@@ -1,5 +1,5 @@
 """The locks: every package pinned and hashed, in step with the direct pins, one version per package, and
-installed with hash checking by dev.py."""
+installed with hash checking wherever the project installs them (dev.py and the GitHub workflows)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 import dev
 
@@ -17,6 +19,7 @@ PROGRAM_LOCK = "requirements.txt"
 PACK_LOCK = "policies/requirements.txt"
 LOCK_SOURCES = {source: lock for source, lock, _ in dev.LOCKS}
 LOCK_FILES = tuple(LOCK_SOURCES.values())
+GITHUB_FILES = sorted((ROOT / ".github").rglob("*.yml"))
 
 # `name==version`, then an environment marker for packages only some platforms or Pythons need.
 LOCKED_REQUIREMENT = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;]+)(?: ; [^\\]+)?")
@@ -151,3 +154,49 @@ def test_dev_py_rebuilds_the_venv_from_the_lock_only_when_the_lock_changes(
     (tmp_path / dev.DEV_LOCK).write_text("pulumi==2 --hash=sha256:bb\n")
     dev.ensure_environment()
     assert actions == rebuild * 2
+
+
+def pip_install_lines() -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in GITHUB_FILES
+        for line in path.read_text().splitlines()
+        if "pip install" in line and not line.lstrip().startswith("#")
+    ]
+
+
+def test_every_pip_install_in_the_workflows_checks_hashes() -> None:
+    lines = pip_install_lines()
+    assert lines, "the install-dependencies action installs the program's lock"
+    assert [line for line in lines if "--require-hashes" not in line] == []
+
+
+def setup_python_steps(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if str(node.get("uses", "")).startswith("actions/setup-python@") else []
+        return found + [step for value in node.values() for step in setup_python_steps(value)]
+    if isinstance(node, list):
+        return [step for value in node for step in setup_python_steps(value)]
+    return []
+
+
+def test_pip_caches_are_keyed_on_the_locks() -> None:
+    steps = [step for path in GITHUB_FILES for step in setup_python_steps(yaml.safe_load(path.read_text()))]
+    cached = [step["with"] for step in steps if step.get("with", {}).get("cache") == "pip"]
+    assert cached
+    assert [
+        inputs.get("cache-dependency-path")
+        for inputs in cached
+        if inputs.get("cache-dependency-path") not in LOCK_FILES
+    ] == []
+
+
+def test_the_pulumi_cli_the_workflows_install_matches_the_locked_sdk() -> None:
+    pulumi = locked_versions(PROGRAM_LOCK)["pulumi"]
+    cli_versions = {
+        path.name: version
+        for path in GITHUB_FILES
+        for version in re.findall(r"^\s*PULUMI_VERSION:\s*(\S+)", path.read_text(), re.MULTILINE)
+    }
+    assert cli_versions
+    assert {name: version for name, version in cli_versions.items() if version != pulumi} == {}
