@@ -3,9 +3,11 @@
 
     python3 dev.py preview [STACK]   offline preview of a stack (default prod): no cloud, no Pulumi CLI
     python3 dev.py test              the whole check: ruff, the type checker and the test suite
+    python3 dev.py lock [UV OPTION]  recompile the hashed locks (requirements*.txt) from the *.in files;
+                                     e.g. `--upgrade-package grpcio` or `--upgrade` moves unpinned packages
 
-The virtualenv is `.venv` (the one Pulumi.yaml names, so `pulumi up` shares it); it is (re)installed
-whenever a requirements file changes.
+The virtualenv is `.venv` (the one Pulumi.yaml names, so `pulumi up` shares it); it is rebuilt from
+requirements-dev.txt, every package hash-checked, whenever that lock changes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "policies/requirements.txt")
+# The whole tree the tasks need: the program's lock plus the preview and test tools, at the same versions.
+DEV_LOCK = "requirements-dev.txt"
+PIP_INSTALL = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", DEV_LOCK)
+# One resolution for every platform and Python 3.11+, so a laptop, CI and the deploy job install one tree.
+UV_COMPILE = (
+    "pip",
+    "compile",
+    "--quiet",
+    "--universal",
+    "--python-version=3.11",
+    "--generate-hashes",
+    "--custom-compile-command=python3 dev.py lock",
+)
+# (source, lock, constraints). The program's lock, which holds the policy pack's SDKs too since both run in
+# .venv, comes first; the others are held to its versions so that installing them over it moves nothing.
+LOCKS = (
+    ("requirements.in", "requirements.txt", ()),
+    ("policies/requirements.in", "policies/requirements.txt", ("requirements.txt",)),
+    ("requirements-dev.in", DEV_LOCK, ("requirements.txt",)),
+)
 
 
 def _run(*command: str | Path) -> None:
@@ -28,14 +49,21 @@ def _run(*command: str | Path) -> None:
 
 def ensure_environment() -> Path:
     python = VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-    digest = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in REQUIREMENTS)).hexdigest()
+    digest = hashlib.sha256((ROOT / DEV_LOCK).read_bytes()).hexdigest()
     stamp = VENV / ".requirements.sha256"
-    if not stamp.exists() or stamp.read_text() != digest:
-        _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements-dev.txt")
-        stamp.write_text(digest)
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+        return python
+    # Afresh rather than over the old tree, so a package the lock no longer holds does not linger.
+    venv.create(VENV, clear=True, with_pip=True)
+    _run(python, *PIP_INSTALL)
+    stamp.write_text(digest)
     return python
+
+
+def lock(python: Path, uv_options: list[str]) -> None:
+    uv = python.parent / "uv"
+    for source, output, constraints in LOCKS:
+        _run(uv, *UV_COMPILE, *uv_options, *(f"--constraint={path}" for path in constraints), source, "-o", output)
 
 
 def main(argv: list[str]) -> int:
@@ -43,13 +71,15 @@ def main(argv: list[str]) -> int:
         print("Python 3.11 or newer is required", file=sys.stderr)
         return 2
     task, *rest = argv or ["help"]
-    if task not in ("preview", "test"):
+    if task not in ("preview", "test", "lock"):
         print(__doc__)
         return 0 if task == "help" else 2
     python = ensure_environment()
     try:
         if task == "preview":
             _run(python, "-m", "offline", rest[0] if rest else "prod")
+        elif task == "lock":
+            lock(python, rest)
         else:
             bin_dir = python.parent
             _run(bin_dir / "ruff", "check", ".")

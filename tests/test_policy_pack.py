@@ -116,7 +116,7 @@ def test_pack_project_file_names_the_python_runtime_and_pins_its_sdks() -> None:
     project = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())
     assert project["runtime"]["name"] == "python"
     assert project["description"]
-    requirements = (PACK_DIR / "requirements.txt").read_text().split()
+    requirements = (PACK_DIR / "requirements.in").read_text().split()
     assert all("==" in requirement for requirement in requirements)
 
 
