@@ -60,9 +60,13 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
     table: list[Rule] = []
     for prefix_list in ("cloudflare-ipv4", "cloudflare-ipv6"):
         table += [
-            Rule("alb", "ingress", HTTPS, "HTTPS from Cloudflare's edge", peer_prefix_list=prefix_list),
+            Rule("alb", "ingress", HTTPS, "HTTPS from the Cloudflare edge", peer_prefix_list=prefix_list),
             Rule(
-                "alb", "ingress", HTTP, "HTTP from Cloudflare's edge, redirected to HTTPS", peer_prefix_list=prefix_list
+                "alb",
+                "ingress",
+                HTTP,
+                "HTTP from the Cloudflare edge, redirected to HTTPS",
+                peer_prefix_list=prefix_list,
             ),
         ]
     for app, port in sorted(app_ports.items()):
