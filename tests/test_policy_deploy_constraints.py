@@ -242,11 +242,14 @@ CASES = [
         DEFAULT_SECURITY_GROUP,
         {"egress": [{"description": "to [a] {b} $c*"}, {"description": "Ops'"}]},
         "egress[1]",
-        "out",
+        "default-egress-characters",
     ),
     case(SECURITY_GROUP, {"ingress": [{"description": "d" * 256}]}, "ingress[0].description is", "inline-length"),
     case(
-        DEFAULT_SECURITY_GROUP, {"ingress": [{"description": "a & b"}]}, 'ingress[0].description is "a & b"', "default"
+        DEFAULT_SECURITY_GROUP,
+        {"ingress": [{"description": "a & b"}]},
+        'ingress[0].description is "a & b"',
+        "default-ingress-ampersand",
     ),
     case(
         SECURITY_GROUP_INGRESS_RULE,
