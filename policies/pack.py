@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from policies.rules import capacity, data_protection, edge, exposure, kubernetes, operations, resilience
+from policies.rules import (
+    capacity,
+    data_protection,
+    deploy_constraints,
+    edge,
+    exposure,
+    kubernetes,
+    operations,
+    resilience,
+)
 
 PACK_NAME = "sentinel"  # the pack's description is in PulumiPolicy.yaml
 
@@ -16,4 +25,5 @@ POLICIES: tuple[Policy, ...] = (
     *operations.POLICIES,
     *edge.POLICIES,
     *capacity.POLICIES,
+    *deploy_constraints.POLICIES,
 )

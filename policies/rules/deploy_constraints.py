@@ -1,0 +1,554 @@
+"""Deploy constraints: values AWS rejects when the program is applied, though the mocks, the offline preview and
+`pulumi preview` all accept them.
+
+`DEPLOY_CONSTRAINTS` is the one table of them, keyed by resource type token: for every type the program creates,
+the documented limits on the values it sets (length, character set, first characters, numeric range,
+enumeration, properties that exclude each other), each citing the AWS API reference or the provider source
+(`pulumi_aws/...` under site-packages) it comes from. A type the program starts using gets its entry here (a test
+of the repository's stacks names any type without one). Values unknown during a preview are never violations, and
+neither are unset ones: the provider's defaults are valid.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pulumi_policy import Policy, ResourceValidationArgs, Severity
+
+from components.config import LOG_RETENTION_DAYS
+from policies.support.aws import (
+    AWS_PROVIDER,
+    DEFAULT_SECURITY_GROUP,
+    EIP,
+    FLOW_LOG,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    INTERNET_GATEWAY,
+    KMS_ALIAS,
+    KMS_KEY,
+    LOG_GROUP,
+    MANAGED_PREFIX_LIST,
+    NAT_GATEWAY,
+    ROUTE,
+    ROUTE_TABLE,
+    ROUTE_TABLE_ASSOCIATION,
+    SECURITY_GROUP,
+    SECURITY_GROUP_EGRESS_RULE,
+    SECURITY_GROUP_INGRESS_RULE,
+    SUBNET,
+    VPC,
+    VPC_ENDPOINT,
+)
+from policies.support.declare import Concern, ResourcePolicy, Settings
+from policies.support.values import elements, entries, field, is_unknown, json_document, number, one_of, shown
+
+_EC2_API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference"
+_CREATE_SECURITY_GROUP = f"{_EC2_API}/API_CreateSecurityGroup.html"
+# A rule's description travels in an IpRange, Ipv6Range, PrefixListId or UserIdGroupPair; the last two forbid "&".
+_RULE_DESCRIPTION = f"{_EC2_API}/API_UserIdGroupPair.html"
+_SECURITY_GROUP_RULE_REQUEST = f"{_EC2_API}/API_SecurityGroupRuleRequest.html"
+_IP_PERMISSION = f"{_EC2_API}/API_IpPermission.html"
+_CREATE_PREFIX_LIST = f"{_EC2_API}/API_CreateManagedPrefixList.html"
+_PREFIX_LIST_ENTRY = f"{_EC2_API}/API_AddPrefixListEntry.html"
+_ALLOCATE_ADDRESS = f"{_EC2_API}/API_AllocateAddress.html"
+_CREATE_ROUTE = f"{_EC2_API}/API_CreateRoute.html"
+_VPC_SIZING = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"
+_SUBNET_SIZING = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"
+_TAGGING = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"
+_CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
+_PUT_ROLE_POLICY = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
+_IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+_CREATE_KEY = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"
+_KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
+_CREATE_ALIAS = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"
+_CREATE_LOG_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
+_PUT_RETENTION_POLICY = (
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"
+)
+_REGIONS = "https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints"
+_ACCOUNT_IDS = "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html"
+
+# The provider completes a name prefix with a 26-character unique suffix (a timestamp and a counter), so a prefix
+# has that much less room than the name AWS limits.
+_UNIQUE_SUFFIX = 26
+
+
+# --- What AWS allows of one value ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What AWS accepts for one value, and how a message says it."""
+
+    accepts: Callable[[Any], bool]
+    description: str
+
+
+def length(maximum: int, *, minimum: int = 1) -> Allowed:
+    return Allowed(
+        lambda value: isinstance(value, str) and minimum <= len(value) <= maximum,
+        f"{minimum} to {maximum} characters",
+    )
+
+
+def characters(pattern: str, description: str) -> Allowed:
+    compiled = re.compile(pattern)
+    return Allowed(lambda value: isinstance(value, str) and compiled.fullmatch(value) is not None, description)
+
+
+def not_starting_with(*prefixes: str) -> Allowed:
+    """AWS reserves these prefixes in any letter case."""
+    folded = tuple(prefix.casefold() for prefix in prefixes)
+    return Allowed(
+        lambda value: isinstance(value, str) and not value.casefold().startswith(folded),
+        "no value starting with " + " or ".join(shown(prefix) for prefix in prefixes),
+    )
+
+
+def starting_with(prefix: str) -> Allowed:
+    return Allowed(lambda value: isinstance(value, str) and value.startswith(prefix), f"values starting with {prefix}")
+
+
+def between(minimum: float, maximum: float) -> Allowed:
+    def accepts(value: Any) -> bool:
+        amount = number(value)
+        return amount is not None and amount.is_integer() and minimum <= amount <= maximum
+
+    return Allowed(accepts, f"whole numbers from {shown(float(minimum))} to {shown(float(maximum))}")
+
+
+def among(*allowed: str | int) -> Allowed:
+    return Allowed(one_of(*allowed), "one of " + ", ".join(shown(value) for value in allowed))
+
+
+def cidr(version: int, *, shortest: int, longest: int) -> Allowed:
+    """A CIDR block of the IP version whose prefix length is within [shortest, longest], with no host bits set."""
+
+    def accepts(value: Any) -> bool:
+        try:
+            network = ipaddress.ip_network(value, strict=True)
+        except (TypeError, ValueError):
+            return False
+        return network.version == version and shortest <= network.prefixlen <= longest
+
+    return Allowed(accepts, f"an IPv{version} network address from /{shortest} to /{longest}")
+
+
+def policy_size(maximum: int) -> Allowed:
+    """IAM counts a policy document's size in characters other than whitespace."""
+    return Allowed(
+        lambda value: isinstance(value, str) and len("".join(value.split())) <= maximum,
+        f"documents of at most {maximum} characters besides whitespace",
+    )
+
+
+# --- Constraints: one value, or several properties together ----------------------------------------------
+
+
+class Constraint(Protocol):
+    @property
+    def source(self) -> str:
+        """The AWS documentation URL or provider source file (under site-packages) the limit comes from."""
+        ...
+
+    def violations(self, props: Any, provider_props: Any, /) -> Iterator[str]:
+        """What breaks the constraint in a resource's inputs (and, for tags, its provider's inputs)."""
+        ...
+
+
+def _walk(value: Any, steps: Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """The values at a path, each with its label ("entries[2].description"): a "[]" step goes through every item
+    of a list, and a step into JSON text (a provider's nested settings) parses it first."""
+    if not steps:
+        yield "", value
+        return
+    step, rest = steps[0], steps[1:]
+    value = json_document(value) if isinstance(value, str) else value
+    if step == "[]":
+        for index, item in enumerate(elements(value)):
+            for label, found in _walk(item, rest):
+                yield f"[{index}]{label}", found
+        return
+    for label, found in _walk(field(value, step), rest):
+        yield f".{step}{label}", found
+
+
+def values_at(props: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """The known, set values at a dotted path ("entries[].description"), each with its label."""
+    for label, value in _walk(props, path.replace("[]", ".[]").split(".")):
+        if value is not None and not is_unknown(value):
+            yield label.removeprefix("."), value
+
+
+def _cited(message: str, source: str) -> str:
+    return f"{message} (source: {source})"
+
+
+@dataclass(frozen=True)
+class Value:
+    """Every value at `path` is one AWS allows."""
+
+    path: str
+    allowed: Allowed
+    source: str
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        for label, value in values_at(props, self.path):
+            if not self.allowed.accepts(value):
+                yield _cited(f"{label} is {shown(value)}: AWS allows {self.allowed.description}", self.source)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """At most one of `paths` is set; with `required`, exactly one."""
+
+    paths: tuple[str, ...]
+    source: str
+    required: bool = True
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        present = {path: field(props, path) for path in self.paths if field(props, path) is not None}
+        known = {path: value for path, value in present.items() if not is_unknown(value)}
+        allowed = f"{'exactly' if self.required else 'at most'} one of {', '.join(self.paths)}"
+        if len(known) > 1:
+            together = " and ".join(f"{path} {shown(value)}" for path, value in known.items())
+            yield _cited(f"{together} are set together: AWS allows {allowed}", self.source)
+        elif self.required and not present:
+            yield _cited(f"none of {', '.join(self.paths)} is set: AWS requires {allowed}", self.source)
+
+
+_PORT_PROTOCOLS = ("tcp", "udp", "6", "17")
+_ICMP_PROTOCOLS = ("icmp", "icmpv6", "1", "58")
+
+
+@dataclass(frozen=True)
+class PortRange:
+    """A rule's ports fit its protocol: none for all protocols, 0-65535 with from <= to for TCP and UDP, an ICMP
+    type and code (-1 for any) from -1 to 255 for ICMP."""
+
+    source: str
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        protocol = field(props, "ipProtocol")
+        ports = {path: field(props, path) for path in ("fromPort", "toPort")}
+        if is_unknown(protocol) or any(is_unknown(port) for port in ports.values()):
+            return
+        protocol = str(protocol).lower()
+        if protocol == "-1":
+            for path, port in ports.items():
+                if port is not None:
+                    yield _cited(
+                        f'{path} is {shown(port)} with ipProtocol "{protocol}": AWS allows no ports for all protocols',
+                        self.source,
+                    )
+            return
+        limits = (0, 65535) if protocol in _PORT_PROTOCOLS else (-1, 255) if protocol in _ICMP_PROTOCOLS else None
+        if limits is None:
+            return
+        allowed = between(*limits)
+        for path, port in ports.items():
+            if not allowed.accepts(port):
+                yield _cited(
+                    f'{path} is {shown(port)} with ipProtocol "{protocol}": AWS allows {allowed.description}',
+                    self.source,
+                )
+        first, last = number(ports["fromPort"]), number(ports["toPort"])
+        if protocol in _PORT_PROTOCOLS and first is not None and last is not None and first > last:
+            yield _cited(
+                f"fromPort {shown(first)} is above toPort {shown(last)}: AWS allows ranges whose start is not above "
+                "their end",
+                self.source,
+            )
+
+
+@dataclass(frozen=True)
+class Fits:
+    """The list at `items` has no more items than the number at `limit`."""
+
+    items: str
+    limit: str
+    source: str
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        items, limit = field(props, self.items), number(field(props, self.limit))
+        if items is None or is_unknown(items) or limit is None:
+            return
+        count = len(elements(items))
+        if count > limit:
+            yield _cited(
+                f"{self.items} has {count} items but {self.limit} is {shown(limit)}: AWS allows at most "
+                f"{self.limit} {self.items}",
+                self.source,
+            )
+
+
+_TAG_CHARACTERS = characters(r"[\w +\-=.:/@]*", "letters, digits, spaces and + - = . _ : / @")
+_TAG_KEY = (length(128), _TAG_CHARACTERS, not_starting_with("aws:"))
+_TAG_VALUE = (length(256, minimum=0), _TAG_CHARACTERS)
+_MAXIMUM_TAGS = 50
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Tag keys and values AWS accepts, and at most 50 tags on a resource; with `with_provider_defaults`, the
+    count includes the provider's default tags (a resource's own tag of the same key replaces one)."""
+
+    path: str = "tags"
+    with_provider_defaults: bool = True
+    source: str = _TAGGING
+
+    def violations(self, props: Any, provider_props: Any, /) -> Iterator[str]:
+        tags = next((value for _, value in values_at(props, self.path)), None)
+        if not isinstance(tags, Mapping):
+            return
+        own = entries(tags)
+        for key, value in own.items():
+            for allowed in _TAG_KEY:
+                if not allowed.accepts(key):
+                    yield _cited(f"{self.path} key {shown(key)}: AWS allows {allowed.description}", self.source)
+            for allowed in _TAG_VALUE:
+                if not is_unknown(value) and not allowed.accepts(value):
+                    yield _cited(
+                        f"{self.path}[{shown(key)}] is {shown(value)}: AWS allows {allowed.description}",
+                        self.source,
+                    )
+        keys, counted = set(own), ""
+        if self.with_provider_defaults:
+            defaults = field(json_document(field(provider_props, "defaultTags")), "tags")
+            if is_unknown(defaults):
+                return
+            keys, counted = keys | set(entries(defaults)), " with the provider's default tags"
+        if len(keys) > _MAXIMUM_TAGS:
+            yield _cited(
+                f"{self.path} come to {len(keys)} tags{counted}: AWS allows at most {_MAXIMUM_TAGS} per resource",
+                self.source,
+            )
+
+
+# --- The table ---------------------------------------------------------------------------------------------
+
+_SECURITY_GROUP_CHARACTERS = characters(
+    r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*", "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+)
+_RULE_DESCRIPTION_CHARACTERS = characters(
+    r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=;{}!$*]*", "letters, digits, spaces and ._-:/()#,@[]+=;{}!$*"
+)
+_IAM_NAME_CHARACTERS = characters(r"[\w+=,.@-]+", "letters, digits and _+=,.@-")
+_LOG_GROUP_CHARACTERS = characters(r"[.\-_/#A-Za-z0-9]+", "letters, digits and ._-/#")
+_ALIAS_CHARACTERS = characters(r"[a-zA-Z0-9:/_-]+", "letters, digits and :/_-")
+
+
+def _security_group_name(path: str, maximum: int) -> tuple[Constraint, ...]:
+    return (
+        Value(path, length(maximum), _CREATE_SECURITY_GROUP),
+        Value(path, _SECURITY_GROUP_CHARACTERS, _CREATE_SECURITY_GROUP),
+        Value(path, not_starting_with("sg-"), _CREATE_SECURITY_GROUP),
+    )
+
+
+_INLINE_RULE_DESCRIPTIONS: tuple[Constraint, ...] = tuple(
+    Value(f"{direction}[].description", allowed, _RULE_DESCRIPTION)
+    for direction in ("ingress", "egress")
+    for allowed in (length(255, minimum=0), _RULE_DESCRIPTION_CHARACTERS)
+)
+
+
+_SECURITY_GROUP_RULE: tuple[Constraint, ...] = (
+    Value("description", length(255, minimum=0), _RULE_DESCRIPTION),
+    Value("description", _RULE_DESCRIPTION_CHARACTERS, _RULE_DESCRIPTION),
+    Value(
+        "ipProtocol",
+        characters(r"tcp|udp|icmp|icmpv6|-1|25[0-5]|2[0-4]\d|1?\d?\d", "tcp, udp, icmp, icmpv6, -1 or 0-255"),
+        _IP_PERMISSION,
+    ),
+    OneOf(("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"), _SECURITY_GROUP_RULE_REQUEST),
+    PortRange("pulumi_aws/vpc/security_group_ingress_rule.py (ip_protocol) and " + _IP_PERMISSION),
+    Value("cidrIpv4", cidr(4, shortest=0, longest=32), _SECURITY_GROUP_RULE_REQUEST),
+    Value("cidrIpv6", cidr(6, shortest=0, longest=128), _SECURITY_GROUP_RULE_REQUEST),
+    Tags(),
+)
+
+_ROUTE_TARGETS = (
+    "carrierGatewayId",
+    "coreNetworkArn",
+    "egressOnlyGatewayId",
+    "gatewayId",
+    "localGatewayId",
+    "natGatewayId",
+    "networkInterfaceId",
+    "odbNetworkArn",
+    "transitGatewayId",
+    "vpcEndpointId",
+    "vpcPeeringConnectionId",
+)
+
+DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
+    AWS_PROVIDER: (
+        Value("region", characters(r"[a-z]{2}(-[a-z]+)+-\d+", "region codes such as us-east-1"), _REGIONS),
+        Value("allowedAccountIds[]", characters(r"\d{12}", "12 digits"), _ACCOUNT_IDS),
+        Tags("defaultTags.tags", with_provider_defaults=False),
+    ),
+    VPC: (
+        Value("cidrBlock", cidr(4, shortest=16, longest=28), _VPC_SIZING),
+        Value("instanceTenancy", among("default", "dedicated"), "pulumi_aws/ec2/vpc.py (instance_tenancy)"),
+        Tags(),
+    ),
+    SUBNET: (Value("cidrBlock", cidr(4, shortest=16, longest=28), _SUBNET_SIZING), Tags()),
+    DEFAULT_SECURITY_GROUP: (*_INLINE_RULE_DESCRIPTIONS, Tags()),
+    SECURITY_GROUP: (
+        *_security_group_name("name", 255),
+        *_security_group_name("namePrefix", 255 - _UNIQUE_SUFFIX),
+        OneOf(("name", "namePrefix"), "pulumi_aws/ec2/security_group.py (name_prefix)", required=False),
+        Value("description", length(255), _CREATE_SECURITY_GROUP),
+        Value("description", _SECURITY_GROUP_CHARACTERS, _CREATE_SECURITY_GROUP),
+        *_INLINE_RULE_DESCRIPTIONS,
+        Tags(),
+    ),
+    SECURITY_GROUP_INGRESS_RULE: _SECURITY_GROUP_RULE,
+    SECURITY_GROUP_EGRESS_RULE: _SECURITY_GROUP_RULE,
+    MANAGED_PREFIX_LIST: (
+        Value("name", length(255), _CREATE_PREFIX_LIST),
+        Value("name", not_starting_with("com.amazonaws"), _CREATE_PREFIX_LIST),
+        Value("addressFamily", among("IPv4", "IPv6"), _CREATE_PREFIX_LIST),
+        Value("entries[].description", length(255, minimum=0), _PREFIX_LIST_ENTRY),
+        Fits("entries", "maxEntries", _CREATE_PREFIX_LIST),
+        Tags(),
+    ),
+    INTERNET_GATEWAY: (Tags(),),
+    EIP: (Value("domain", among("vpc", "standard"), _ALLOCATE_ADDRESS), Tags()),
+    NAT_GATEWAY: (
+        Value("connectivityType", among("private", "public"), "pulumi_aws/ec2/nat_gateway.py (connectivity_type)"),
+        Value("availabilityMode", among("zonal", "regional"), "pulumi_aws/ec2/nat_gateway.py (availability_mode)"),
+        Tags(),
+    ),
+    ROUTE_TABLE: (
+        Value("routes[].cidrBlock", cidr(4, shortest=0, longest=32), _CREATE_ROUTE),
+        Value(
+            "routes[].ipv6CidrBlock",
+            cidr(6, shortest=0, longest=128),
+            _CREATE_ROUTE,
+        ),
+        Tags(),
+    ),
+    ROUTE: (
+        OneOf(
+            ("destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"),
+            'pulumi_aws/ec2/route.py ("One of the following destination arguments must be supplied")',
+        ),
+        OneOf(_ROUTE_TARGETS, 'pulumi_aws/ec2/route.py ("One of the following target arguments must be supplied")'),
+        Value("destinationCidrBlock", cidr(4, shortest=0, longest=32), _CREATE_ROUTE),
+        Value("destinationIpv6CidrBlock", cidr(6, shortest=0, longest=128), _CREATE_ROUTE),
+    ),
+    ROUTE_TABLE_ASSOCIATION: (
+        OneOf(("subnetId", "gatewayId"), "pulumi_aws/ec2/route_table_association.py (subnet_id, gateway_id)"),
+    ),
+    VPC_ENDPOINT: (
+        Value(
+            "vpcEndpointType",
+            among("Gateway", "GatewayLoadBalancer", "Interface", "Resource", "ServiceNetwork"),
+            "pulumi_aws/ec2/vpc_endpoint.py (vpc_endpoint_type)",
+        ),
+        Value("ipAddressType", among("ipv4", "dualstack", "ipv6"), "pulumi_aws/ec2/vpc_endpoint.py (ip_address_type)"),
+        OneOf(
+            ("resourceConfigurationArn", "serviceName", "serviceNetworkArn"),
+            "pulumi_aws/ec2/vpc_endpoint.py (service_name)",
+        ),
+        Tags(),
+    ),
+    FLOW_LOG: (
+        Value("maxAggregationInterval", among(60, 600), "pulumi_aws/ec2/flow_log.py (max_aggregation_interval)"),
+        Value("trafficType", among("ACCEPT", "REJECT", "ALL"), "pulumi_aws/ec2/flow_log.py (traffic_type)"),
+        Value(
+            "logDestinationType",
+            among("cloud-watch-logs", "s3", "kinesis-data-firehose"),
+            "pulumi_aws/ec2/flow_log.py (log_destination_type)",
+        ),
+        Tags(),
+    ),
+    LOG_GROUP: (
+        Value("name", length(512), _CREATE_LOG_GROUP),
+        Value("name", _LOG_GROUP_CHARACTERS, _CREATE_LOG_GROUP),
+        Value("namePrefix", length(512 - _UNIQUE_SUFFIX), _CREATE_LOG_GROUP),
+        Value("namePrefix", _LOG_GROUP_CHARACTERS, _CREATE_LOG_GROUP),
+        # 0 is the provider's "never expire", which it sends as no retention policy at all.
+        Value("retentionInDays", among(0, *LOG_RETENTION_DAYS), _PUT_RETENTION_POLICY),
+        Tags(),
+    ),
+    IAM_ROLE: (
+        Value("name", length(64), _CREATE_ROLE),
+        Value("name", _IAM_NAME_CHARACTERS, _CREATE_ROLE),
+        Value("namePrefix", length(64 - _UNIQUE_SUFFIX), _CREATE_ROLE),
+        Value("namePrefix", _IAM_NAME_CHARACTERS, _CREATE_ROLE),
+        OneOf(("name", "namePrefix"), "pulumi_aws/iam/role.py (name_prefix)", required=False),
+        Value("path", length(512), _CREATE_ROLE),
+        Value("path", characters(r"/|/[\x21-\x7e]+/", "/ or printable ASCII between two /"), _CREATE_ROLE),
+        Value("description", length(1000, minimum=0), _CREATE_ROLE),
+        Value(
+            "description",
+            characters(r"[\t\n\r\x20-\x7e\xa1-\xff]*", "printable Latin-1 characters, tabs and line breaks"),
+            _CREATE_ROLE,
+        ),
+        Value("maxSessionDuration", between(3600, 43200), _CREATE_ROLE),
+        Value("assumeRolePolicy", policy_size(2048), _IAM_QUOTAS),
+        Tags(),
+    ),
+    IAM_ROLE_POLICY: (
+        Value("name", length(128), _PUT_ROLE_POLICY),
+        Value("name", _IAM_NAME_CHARACTERS, _PUT_ROLE_POLICY),
+        Value("namePrefix", length(128 - _UNIQUE_SUFFIX), _PUT_ROLE_POLICY),
+        Value("namePrefix", _IAM_NAME_CHARACTERS, _PUT_ROLE_POLICY),
+        # A role's inline policies together may not exceed this; one of them alone certainly may not.
+        Value("policy", policy_size(10240), _IAM_QUOTAS),
+    ),
+    KMS_KEY: (
+        Value("description", length(8192, minimum=0), _CREATE_KEY),
+        Value("deletionWindowInDays", between(7, 30), "pulumi_aws/kms/key.py (deletion_window_in_days)"),
+        Value("rotationPeriodInDays", between(90, 2560), "pulumi_aws/kms/key.py (rotation_period_in_days)"),
+        Value(
+            "keyUsage",
+            among("ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"),
+            "pulumi_aws/kms/key.py (key_usage)",
+        ),
+        Value("policy", length(32768), _KMS_QUOTAS),
+        Tags(),
+    ),
+    KMS_ALIAS: (
+        Value("name", length(256), _CREATE_ALIAS),
+        Value("name", _ALIAS_CHARACTERS, _CREATE_ALIAS),
+        Value("name", starting_with("alias/"), _CREATE_ALIAS),
+        Value("name", not_starting_with("alias/aws/"), _CREATE_ALIAS),
+        Value("namePrefix", length(256 - _UNIQUE_SUFFIX), _CREATE_ALIAS),
+        Value("namePrefix", _ALIAS_CHARACTERS, _CREATE_ALIAS),
+        Value("namePrefix", starting_with("alias/"), _CREATE_ALIAS),
+        Value("namePrefix", not_starting_with("alias/aws/"), _CREATE_ALIAS),
+        OneOf(("name", "namePrefix"), "pulumi_aws/kms/alias.py (name_prefix)", required=False),
+    ),
+}
+
+
+def _deploy_constraints(args: ResourceValidationArgs, _settings: Settings) -> Iterator[str]:
+    provider_props = args.provider.props if args.provider else None
+    for constraint in DEPLOY_CONSTRAINTS[args.resource_type]:
+        yield from constraint.violations(args.props, provider_props)
+
+
+AWS_DEPLOY_CONSTRAINTS = ResourcePolicy(
+    name="aws-deploy-constraints",
+    description=(
+        "Every value the program sets is one AWS accepts at deploy time: names, prefixes, descriptions and tags "
+        "within their length and character set, reserved first characters avoided, numbers within range, "
+        "enumerations respected, conflicting properties not combined. Mocks and previews accept anything; "
+        "`pulumi up` would fail. Each message cites the source of the limit (the table is in "
+        "policies/rules/deploy_constraints.py)."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.HIGH,
+    resource_types=DEPLOY_CONSTRAINTS,
+    rule=_deploy_constraints,
+)
+
+POLICIES: tuple[Policy, ...] = (AWS_DEPLOY_CONSTRAINTS,)
