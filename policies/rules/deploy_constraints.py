@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
-from components.config import LOG_RETENTION_DAYS
+from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
     AWS_PROVIDER,
     DEFAULT_SECURITY_GROUP,
