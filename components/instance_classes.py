@@ -10,6 +10,7 @@ Plain data without Pulumi imports: the policy pack imports it too.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -214,3 +215,31 @@ def require_node_instance_type(name: str) -> str:
             f"non-burstable, such as the 2 vCPU / 4 GiB {_by_family(steady)}"
         )
     return name
+
+
+# --- PostgreSQL connection limits (tier: observability) ------------------------------------------------------
+#
+# RDS for PostgreSQL and Aurora PostgreSQL set max_connections to LEAST({DBInstanceClassMemory/9531392}, 5000)
+# unless the parameter group overrides it; Aurora Serverless v2 applies the formula to the memory of the
+# cluster's maximum capacity. DBInstanceClassMemory is the class's memory less what RDS keeps for the operating
+# system, so the figure computed from the nominal memory is an upper bound.
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Managing.html#AuroraPostgreSQL.Managing.MaxConnections
+_BYTES_PER_POSTGRES_CONNECTION = 9531392
+_POSTGRES_CONNECTIONS_CAP = 5000
+_GIBIBYTE = 2**30
+# An Aurora capacity unit is about 2 GiB of memory (see AURORA_SERVERLESS above).
+GIB_PER_AURORA_CAPACITY_UNIT = 2.0
+
+
+def postgres_max_connections(memory_gib: float) -> int:
+    """The default max_connections of a PostgreSQL instance with `memory_gib` of memory."""
+    return min(math.floor(memory_gib * _GIBIBYTE / _BYTES_PER_POSTGRES_CONNECTION), _POSTGRES_CONNECTIONS_CAP)
+
+
+def database_memory_gib(instance_class: str, serverless_max_capacity: float | None = None) -> float:
+    """The memory of an RDS or Aurora instance class; for `db.serverless`, that of its maximum capacity."""
+    if instance_class == AURORA_SERVERLESS:
+        if serverless_max_capacity is None:
+            raise ValueError(f"{AURORA_SERVERLESS} has no fixed memory: give the cluster's maximum capacity in ACUs")
+        return serverless_max_capacity * GIB_PER_AURORA_CAPACITY_UNIT
+    return DATABASE_INSTANCE_CLASSES[instance_class].memory_gib

@@ -12,6 +12,7 @@ from components.config.apps import AppConfig
 from components.config.cloudflare import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CloudflareConfig
 from components.config.errors import ConfigError
 from components.config.loading import load, parse, validate
+from components.config.monitoring import SEED_ALARM_NAMES, AlarmSettings, MonitoringConfig, SeedAlarm, Thresholds
 from components.config.network import TIERS, NetworkConfig, Tier
 from components.config.stack import StackConfig
 from components.config.tags import TagsConfig
@@ -22,15 +23,20 @@ __all__ = [
     "CLOUDFLARE_IPV6_RANGES",
     "ENVIRONMENTS",
     "NAMESPACE",
+    "SEED_ALARM_NAMES",
     "TIERS",
+    "AlarmSettings",
     "AppConfig",
     "CloudflareConfig",
     "ConfigError",
     "Environment",
+    "MonitoringConfig",
     "NetworkConfig",
     "Secret",
+    "SeedAlarm",
     "StackConfig",
     "TagsConfig",
+    "Thresholds",
     "Tier",
     "load",
     "parse",

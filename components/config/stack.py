@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from components.config.apps import SEED_APPS, AppConfig
 from components.config.cloudflare import CloudflareConfig
+from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
 from components.config.tags import TagsConfig
 from components.config.types import DnsLabel, Environment, Key, Section, SectionError, is_dns_label
@@ -48,6 +49,8 @@ class StackConfig(Section):
     network: NetworkConfig
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
     cloudflare: CloudflareConfig = CloudflareConfig()
+    # tier: observability
+    monitoring: MonitoringConfig = MonitoringConfig()
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -72,6 +75,7 @@ class StackConfig(Section):
                         )
                     )
                 seen[value] = app
+        problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
         if problems:
             raise SectionError(problems)
         return self

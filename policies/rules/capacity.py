@@ -11,7 +11,12 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, Severity
 
-from components.instance_classes import DATABASE_INSTANCE_CLASSES, NODE_INSTANCE_TYPES, NodeInstanceType
+from components.instance_classes import (
+    DATABASE_INSTANCE_CLASSES,
+    NODE_INSTANCE_TYPES,
+    NodeInstanceType,
+    postgres_max_connections,
+)
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
@@ -264,25 +269,19 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
 )
 
 # --- What the database accepts -----------------------------------------------------------------------------
-#
-# RDS for PostgreSQL sets max_connections to LEAST({DBInstanceClassMemory/9531392}, 5000) unless the
-# parameter group overrides it. DBInstanceClassMemory is the class's memory less what RDS keeps for the
-# operating system, so the figure below, computed from the nominal memory, is an upper bound.
-_BYTES_PER_CONNECTION = 9531392
-_MAX_CONNECTIONS_CAP = 5000
 
 POOL_SIZE_VARIABLE = "DATABASE_POOL_SIZE"
 
 
 def max_connections(instance_class: str, configured: Any) -> float | None:
-    """max_connections of an instance: the parameter group's number if it sets one, else RDS's formula;
-    None for a class missing from DATABASE_INSTANCE_CLASSES."""
+    """max_connections of an instance: the parameter group's number if it sets one, else RDS's formula
+    (`postgres_max_connections`); None for a class missing from DATABASE_INSTANCE_CLASSES."""
     if (explicit := number(configured)) is not None:
         return explicit
     database = DATABASE_INSTANCE_CLASSES.get(instance_class)
     if database is None:
         return None
-    return min(math.floor(database.memory_gib * GIBIBYTE / _BYTES_PER_CONNECTION), _MAX_CONNECTIONS_CAP)
+    return postgres_max_connections(database.memory_gib)
 
 
 class _ConfigMaps:

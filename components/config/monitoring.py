@@ -1,0 +1,150 @@
+"""`sentinel:monitoring`: who the alarms notify, and the numbers they alarm at.
+
+The seed's three CloudWatch alarms (`cloudwatch-alarms.yml` of the Sentinel guide) are configured by their seed
+names under `alarms`, with the seed's numbers as defaults; a stack overrides a number key by key. The other
+alarms read `thresholds`, whose defaults are seed 002's alert thresholds (response time 500 ms, error rate 5 %,
+resource usage 80 %) and the guide's page-load goal (2 s).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from components.config.types import Key, Secret, Section, SectionError, in_every_environment, unique
+
+SeedAlarm = Literal["HighCPUUtilization", "HighMemoryUtilization", "HighResponseTime"]
+SEED_ALARM_NAMES: tuple[SeedAlarm, ...] = ("HighCPUUtilization", "HighMemoryUtilization", "HighResponseTime")
+
+# The seed's numbers, as `cloudwatch-alarms.yml` gives them (threshold in the metric's unit: %, %, ms).
+SEED_ALARMS: dict[SeedAlarm, dict[str, float]] = {
+    "HighCPUUtilization": {"threshold": 80, "periodSeconds": 300, "evaluationPeriods": 2},
+    "HighMemoryUtilization": {"threshold": 90, "periodSeconds": 300, "evaluationPeriods": 2},
+    "HighResponseTime": {"threshold": 2000, "periodSeconds": 60, "evaluationPeriods": 5},
+}
+
+# PutMetricAlarm: a period is 10, 20, 30 or a multiple of 60 seconds; period x evaluation periods may span at
+# most one day below an hour's period, else seven days.
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+HOUR, DAY, WEEK = 3600, 86400, 604800
+
+# An address SNS accepts for the email protocol: one @, a dotted domain, no spaces.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def longest_window(period_seconds: int) -> int:
+    """The longest evaluation range CloudWatch allows for alarms of this period."""
+    return DAY if period_seconds < HOUR else WEEK
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise ValueError("must be an email address such as oncall@projectsentinel.ai")
+    return value
+
+
+def _period(seconds: int) -> int:
+    if seconds % 60 or not 60 <= seconds <= DAY:
+        raise ValueError("must be a multiple of 60 seconds from 60 to 86400 (a CloudWatch alarm period)")
+    return seconds
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Percent = Annotated[float, Field(ge=1, le=100)]
+Milliseconds = Annotated[float, Field(gt=0)]
+AlarmPeriod = Annotated[int, AfterValidator(_period)]
+
+
+class AlarmSettings(Section):
+    """One seed alarm's numbers: it fires when the metric passes `threshold` for `evaluationPeriods` periods
+    of `periodSeconds`."""
+
+    threshold: float = Field(gt=0)
+    period_seconds: AlarmPeriod
+    evaluation_periods: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _check_window(self) -> AlarmSettings:
+        window, longest = self.period_seconds * self.evaluation_periods, longest_window(self.period_seconds)
+        if window > longest:
+            raise SectionError(
+                [
+                    (
+                        ("evaluationPeriods",),
+                        f"{self.evaluation_periods} x {self.period_seconds} s spans {window} s; CloudWatch "
+                        f"evaluates at most {longest} s for this period",
+                    )
+                ]
+            )
+        return self
+
+
+class Thresholds(Section):
+    """The numbers of the alarms beyond the seed's three."""
+
+    # Seed 002: "Response time > 500ms" warns; the guide's goal "<2s page load times" is the limit.
+    edge_response_time_ms: Milliseconds = 2000
+    edge_response_time_warning_ms: Milliseconds = 500
+    # Seed 002: "Error rate > 5%".
+    error_rate_percent: Percent = 5
+    # Seed 002: "CPU usage > 80%", for the database and cache engines.
+    cpu_percent: Percent = 80
+    # Seed 002: "Database connections > 80% of pool", for the instances' limit and the proxy's budget.
+    connections_percent: Percent = 80
+    # Resource usage 80 % (seed 002), for the cache's memory.
+    cache_memory_percent: Percent = 80
+    # Aurora gives about two thirds of an instance's memory to shared buffers, so a healthy instance keeps about
+    # a quarter free; below a tenth it is close to swapping or an out-of-memory restart.
+    database_freeable_memory_percent: Percent = 10
+    # Aurora reads from shared storage in a few milliseconds; 20 ms is reads waiting on I/O.
+    database_read_latency_ms: Milliseconds = 20
+    # DATABASE_READ_REPLICA_URL serves reads from the readers and the cache replicas serve reads too: a second
+    # behind the writer is stale data users notice.
+    replica_lag_ms: Milliseconds = 1000
+    # The cache holds sessions: any eviction may log someone out.
+    cache_evictions: int = Field(default=0, ge=0)
+    # The logical backup runs daily: 26 hours leaves its schedule two hours of slack.
+    logical_backup_max_age_hours: int = Field(default=26, ge=25, le=WEEK // HOUR)
+
+    @model_validator(mode="after")
+    def _check_warning_below_limit(self) -> Thresholds:
+        if self.edge_response_time_warning_ms >= self.edge_response_time_ms:
+            raise SectionError(
+                [
+                    (
+                        ("edgeResponseTimeWarningMs",),
+                        f"{self.edge_response_time_warning_ms:g} ms must be below edgeResponseTimeMs "
+                        f"({self.edge_response_time_ms:g} ms), or the warning never comes first",
+                    )
+                ]
+            )
+        return self
+
+
+class MonitoringConfig(Section):
+    # Each address must confirm the subscription email SNS sends before it receives anything.
+    emails: Annotated[list[Email], AfterValidator(unique)] = Field(default_factory=list)
+    # An incident tool's HTTPS endpoint (PagerDuty, Opsgenie, ...). It carries the integration key, so it is a
+    # secret.
+    incident_endpoint: Secret | None = None
+    # A stack that changes one number of one seed alarm keeps the others (mapping defaults merge key by key).
+    alarms: Annotated[dict[SeedAlarm, AlarmSettings], in_every_environment(SEED_ALARMS)] = Field(
+        default_factory=lambda: {name: AlarmSettings.model_validate(numbers) for name, numbers in SEED_ALARMS.items()}
+    )
+    thresholds: Thresholds = Thresholds()
+
+    @field_validator("incident_endpoint", mode="before")
+    @classmethod
+    def _https(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"https://[^\s/]+\.[^\s/]+(/\S*)?", value):
+            raise ValueError("must be an https:// URL (SNS delivers to incident tools over HTTPS only)")
+        return value
+
+
+def require_recipients(monitoring: MonitoringConfig, is_prod: bool) -> list[tuple[Key, str]]:
+    """Problems with who receives the alarms: prod must reach at least one person by email."""
+    if is_prod and not monitoring.emails:
+        return [(("monitoring", "emails"), "prod needs at least one address: its alarms must reach a person")]
+    return []

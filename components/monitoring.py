@@ -1,0 +1,755 @@
+"""Observability: the alarm topic (KMS-encrypted, with who may publish to it and who is notified), the seed's
+three CloudWatch alarms and the alarms of the edge, cluster, data tier and backups, and a dashboard of the same
+metrics by tier.
+
+Every alarm is an `AlarmDefinition` first: the alarms and the dashboard are both generated from the one list,
+so the dashboard shows exactly what pages. The tiers an alarm watches are built by other components; each
+group of their identifiers is an optional argument, so the alarm set grows as they are wired in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, Platform, iam_document
+from components.config import MonitoringConfig, SeedAlarm
+from components.instance_classes import database_memory_gib, postgres_max_connections
+from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
+
+Tier = Literal["edge", "apps", "cluster", "database", "cache", "backups"]
+TIERS: tuple[Tier, ...] = ("edge", "apps", "cluster", "database", "cache", "backups")
+Comparison = Literal["GreaterThanThreshold", "LessThanThreshold"]
+MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
+
+# The namespace the apps (and the logical-backup CronJob) publish their own metrics to; the workloads' pod
+# roles may put metrics there and nowhere else.
+APP_NAMESPACE = "ProjectSentinel"
+RESPONSE_TIME_METRIC = "ResponseTime"
+LOGICAL_BACKUP_METRIC = "LogicalBackupSucceeded"
+
+# The seed's descriptions (`cloudwatch-alarms.yml`), kept in the alarms' descriptions.
+SEED_DESCRIPTIONS: Mapping[SeedAlarm, str] = {
+    "HighCPUUtilization": "CPU utilization is too high",
+    "HighMemoryUtilization": "Memory utilization is too high",
+    "HighResponseTime": "Application response time is too high",
+}
+
+# The services that publish to the alarm topic. ElastiCache is not among them: it cannot publish to an
+# encrypted topic (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html), so the
+# cache's failures reach the topic through the per-node alarms below instead.
+PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com")
+# What a publisher needs of the key of an encrypted topic.
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+PUBLISH_TO_ENCRYPTED_TOPIC = ("kms:Decrypt", "kms:GenerateDataKey*")
+
+MINUTE, FIVE_MINUTES, HOUR = 60, 300, 3600
+GIBIBYTE = 2**30
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One CloudWatch metric and the statistic an alarm reads (a percentile such as `p95` included)."""
+
+    namespace: str
+    name: str
+    statistic: str
+    dimensions: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+    @property
+    def is_percentile(self) -> bool:
+        return self.statistic.startswith("p")
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A metric-math expression over `inputs` (by the ids it names them with), or a Metrics Insights query
+    when it has no inputs."""
+
+    expression: str
+    label: str
+    inputs: Mapping[str, Metric] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlarmDefinition:
+    """One alarm: what it watches, when it fires, what it means and what to look at first."""
+
+    name: str
+    """Readable and stable, CamelCase like the seed's; the physical name is `<stack prefix>-<name>`."""
+    tier: Tier
+    watches: Metric | Expression
+    comparison: Comparison
+    threshold: float
+    unit: str
+    """The unit of the threshold, as a person reads it: %, ms, s, bytes, connections, nodes, jobs, runs."""
+    period: int
+    evaluation_periods: int
+    missing_data: MissingData
+    missing_data_reason: str
+    meaning: str
+    look_first: str
+    seed: SeedAlarm | None = None
+
+    @property
+    def description(self) -> str:
+        seed = f"{self.seed} (seed): {SEED_DESCRIPTIONS[self.seed]}. " if self.seed else ""
+        return f"{seed}{self.meaning} Look first at {self.look_first}"
+
+
+# --- What the alarms watch: the other tiers' identifiers, each group optional ---------------------------------
+
+
+@dataclass(frozen=True)
+class ClusterMetrics:
+    """The EKS cluster (Container Insights publishes by its name) and its node group's autoscaling group."""
+
+    cluster_name: pulumi.Input[str]
+    autoscaling_group_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class LoadBalancerMetrics:
+    """The ALB's and its target groups' ARN suffixes (`app/...`, `targetgroup/...`), the target groups by app."""
+
+    arn_suffix: pulumi.Input[str]
+    target_group_arn_suffixes: Mapping[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class DatabaseMetrics:
+    """The Aurora cluster, its readers' instance identifiers, the instances' class (with the maximum capacity
+    in ACUs for `db.serverless`) and the RDS Proxy with its share of the connections."""
+
+    cluster_identifier: pulumi.Input[str]
+    reader_identifiers: Sequence[pulumi.Input[str]]
+    instance_class: str
+    serverless_max_capacity: float | None = None
+    proxy_name: pulumi.Input[str] | None = None
+    proxy_max_connections_percent: float = 100
+
+    @property
+    def max_connections(self) -> int:
+        return postgres_max_connections(self.memory_bytes / GIBIBYTE)
+
+    @property
+    def memory_bytes(self) -> float:
+        return database_memory_gib(self.instance_class, self.serverless_max_capacity) * GIBIBYTE
+
+
+@dataclass(frozen=True)
+class CacheMetrics:
+    """The replication group and its node count (primary plus replicas)."""
+
+    replication_group_id: pulumi.Input[str]
+    node_count: int
+
+    def member_ids(self) -> list[pulumi.Output[str]]:
+        """ElastiCache names the member clusters of a replication group `<group id>-001`, `-002`, ..."""
+        return [
+            pulumi.Output.from_input(self.replication_group_id).apply(lambda group, n=number: f"{group}-{n:03d}")
+            for number in range(1, self.node_count + 1)
+        ]
+
+
+@dataclass(frozen=True)
+class LogicalBackupMetrics:
+    """The workloads' logical-backup CronJob, which puts `LogicalBackupSucceeded` = 1 in the apps' namespace,
+    with the dimension `CronJob` = its name, after each upload that succeeded."""
+
+    cron_job_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class MonitoringArgs:
+    config: MonitoringConfig
+    cluster: ClusterMetrics | None = None
+    load_balancer: LoadBalancerMetrics | None = None
+    database: DatabaseMetrics | None = None
+    cache: CacheMetrics | None = None
+    logical_backup: LogicalBackupMetrics | None = None
+
+
+# --- The alarms --------------------------------------------------------------------------------------------
+
+_QUIET_WHEN_IDLE = "no requests means no data, which is not an incident; the healthy-host alarms watch availability"
+_QUIET_WHEN_REPLACED = "a replaced or scaled-in instance stops publishing, which is not an incident"
+
+
+def seed_alarms(config: MonitoringConfig, cluster: ClusterMetrics | None) -> Iterator[AlarmDefinition]:
+    """The seed's three alarms, with the seed's names and the configured numbers (the seed's by default)."""
+    alarms = config.alarms
+    if cluster is not None:
+        cpu = alarms["HighCPUUtilization"]
+        yield AlarmDefinition(
+            name="HighCPUUtilization",
+            seed="HighCPUUtilization",
+            tier="cluster",
+            watches=Metric(
+                "AWS/EC2", "CPUUtilization", "Average", {"AutoScalingGroupName": cluster.autoscaling_group_name}
+            ),
+            comparison="GreaterThanThreshold",
+            threshold=cpu.threshold,
+            unit="%",
+            period=cpu.period_seconds,
+            evaluation_periods=cpu.evaluation_periods,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes watches the nodes' health",
+            meaning="The EKS nodes average more CPU than the HPAs should allow.",
+            look_first="the Cluster Autoscaler's log (is the node group at its maximum?) and the HPAs' targets.",
+        )
+        memory = alarms["HighMemoryUtilization"]
+        yield AlarmDefinition(
+            name="HighMemoryUtilization",
+            seed="HighMemoryUtilization",
+            tier="cluster",
+            watches=Metric(
+                "ContainerInsights", "node_memory_utilization", "Average", {"ClusterName": cluster.cluster_name}
+            ),
+            comparison="GreaterThanThreshold",
+            threshold=memory.threshold,
+            unit="%",
+            period=memory.period_seconds,
+            evaluation_periods=memory.evaluation_periods,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes alarms when Container Insights goes quiet",
+            meaning="The EKS nodes' memory (Container Insights) is nearly used up; pods will be evicted.",
+            look_first="pods near their memory limits (kubectl top pods) and pending pods the autoscaler cannot place.",
+        )
+    response = alarms["HighResponseTime"]
+    yield AlarmDefinition(
+        name="HighResponseTime",
+        seed="HighResponseTime",
+        tier="apps",
+        watches=Metric(APP_NAMESPACE, RESPONSE_TIME_METRIC, "Average"),
+        comparison="GreaterThanThreshold",
+        threshold=response.threshold,
+        unit="ms",
+        period=response.period_seconds,
+        evaluation_periods=response.evaluation_periods,
+        missing_data="notBreaching",
+        missing_data_reason="the apps publish only while serving requests; idle is not an incident",
+        meaning="The apps' own response time (milliseconds, as they publish it) is above the guide's page-load goal.",
+        look_first="the database alarms (latency, connections) and the apps' slow endpoints in their logs.",
+    )
+
+
+def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancerMetrics) -> Iterator[AlarmDefinition]:
+    thresholds = config.thresholds
+    by_alb = {"LoadBalancer": load_balancer.arn_suffix}
+
+    def alb(metric: str, statistic: str) -> Metric:
+        return Metric("AWS/ApplicationELB", metric, statistic, by_alb)
+
+    for name, milliseconds, meaning in (
+        ("EdgeResponseTimeP95", thresholds.edge_response_time_ms, "above the guide's 2 s page-load goal"),
+        ("EdgeResponseTimeP95Warning", thresholds.edge_response_time_warning_ms, "above seed 002's 500 ms warning"),
+    ):
+        yield AlarmDefinition(
+            name=name,
+            tier="edge",
+            # TargetResponseTime is in seconds.
+            watches=alb("TargetResponseTime", "p95"),
+            comparison="GreaterThanThreshold",
+            threshold=milliseconds / 1000,
+            unit="s",
+            period=MINUTE,
+            evaluation_periods=5,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_IDLE,
+            meaning=f"The 95th percentile of the apps' response time at the ALB is {meaning}.",
+            look_first="HighResponseTime and the database alarms; then which target group is slow.",
+        )
+    yield AlarmDefinition(
+        name="Edge5xxRate",
+        tier="edge",
+        watches=Expression(
+            "100 * (FILL(target5xx, 0) + FILL(alb5xx, 0)) / requests",
+            "5xx responses (% of requests)",
+            {
+                "requests": alb("RequestCount", "Sum"),
+                "target5xx": alb("HTTPCode_Target_5XX_Count", "Sum"),
+                "alb5xx": alb("HTTPCode_ELB_5XX_Count", "Sum"),
+            },
+        ),
+        comparison="GreaterThanThreshold",
+        threshold=thresholds.error_rate_percent,
+        unit="%",
+        period=MINUTE,
+        evaluation_periods=5,
+        missing_data="notBreaching",
+        missing_data_reason=_QUIET_WHEN_IDLE,
+        meaning="More of the requests than seed 002's error rate end in a 5xx, from the apps or the ALB itself.",
+        look_first="the ALB's 502/503 (no healthy targets: the healthy-host alarms) and the apps' error logs.",
+    )
+    for app, target_group in sorted(load_balancer.target_group_arn_suffixes.items()):
+        yield AlarmDefinition(
+            name=f"EdgeHealthyHosts-{app}",
+            tier="edge",
+            # Both dimensions: the metric exists only per target group and load balancer. Healthy, not unhealthy,
+            # hosts: with externalTrafficPolicy Local every node without a pod of the app counts as unhealthy.
+            watches=Metric(
+                "AWS/ApplicationELB",
+                "HealthyHostCount",
+                "Minimum",
+                {"TargetGroup": target_group, "LoadBalancer": load_balancer.arn_suffix},
+            ),
+            comparison="LessThanThreshold",
+            threshold=1,
+            unit="hosts",
+            period=MINUTE,
+            evaluation_periods=3,
+            missing_data="breaching",
+            missing_data_reason="a target group that reports nothing has no healthy host to report",
+            meaning=f"No node passes the ALB's health check for {app}: its users get 503s.",
+            look_first=f"the {app} pods (kubectl get pods: crash loops, failing /health) and its recent rollout.",
+        )
+
+
+def cluster_alarms(cluster: ClusterMetrics) -> Iterator[AlarmDefinition]:
+    yield AlarmDefinition(
+        name="ClusterFailedNodes",
+        tier="cluster",
+        watches=Metric(
+            "ContainerInsights", "cluster_failed_node_count", "Maximum", {"ClusterName": cluster.cluster_name}
+        ),
+        comparison="GreaterThanThreshold",
+        threshold=0,
+        unit="nodes",
+        period=MINUTE,
+        evaluation_periods=5,
+        missing_data="breaching",
+        missing_data_reason="silence means Container Insights stopped reporting, and the memory alarm is blind with it",
+        meaning="A node has failed for five minutes (a node joining passes within that).",
+        look_first="kubectl describe node (conditions, kubelet) and the node group's health in the EKS console.",
+    )
+
+
+def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iterator[AlarmDefinition]:
+    thresholds = config.thresholds
+    connection_limit = math.floor(database.max_connections * thresholds.connections_percent / 100)
+    roles = [("Writer", "WRITER", "Average")]
+    if database.reader_identifiers:
+        # The worst reader, not the average of readers, decides.
+        roles.append(("Reader", "READER", "Maximum"))
+    for role, role_dimension, statistic in roles:
+        # By cluster and role: the alarms follow the writer and the readers through a failover.
+        by_role = {"DBClusterIdentifier": database.cluster_identifier, "Role": role_dimension}
+        yield AlarmDefinition(
+            name=f"Database{role}CPU",
+            tier="database",
+            watches=Metric("AWS/RDS", "CPUUtilization", statistic, by_role),
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.cpu_percent,
+            unit="%",
+            period=FIVE_MINUTES,
+            evaluation_periods=3,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
+            meaning=f"The Aurora {role.lower()} has run hot for 15 minutes.",
+            look_first="Database Insights' top SQL and waits, then whether the class is too small.",
+        )
+        yield AlarmDefinition(
+            name=f"Database{role}FreeableMemory",
+            tier="database",
+            watches=Metric("AWS/RDS", "FreeableMemory", "Minimum", by_role),
+            comparison="LessThanThreshold",
+            threshold=math.floor(database.memory_bytes * thresholds.database_freeable_memory_percent / 100),
+            unit="bytes",
+            period=FIVE_MINUTES,
+            evaluation_periods=3,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
+            meaning=f"The Aurora {role.lower()} ({database.instance_class}) is close to swapping or an out-of-memory "
+            "restart.",
+            look_first="connection count (each takes memory) and work_mem-heavy queries in Database Insights.",
+        )
+        yield AlarmDefinition(
+            name=f"Database{role}Connections",
+            tier="database",
+            watches=Metric("AWS/RDS", "DatabaseConnections", "Maximum", by_role),
+            comparison="GreaterThanThreshold",
+            threshold=connection_limit,
+            unit="connections",
+            period=FIVE_MINUTES,
+            evaluation_periods=2,
+            missing_data="notBreaching",
+            missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
+            meaning=f"The Aurora {role.lower()} nears max_connections ({database.max_connections} for "
+            f"{database.instance_class}); new connections will be refused.",
+            look_first="the proxy's client connections, the apps' pool size x replicas, idle-in-transaction sessions.",
+        )
+        yield AlarmDefinition(
+            name=f"Database{role}ReadLatency",
+            tier="database",
+            # ReadLatency is in seconds.
+            watches=Metric("AWS/RDS", "ReadLatency", statistic, by_role),
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.database_read_latency_ms / 1000,
+            unit="s",
+            period=MINUTE,
+            evaluation_periods=5,
+            missing_data="notBreaching",
+            missing_data_reason="an idle instance reads nothing and publishes no latency",
+            meaning=f"Reads of the Aurora {role.lower()} wait on storage.",
+            look_first="Database Insights' I/O waits and the buffer cache hit ratio (working set vs memory).",
+        )
+    for number, reader in enumerate(database.reader_identifiers, start=1):
+        yield AlarmDefinition(
+            name=f"AuroraReplicaLag-reader-{number}",
+            tier="database",
+            watches=Metric("AWS/RDS", "AuroraReplicaLag", "Maximum", {"DBInstanceIdentifier": reader}),
+            comparison="GreaterThanThreshold",
+            threshold=thresholds.replica_lag_ms,
+            unit="ms",
+            period=MINUTE,
+            evaluation_periods=5,
+            missing_data="notBreaching",
+            missing_data_reason="after a failover this instance may be the writer, which publishes no replica lag",
+            meaning=f"Reader {number} serves reads (DATABASE_READ_REPLICA_URL) that far behind the writer.",
+            look_first="the writer's write load and this reader's CPU; a lagging reader may be restarted by Aurora.",
+        )
+    if database.proxy_name is not None:
+        budget = database.max_connections * database.proxy_max_connections_percent / 100
+        yield AlarmDefinition(
+            name="DatabaseProxyClientConnections",
+            tier="database",
+            watches=Metric("AWS/RDS", "ClientConnections", "Maximum", {"ProxyName": database.proxy_name}),
+            comparison="GreaterThanThreshold",
+            # Prisma pins each session to a server connection, so the budget is one per client connection.
+            threshold=math.floor(budget * thresholds.connections_percent / 100),
+            unit="connections",
+            period=FIVE_MINUTES,
+            evaluation_periods=2,
+            missing_data="notBreaching",
+            missing_data_reason="a proxy without clients publishes nothing",
+            meaning=f"The apps hold nearly the proxy's share of max_connections ({math.floor(budget)}); clients will "
+            "wait for a connection and time out.",
+            look_first="the apps' replicas x DATABASE_POOL_SIZE and long transactions pinning connections.",
+        )
+
+
+def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[AlarmDefinition]:
+    thresholds = config.thresholds
+    reason = "roles move on failover and a primary publishes no replication lag; a replaced node publishes nothing"
+    for number, member in enumerate(cache.member_ids(), start=1):
+        by_node = {"CacheClusterId": member, "CacheNodeId": "0001"}
+        for name, metric, statistic, threshold, unit, meaning, look_first in (
+            (
+                "CacheEngineCPU",
+                "EngineCPUUtilization",
+                "Average",
+                thresholds.cpu_percent,
+                "%",
+                "The cache's engine thread is busy; every command waits behind it.",
+                "SLOWLOG and large keys or KEYS/SCAN calls from the apps.",
+            ),
+            (
+                "CacheMemory",
+                "DatabaseMemoryUsagePercentage",
+                "Maximum",
+                thresholds.cache_memory_percent,
+                "%",
+                "The cache's data set nears maxmemory; evictions follow.",
+                "keys without expiry and the node type against the data set.",
+            ),
+            (
+                "CacheEvictions",
+                "Evictions",
+                "Sum",
+                thresholds.cache_evictions,
+                "keys",
+                "The cache evicts keys, sessions among them: users may be logged out.",
+                "CacheMemory and keys without expiry.",
+            ),
+            (
+                "CacheReplicationLag",
+                "ReplicationLag",
+                "Maximum",
+                thresholds.replica_lag_ms / 1000,
+                "s",
+                "This node, as a replica, serves reads that far behind the primary.",
+                "the primary's write load and network throughput.",
+            ),
+        ):
+            yield AlarmDefinition(
+                name=f"{name}-node-{number}",
+                tier="cache",
+                watches=Metric("AWS/ElastiCache", metric, statistic, by_node),
+                comparison="GreaterThanThreshold",
+                threshold=threshold,
+                unit=unit,
+                period=FIVE_MINUTES if name == "CacheEvictions" else MINUTE,
+                evaluation_periods=1 if name == "CacheEvictions" else 5,
+                missing_data="notBreaching",
+                missing_data_reason=reason,
+                meaning=meaning,
+                look_first=look_first,
+            )
+
+
+def backup_alarms(config: MonitoringConfig, logical_backup: LogicalBackupMetrics | None) -> Iterator[AlarmDefinition]:
+    # AWS Backup publishes its job counts by resource type and by vault; a Metrics Insights query sums every
+    # series, so no vault or resource type is missed. Restore tests run as restore jobs.
+    for name, metric, what in (
+        ("BackupJobsFailed", "NumberOfBackupJobsFailed", "A backup job failed: a recovery point is missing."),
+        ("BackupCopyJobsFailed", "NumberOfCopyJobsFailed", "A copy to the disaster-recovery vault failed."),
+        ("BackupRestoreJobsFailed", "NumberOfRestoreJobsFailed", "A restore (a restore test among them) failed."),
+    ):
+        yield AlarmDefinition(
+            name=name,
+            tier="backups",
+            watches=Expression(f'SELECT SUM({metric}) FROM "AWS/Backup"', f"{metric} (all vaults)"),
+            comparison="GreaterThanThreshold",
+            threshold=0,
+            unit="jobs",
+            period=FIVE_MINUTES,
+            evaluation_periods=1,
+            missing_data="notBreaching",
+            missing_data_reason="no job ran, so none failed",
+            meaning=what,
+            look_first="the job's status message in the AWS Backup console (the vault notification on this topic "
+            "names the job).",
+        )
+    if logical_backup is not None:
+        hours = config.thresholds.logical_backup_max_age_hours
+        yield AlarmDefinition(
+            name="LogicalBackupMissing",
+            tier="backups",
+            watches=Metric(APP_NAMESPACE, LOGICAL_BACKUP_METRIC, "Sum", {"CronJob": logical_backup.cron_job_name}),
+            comparison="LessThanThreshold",
+            threshold=1,
+            unit="runs",
+            period=HOUR,
+            evaluation_periods=hours,
+            missing_data="breaching",
+            missing_data_reason="silence is the failure: a run that failed, hung or never started publishes nothing",
+            meaning=f"No logical backup (pg_dump to the backups bucket) has succeeded for {hours} hours.",
+            look_first="the CronJob's last Jobs and their pods' logs (kubectl get jobs), then the bucket's prefix.",
+        )
+
+
+def alarm_definitions(args: MonitoringArgs) -> list[AlarmDefinition]:
+    """Every alarm the stack gets, for the tiers whose identifiers are given."""
+    config = args.config
+    definitions = list(seed_alarms(config, args.cluster))
+    if args.load_balancer is not None:
+        definitions += edge_alarms(config, args.load_balancer)
+    if args.cluster is not None:
+        definitions += cluster_alarms(args.cluster)
+    if args.database is not None:
+        definitions += database_alarms(config, args.database)
+    if args.cache is not None:
+        definitions += cache_alarms(config, args.cache)
+    definitions += backup_alarms(config, args.logical_backup)
+    return definitions
+
+
+# --- The dashboard -----------------------------------------------------------------------------------------
+
+
+def _dashboard_metric(metric: Metric, options: Mapping[str, Any]) -> list[Any]:
+    """A metric as a dashboard widget lists it: namespace, name, dimension pairs, then its options."""
+    pairs = [part for key, value in metric.dimensions.items() for part in (key, value)]
+    return [metric.namespace, metric.name, *pairs, {"stat": metric.statistic, **options}]
+
+
+def dashboard_widget(definition: AlarmDefinition, region: str) -> dict[str, Any]:
+    """The graph of one alarm's metric, its threshold drawn across it."""
+    watched = definition.watches
+    if isinstance(watched, Metric):
+        metrics = [_dashboard_metric(watched, {})]
+    else:
+        metrics = [
+            {"expression": watched.expression, "label": watched.label, "id": "result"},
+            *(_dashboard_metric(metric, {"id": id_, "visible": False}) for id_, metric in watched.inputs.items()),
+        ]
+    return {
+        "type": "metric",
+        "width": 8,
+        "height": 6,
+        "properties": {
+            "title": f"{definition.name} ({definition.unit})",
+            "region": region,
+            "view": "timeSeries",
+            "period": definition.period,
+            "metrics": metrics,
+            "annotations": {"horizontal": [{"label": definition.name, "value": definition.threshold}]},
+        },
+    }
+
+
+def dashboard_body(definitions: Sequence[AlarmDefinition], region: str) -> pulumi.Output[str]:
+    """Every alarm's metric, grouped by tier under a heading, in the order of TIERS."""
+    widgets: list[dict[str, Any]] = []
+    for tier in TIERS:
+        in_tier = [definition for definition in definitions if definition.tier == tier]
+        if in_tier:
+            widgets.append(
+                {"type": "text", "width": 24, "height": 1, "properties": {"markdown": f"## {tier.capitalize()}"}}
+            )
+            widgets += (dashboard_widget(definition, region) for definition in in_tier)
+    return pulumi.Output.json_dumps({"widgets": widgets})
+
+
+# --- The component -----------------------------------------------------------------------------------------
+
+
+class Monitoring(Component):
+    topic_arn: pulumi.Output[str]
+    alarm_names: list[str]
+    dashboard_name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, platform: Platform, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
+        topic = self._topic(name, args.config)
+        self.topic_arn = topic.arn
+        definitions = alarm_definitions(args)
+        for definition in definitions:
+            self._alarm(name, definition, topic.arn)
+        self.alarm_names = [platform.name(definition.name) for definition in definitions]
+        dashboard = aws.cloudwatch.Dashboard(
+            name,
+            # Fixed name: the API requires one, and it is how operators find the dashboard; a change of body is
+            # made in place.
+            dashboard_name=platform.name_prefix,
+            dashboard_body=dashboard_body(definitions, platform.region),
+            opts=self.child(),
+        )
+        self.dashboard_name = dashboard.dashboard_name
+        self.register_outputs({"topicArn": self.topic_arn, "dashboardName": self.dashboard_name})
+
+    def _topic(self, name: str, config: MonitoringConfig) -> aws.sns.Topic:
+        platform = self.platform
+        key = EncryptionKey(
+            f"{name}-alarms",
+            platform,
+            EncryptionKeyArgs(
+                description=f"Alarm and event notifications of {platform.name_prefix}",
+                purpose="alarms",
+                # The publishers encrypt with the key when they publish; whether they may publish at all is the
+                # topic policy's decision (limited there to this account).
+                grants=[ServiceGrant(service=service, actions=PUBLISH_TO_ENCRYPTED_TOPIC) for service in PUBLISHERS],
+            ),
+            opts=self.child(),
+        )
+        topic = aws.sns.Topic(
+            name,
+            name_prefix=platform.name("alarms-"),
+            kms_master_key_id=key.arn,
+            tags={"Name": platform.name("alarms")},
+            opts=self.child(),
+        )
+        aws.sns.TopicPolicy(name, arn=topic.arn, policy=self._topic_policy(topic.arn), opts=self.child())
+        for index, email in enumerate(config.emails):
+            aws.sns.TopicSubscription(
+                f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=self.child()
+            )
+        if config.incident_endpoint is not None:
+            aws.sns.TopicSubscription(
+                f"{name}-incidents",
+                topic=topic.arn,
+                protocol="https",
+                endpoint=config.incident_endpoint.output,
+                # Incident tools (PagerDuty, Opsgenie) confirm SNS subscriptions themselves.
+                endpoint_auto_confirms=True,
+                opts=self.child(),
+            )
+        return topic
+
+    def _topic_policy(self, topic_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+        account = self.platform.account_id
+        statements: list[dict[str, Any]] = [
+            {
+                # Replacing the default policy must not take the topic away from its own account's administrators.
+                "Sid": "AccountAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:DeleteTopic",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                ],
+                "Resource": topic_arn,
+            }
+        ]
+        statements += [
+            {
+                "Sid": "Publish" + service.split(".amazonaws.com")[0].replace(".", " ").title().replace(" ", ""),
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                # Only this account's alarms, databases and vaults: no other account can use the service to
+                # publish here (confused deputy).
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+            for service in PUBLISHERS
+        ]
+        return iam_document(statements)
+
+    def _alarm(
+        self, name: str, definition: AlarmDefinition, topic_arn: pulumi.Output[str]
+    ) -> aws.cloudwatch.MetricAlarm:
+        watched = definition.watches
+        metric = watched if isinstance(watched, Metric) else None
+        return aws.cloudwatch.MetricAlarm(
+            f"{name}-{definition.name}",
+            # Fixed name: it is what a notification and an operator read. CloudWatch changes every other setting
+            # in place, and a new name is a new alarm created before the old one is deleted.
+            name=self.platform.name(definition.name),
+            alarm_description=definition.description,
+            comparison_operator=definition.comparison,
+            threshold=definition.threshold,
+            evaluation_periods=definition.evaluation_periods,
+            treat_missing_data=definition.missing_data,
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            namespace=metric.namespace if metric else None,
+            metric_name=metric.name if metric else None,
+            dimensions=dict(metric.dimensions) if metric and metric.dimensions else None,
+            period=definition.period if metric else None,
+            statistic=metric.statistic if metric and not metric.is_percentile else None,
+            extended_statistic=metric.statistic if metric and metric.is_percentile else None,
+            metric_queries=None if isinstance(watched, Metric) else self._queries(watched, definition.period),
+            tags={"Name": self.platform.name(definition.name), "Tier": definition.tier},
+            opts=self.child(),
+        )
+
+    @staticmethod
+    def _queries(expression: Expression, period: int) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgs]:
+        return [
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="result",
+                expression=expression.expression,
+                label=expression.label,
+                # A Metrics Insights query carries its own period; a math expression takes its inputs'.
+                period=None if expression.inputs else period,
+                return_data=True,
+            ),
+            *(
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id=id_,
+                    metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                        namespace=metric.namespace,
+                        metric_name=metric.name,
+                        stat=metric.statistic,
+                        period=period,
+                        dimensions=dict(metric.dimensions),
+                    ),
+                    return_data=False,
+                )
+                for id_, metric in expression.inputs.items()
+            ),
+        ]
