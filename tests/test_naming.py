@@ -15,11 +15,18 @@ FIXED_NAMES = {
     "aws:kms/alias:Alias": "the alias is how operators and key policies find a key",
     "aws:ec2/managedPrefixList:ManagedPrefixList": "the API requires a name, changes it in place and does not "
     "require it to be unique, so a replacement never waits for the old list",
+    # tier: observability
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "the name is what a notification and an operator read; CloudWatch "
+    "changes every other setting in place, and a new name is a new alarm created before the old one is deleted",
 }
 
 # Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
 # delete-before-replace, which hangs while the old resource is in use.
-PREFIX_NAMED = {"aws:ec2/securityGroup:SecurityGroup", "aws:iam/role:Role"}
+PREFIX_NAMED = {
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:iam/role:Role",
+    "aws:sns/topic:Topic",  # tier: observability: subscriptions move to a replacement topic without a gap
+}
 
 
 def aws_resources(graph: Graph) -> list[Resource]:

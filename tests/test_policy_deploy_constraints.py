@@ -14,6 +14,7 @@ from offline.graph import Graph
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CONSTRAINTS
 from policies.support.aws import (
     AWS_PROVIDER,
+    DASHBOARD,
     DEFAULT_SECURITY_GROUP,
     EIP,
     FLOW_LOG,
@@ -24,6 +25,7 @@ from policies.support.aws import (
     KMS_KEY,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
+    METRIC_ALARM,
     NAT_GATEWAY,
     ROUTE,
     ROUTE_TABLE,
@@ -31,6 +33,9 @@ from policies.support.aws import (
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
+    SNS_TOPIC,
+    SNS_TOPIC_POLICY,
+    SNS_TOPIC_SUBSCRIPTION,
     SUBNET,
     VPC,
     VPC_ENDPOINT,
@@ -64,6 +69,9 @@ def _oversized_policy(characters: int) -> str:
     count = characters // len(json.dumps(statement, separators=(",", ":"))) + 1
     return json.dumps({"Version": "2012-10-17", "Statement": [statement] * count}, indent=4)
 
+
+ALARM_TOPIC = "arn:aws:sns:us-east-1:111111111111:sentinel-prod-alarms"
+BY_QUERY = {"metricName": None, "namespace": None, "statistic": None, "period": None}
 
 # Inputs of each type that AWS accepts, as the program sets them.
 COMPLIANT: dict[str, dict[str, Any]] = {
@@ -133,6 +141,26 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "policy": TRUST_POLICY,
     },
     KMS_ALIAS: {"name": "alias/sentinel-prod/flow-logs", "targetKeyId": "key-1"},
+    # tier: observability
+    METRIC_ALARM: {
+        "name": "sentinel-prod-HighCPUUtilization",
+        "alarmDescription": "HighCPUUtilization (seed): CPU utilization is too high.",
+        "comparisonOperator": "GreaterThanThreshold",
+        "namespace": "AWS/EC2",
+        "metricName": "CPUUtilization",
+        "statistic": "Average",
+        "period": 300,
+        "evaluationPeriods": 2,
+        "threshold": 80,
+        "treatMissingData": "notBreaching",
+        "alarmActions": [ALARM_TOPIC],
+        "okActions": [ALARM_TOPIC],
+        "tags": {"Name": "sentinel-prod-HighCPUUtilization"},
+    },
+    DASHBOARD: {"dashboardName": "sentinel-prod", "dashboardBody": '{"widgets": []}'},
+    SNS_TOPIC: {"namePrefix": "sentinel-prod-alarms-", "kmsMasterKeyId": "arn:aws:kms:us-east-1:1:key/k"},
+    SNS_TOPIC_POLICY: {"arn": ALARM_TOPIC, "policy": TRUST_POLICY},
+    SNS_TOPIC_SUBSCRIPTION: {"topic": ALARM_TOPIC, "protocol": "email", "endpoint": "oncall@projectsentinel.ai"},
 }
 
 RULE_CHARACTERS = "AWS allows letters, digits, spaces and ._-:/()#,@[]+=;{}!$*"
@@ -393,6 +421,74 @@ CASES = [
     case(KMS_ALIAS, {"name": None, "namePrefix": "flow-"}, 'namePrefix is "flow-"', "alias-prefix-start"),
     case(KMS_ALIAS, {"name": None, "namePrefix": "alias/aws/"}, 'namePrefix is "alias/aws/"', "alias-prefix-aws"),
     case(KMS_ALIAS, {"namePrefix": "alias/flow-"}, 'name "alias/sentinel-prod/flow-logs" and namePrefix', "alias-two"),
+    # CloudWatch alarms and dashboards, SNS (tier: observability)
+    case(METRIC_ALARM, {"name": "a" * 256}, "name is", "alarm-name-length"),
+    case(METRIC_ALARM, {"alarmDescription": "d" * 1025}, "alarmDescription is", "alarm-description-length"),
+    case(
+        METRIC_ALARM, {"comparisonOperator": "Above"}, 'comparisonOperator is "Above": AWS allows one of', "comparison"
+    ),
+    case(METRIC_ALARM, {"statistic": "Mean"}, 'statistic is "Mean": AWS allows one of "SampleCount"', "statistic"),
+    case(
+        METRIC_ALARM,
+        {"statistic": None, "extendedStatistic": "p95.555"},
+        'extendedStatistic is "p95.555": AWS allows percentiles p0 to p100',
+        "percentile",
+    ),
+    case(
+        METRIC_ALARM,
+        {"extendedStatistic": "p95"},
+        'statistic "Average" and extendedStatistic "p95" are set together',
+        "statistic-and-percentile",
+    ),
+    case(
+        METRIC_ALARM,
+        {"metricQueries": [{"id": "result", "expression": "m1"}]},
+        'metricName "CPUUtilization" and metricQueries a list of 1 are set together',
+        "metric-and-queries",
+    ),
+    case(METRIC_ALARM, {"metricName": None}, "none of metricName, metricQueries is set", "no-metric"),
+    case(METRIC_ALARM, {"treatMissingData": "notbreaching"}, 'treatMissingData is "notbreaching"', "missing-data"),
+    case(METRIC_ALARM, {"period": 90}, "period is 90: AWS allows 10, 20, 30 or a multiple of 60", "alarm-period"),
+    case(METRIC_ALARM, {"evaluationPeriods": 0}, "evaluationPeriods is 0: AWS allows whole numbers from 1", "periods"),
+    case(
+        METRIC_ALARM,
+        {"evaluationPeriods": 289},
+        "period 300 x evaluationPeriods 289 spans 86700 s: AWS allows at most 86400 s for this period",
+        "evaluation-range",
+    ),
+    case(
+        METRIC_ALARM, {"alarmActions": [ALARM_TOPIC] * 6}, "alarmActions is a list of 6: AWS allows at most 5", "acts"
+    ),
+    case(METRIC_ALARM, {"okActions": [ALARM_TOPIC] * 6}, "okActions is a list of 6: AWS allows at most 5", "ok-acts"),
+    case(
+        METRIC_ALARM,
+        {**BY_QUERY, "metricQueries": [{"id": "Result", "expression": "m1", "returnData": True}]},
+        'metricQueries[0].id is "Result": AWS allows a lowercase letter',
+        "query-id",
+    ),
+    case(
+        METRIC_ALARM,
+        {
+            **BY_QUERY,
+            "metricQueries": [
+                {"id": "result", "expression": "m1", "returnData": True},
+                {"id": "m1", "metric": {"metricName": "RequestCount", "stat": "Total", "period": 60}},
+            ],
+        },
+        'metricQueries[1].metric.stat is "Total": AWS allows one of',
+        "query-statistic",
+    ),
+    case(METRIC_ALARM, {"tags": {"aws:tier": "edge"}}, 'tags key "aws:tier"', "alarm-tags"),
+    case(DASHBOARD, {"dashboardName": "d" * 256}, "dashboardName is", "dashboard-name-length"),
+    case(DASHBOARD, {"dashboardName": "sentinel prod"}, 'dashboardName is "sentinel prod": AWS allows', "dashboard"),
+    case(SNS_TOPIC, {"namePrefix": None, "name": "t" * 257}, "name is", "topic-name-length"),
+    case(SNS_TOPIC, {"namePrefix": None, "name": "alarms topic"}, 'name is "alarms topic": AWS allows', "topic-name"),
+    case(SNS_TOPIC, {"namePrefix": "p" * 231}, "namePrefix is", "topic-prefix-length"),
+    case(SNS_TOPIC, {"namePrefix": "sentinel.prod-"}, 'namePrefix is "sentinel.prod-": AWS allows', "topic-prefix"),
+    case(SNS_TOPIC, {"name": "alarms"}, 'name "alarms" and namePrefix "sentinel-prod-alarms-" are set', "topic-two"),
+    case(SNS_TOPIC, {"tags": {"aws:owner": "x"}}, 'tags key "aws:owner"', "topic-tags"),
+    case(SNS_TOPIC_POLICY, {"arn": "sentinel-prod-alarms"}, 'arn is "sentinel-prod-alarms": AWS allows values', "tp"),
+    case(SNS_TOPIC_SUBSCRIPTION, {"protocol": "EMAIL"}, 'protocol is "EMAIL": AWS allows one of "http"', "protocol"),
 ]
 
 test_compliant_values_pass, test_each_constraint_reports_its_planted_value = property_rule_tests(CASES)

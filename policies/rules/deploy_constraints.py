@@ -22,6 +22,7 @@ from pulumi_policy import Policy, ResourceValidationArgs, Severity
 from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
     AWS_PROVIDER,
+    DASHBOARD,
     DEFAULT_SECURITY_GROUP,
     EIP,
     FLOW_LOG,
@@ -32,6 +33,7 @@ from policies.support.aws import (
     KMS_KEY,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
+    METRIC_ALARM,
     NAT_GATEWAY,
     ROUTE,
     ROUTE_TABLE,
@@ -39,6 +41,9 @@ from policies.support.aws import (
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
+    SNS_TOPIC,
+    SNS_TOPIC_POLICY,
+    SNS_TOPIC_SUBSCRIPTION,
     SUBNET,
     VPC,
     VPC_ENDPOINT,
@@ -329,6 +334,50 @@ class Tags:
             )
 
 
+# --- CloudWatch alarms and dashboards, SNS (tier: observability) -------------------------------------------
+
+_PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+_METRIC_DATA_QUERY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html"
+_PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"
+_CREATE_TOPIC = "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"
+_SET_TOPIC_ATTRIBUTES = "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html"
+_SUBSCRIBE = "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html"
+
+_ALARM_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+_TOPIC_NAME_CHARACTERS = characters(r"[A-Za-z0-9_-]+(\.fifo)?", "letters, digits, _ and - (and a .fifo suffix)")
+
+
+def at_most_items(maximum: int) -> Allowed:
+    return Allowed(lambda value: len(elements(value)) <= maximum, f"at most {maximum} items")
+
+
+def alarm_period() -> Allowed:
+    def accepts(value: Any) -> bool:
+        seconds = number(value)
+        return seconds is not None and (seconds in (10, 20, 30) or (seconds > 0 and seconds % 60 == 0))
+
+    return Allowed(accepts, "10, 20, 30 or a multiple of 60 seconds")
+
+
+@dataclass(frozen=True)
+class EvaluationRange:
+    """An alarm's period x evaluationPeriods is at most one day for periods under an hour, else seven days."""
+
+    source: str
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        period, periods = number(field(props, "period")), number(field(props, "evaluationPeriods"))
+        if period is None or periods is None:
+            return
+        longest = 86400 if period < 3600 else 604800
+        if period * periods > longest:
+            yield _cited(
+                f"period {shown(period)} x evaluationPeriods {shown(periods)} spans {shown(period * periods)} s: AWS "
+                f"allows at most {longest} s for this period",
+                self.source,
+            )
+
+
 # --- The table ---------------------------------------------------------------------------------------------
 
 _SECURITY_GROUP_CHARACTERS = characters(
@@ -526,6 +575,65 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Value("namePrefix", starting_with("alias/"), _CREATE_ALIAS),
         Value("namePrefix", not_starting_with("alias/aws/"), _CREATE_ALIAS),
         OneOf(("name", "namePrefix"), "pulumi_aws/kms/alias.py (name_prefix)", required=False),
+    ),
+    # tier: observability
+    METRIC_ALARM: (
+        Value("name", length(255), _PUT_METRIC_ALARM),
+        Value("alarmDescription", length(1024, minimum=0), _PUT_METRIC_ALARM),
+        Value(
+            "comparisonOperator",
+            among(
+                "GreaterThanOrEqualToThreshold",
+                "GreaterThanThreshold",
+                "LessThanThreshold",
+                "LessThanOrEqualToThreshold",
+                "LessThanLowerOrGreaterThanUpperThreshold",
+                "LessThanLowerThreshold",
+                "GreaterThanUpperThreshold",
+            ),
+            _PUT_METRIC_ALARM,
+        ),
+        Value("statistic", among(*_ALARM_STATISTICS), _PUT_METRIC_ALARM),
+        Value(
+            "extendedStatistic",
+            characters(r"p(\d{1,2}(\.\d{1,2})?|100)", "percentiles p0 to p100 with up to two decimals"),
+            _PUT_METRIC_ALARM,
+        ),
+        OneOf(("statistic", "extendedStatistic"), _PUT_METRIC_ALARM, required=False),
+        OneOf(("metricName", "metricQueries"), _PUT_METRIC_ALARM),
+        Value("treatMissingData", among("breaching", "notBreaching", "ignore", "missing"), _PUT_METRIC_ALARM),
+        Value("period", alarm_period(), _PUT_METRIC_ALARM),
+        Value("evaluationPeriods", between(1, 604800 // 10), _PUT_METRIC_ALARM),
+        EvaluationRange(_PUT_METRIC_ALARM),
+        Value("alarmActions", at_most_items(5), _PUT_METRIC_ALARM),
+        Value("okActions", at_most_items(5), _PUT_METRIC_ALARM),
+        Value(
+            "metricQueries[].id",
+            characters(r"[a-z][A-Za-z0-9_]{0,254}", "a lowercase letter, then letters, digits and _"),
+            _METRIC_DATA_QUERY,
+        ),
+        Value("metricQueries[].metric.stat", among(*_ALARM_STATISTICS), _METRIC_DATA_QUERY),
+        Tags(),
+    ),
+    DASHBOARD: (
+        Value("dashboardName", length(255), _PUT_DASHBOARD),
+        Value("dashboardName", characters(r"[A-Za-z0-9_-]+", "letters, digits, - and _"), _PUT_DASHBOARD),
+    ),
+    SNS_TOPIC: (
+        Value("name", length(256), _CREATE_TOPIC),
+        Value("name", _TOPIC_NAME_CHARACTERS, _CREATE_TOPIC),
+        Value("namePrefix", length(256 - _UNIQUE_SUFFIX), _CREATE_TOPIC),
+        Value("namePrefix", _TOPIC_NAME_CHARACTERS, _CREATE_TOPIC),
+        OneOf(("name", "namePrefix"), "pulumi_aws/sns/topic.py (name_prefix)", required=False),
+        Tags(),
+    ),
+    SNS_TOPIC_POLICY: (Value("arn", starting_with("arn:aws:sns:"), _SET_TOPIC_ATTRIBUTES),),
+    SNS_TOPIC_SUBSCRIPTION: (
+        Value(
+            "protocol",
+            among("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"),
+            _SUBSCRIBE,
+        ),
     ),
 }
 
