@@ -11,6 +11,7 @@ from policies.rules import (
     edge,
     exposure,
     kubernetes,
+    observability,
     operations,
     resilience,
 )
@@ -26,4 +27,5 @@ POLICIES: tuple[Policy, ...] = (
     *edge.POLICIES,
     *capacity.POLICIES,
     *deploy_constraints.POLICIES,
+    *observability.POLICIES,  # tier: observability
 )

@@ -1,0 +1,293 @@
+"""Observability on the graph: the seed's alarms with the seed's numbers, alarms that scale with the readers and
+cache nodes, every alarm notifying the encrypted topic, units as CloudWatch publishes them, and a dashboard of
+exactly the alarms' metrics.
+
+The tiers the alarms watch are built elsewhere; `MONITORED_PROGRAM` passes their identifiers as those tiers will
+(prod-shaped: 2 readers behind a proxy, 3 cache nodes; dev: a Serverless v2 writer alone, 1 cache node)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import offline
+from components.monitoring import PUBLISHERS
+from offline.graph import Graph, Resource
+from offline.policy import any_mandatory, evaluate
+from offline.policy_config import load_policy_config
+from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CONSTRAINTS
+from tests.conftest import graph_of
+from tests.policy_builders import messages
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+KEY = "aws:kms/key:Key"
+
+MONITORED_PROGRAM = """
+import pulumi
+from components import config
+from components.base import Platform, aws_provider
+from components.monitoring import (
+    CacheMetrics, ClusterMetrics, DatabaseMetrics, LoadBalancerMetrics, LogicalBackupMetrics, Monitoring,
+    MonitoringArgs,
+)
+
+stack_config = config.load()
+platform = Platform.of(stack_config)
+prod_shaped = stack_config.environment != "dev"
+monitoring = Monitoring(
+    "monitoring",
+    platform,
+    MonitoringArgs(
+        stack_config.monitoring,
+        cluster=ClusterMetrics(platform.cluster_name, "eks-nodes-0123"),
+        load_balancer=LoadBalancerMetrics(
+            "app/sentinel/50dc6c495c0c9188",
+            {app: f"targetgroup/{app}/6d0ecf831eec9f09" for app in stack_config.apps},
+        ),
+        database=DatabaseMetrics(
+            "sentinel-db",
+            [f"sentinel-db-reader-{n}" for n in (1, 2)] if prod_shaped else [],
+            "db.r6g.large" if prod_shaped else "db.serverless",
+            serverless_max_capacity=None if prod_shaped else 4,
+            proxy_name="sentinel-db-proxy",
+            proxy_max_connections_percent=90,
+        ),
+        cache=CacheMetrics("sentinel-cache", 3 if prod_shaped else 1),
+        logical_backup=LogicalBackupMetrics("logical-backup"),
+    ),
+    opts=pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())]),
+)
+pulumi.export("alarmTopicArn", monitoring.topic_arn)
+"""
+
+
+@functools.cache
+def monitored(stack: str, program_dir: str) -> Graph:
+    program = Path(program_dir) / "__main__.py"
+    program.write_text(MONITORED_PROGRAM)
+    return offline.run(stack, program=program)
+
+
+@pytest.fixture(scope="session")
+def program_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("monitored"))
+
+
+@pytest.fixture(scope="session")
+def full_prod(program_dir: str) -> Graph:
+    return monitored("prod", program_dir)
+
+
+@pytest.fixture(scope="session")
+def full_dev(program_dir: str) -> Graph:
+    return monitored("dev", program_dir)
+
+
+def alarms(graph: Graph) -> dict[str, Resource]:
+    return {alarm.inputs["name"]: alarm for alarm in graph.of_type(ALARM)}
+
+
+def alarm(graph: Graph, name: str) -> dict[str, Any]:
+    return dict(alarms(graph)[f"sentinel-{graph.stack}-{name}"].inputs)
+
+
+SEED_NUMBERS = {
+    # The seed's cloudwatch-alarms.yml; HighMemoryUtilization reads Container Insights (design D8).
+    "HighCPUUtilization": ("AWS/EC2", "CPUUtilization", ["AutoScalingGroupName"], 80, 300, 2, "CPU utilization is"),
+    "HighMemoryUtilization": ("ContainerInsights", "node_memory_utilization", ["ClusterName"], 90, 300, 2, "Memory"),
+    "HighResponseTime": ("ProjectSentinel", "ResponseTime", [], 2000, 60, 5, "Application response time is too high"),
+}
+
+
+@pytest.mark.parametrize("seed", SEED_NUMBERS)
+def test_each_seed_alarm_has_exactly_the_seeds_numbers(full_prod: Graph, seed: str) -> None:
+    namespace, metric, dimensions, threshold, period, periods, description = SEED_NUMBERS[seed]
+    inputs = alarm(full_prod, seed)
+    assert inputs["name"] == f"sentinel-prod-{seed}"
+    assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == (namespace, metric, "Average")
+    assert (inputs["threshold"], inputs["period"], inputs["evaluationPeriods"]) == (threshold, period, periods)
+    assert inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert sorted(inputs.get("dimensions", {})) == dimensions
+    assert inputs["alarmDescription"].startswith(f"{seed} (seed): {description}")
+
+
+def test_seed_alarms_watch_the_node_groups_autoscaling_group_and_the_cluster(full_prod: Graph) -> None:
+    assert alarm(full_prod, "HighCPUUtilization")["dimensions"] == {"AutoScalingGroupName": "eks-nodes-0123"}
+    assert alarm(full_prod, "HighMemoryUtilization")["dimensions"] == {"ClusterName": "sentinel-prod"}
+
+
+def test_the_stack_has_the_seed_alarms_whose_dimensions_it_has(stack_graph: Graph) -> None:
+    # Today's program passes no cluster yet: the response-time alarm exists, the node alarms wait for the cluster.
+    names = set(alarms(stack_graph))
+    assert f"sentinel-{stack_graph.stack}-HighResponseTime" in names
+    assert not names & {
+        f"sentinel-{stack_graph.stack}-{seed}" for seed in ("HighCPUUtilization", "HighMemoryUtilization")
+    }
+
+
+def test_a_stack_overrides_one_seed_number_and_keeps_the_others(program_dir: str) -> None:
+    override = {"sentinel:monitoring.alarms.HighCPUUtilization.threshold": 85}
+    program = Path(program_dir) / "__main__.py"
+    graph = offline.run("staging", override, program=program)
+    inputs = alarm(graph, "HighCPUUtilization")
+    assert (inputs["threshold"], inputs["period"], inputs["evaluationPeriods"]) == (85, 300, 2)
+
+
+@pytest.mark.parametrize(("stack", "readers", "nodes"), [("prod", 2, 3), ("dev", 0, 1)])
+def test_replica_lag_alarms_scale_with_the_readers_and_cache_alarms_with_the_nodes(
+    program_dir: str, stack: str, readers: int, nodes: int
+) -> None:
+    graph = monitored(stack, program_dir)
+    lag = [inputs for name, inputs in _alarm_inputs(graph) if "AuroraReplicaLag" in name]
+    assert len(lag) == readers
+    assert {inputs["dimensions"]["DBInstanceIdentifier"] for inputs in lag} == {
+        f"sentinel-db-reader-{n}" for n in range(1, readers + 1)
+    }
+    for metric in ("EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ReplicationLag"):
+        per_node = [inputs for _, inputs in _alarm_inputs(graph) if inputs.get("metricName") == metric]
+        assert sorted(inputs["dimensions"]["CacheClusterId"] for inputs in per_node) == [
+            f"sentinel-cache-{n:03d}" for n in range(1, nodes + 1)
+        ]
+    reader_roles = [
+        inputs for _, inputs in _alarm_inputs(graph) if inputs.get("dimensions", {}).get("Role") == "READER"
+    ]
+    assert len(reader_roles) == (4 if readers else 0)
+
+
+def _alarm_inputs(graph: Graph) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, resource in alarms(graph).items():
+        yield name, dict(resource.inputs)
+
+
+def test_every_alarm_notifies_the_topic_and_treats_missing_data_deliberately(
+    full_prod: Graph, stack_graph: Graph
+) -> None:
+    for graph in (full_prod, stack_graph):
+        [topic] = graph.of_type(TOPIC)
+        assert alarms(graph)
+        for name, inputs in _alarm_inputs(graph):
+            assert inputs["alarmActions"] == inputs["okActions"] == [topic.outputs["arn"]], name
+            assert inputs["treatMissingData"] in ("breaching", "notBreaching"), name
+            assert " Look first at " in inputs["alarmDescription"], name
+
+
+def test_thresholds_are_in_the_units_cloudwatch_publishes(full_prod: Graph) -> None:
+    # The ALB's TargetResponseTime and RDS's ReadLatency are in seconds; AuroraReplicaLag in milliseconds.
+    assert alarm(full_prod, "EdgeResponseTimeP95")["threshold"] == 2.0
+    assert alarm(full_prod, "EdgeResponseTimeP95Warning")["threshold"] == 0.5
+    assert alarm(full_prod, "EdgeResponseTimeP95")["extendedStatistic"] == "p95"
+    assert "statistic" not in alarm(full_prod, "EdgeResponseTimeP95")
+    assert alarm(full_prod, "DatabaseWriterReadLatency")["threshold"] == 0.02
+    assert alarm(full_prod, "AuroraReplicaLag-reader-1")["threshold"] == 1000
+    assert alarm(full_prod, "CacheReplicationLag-node-2")["threshold"] == 1.0
+    assert alarm(full_prod, "HighResponseTime")["threshold"] == 2000
+
+
+def test_connection_alarms_come_from_the_class_table(full_prod: Graph, full_dev: Graph) -> None:
+    # db.r6g.large: 16 GiB, so max_connections = 16 GiB / 9531392 = 1802; 80 % of it, and of the proxy's 90 %.
+    assert alarm(full_prod, "DatabaseWriterConnections")["threshold"] == 1441
+    assert alarm(full_prod, "DatabaseProxyClientConnections")["threshold"] == 1297
+    assert alarm(full_prod, "DatabaseWriterFreeableMemory")["threshold"] == math.floor(16 * 2**30 / 10)
+    # db.serverless at 4 ACUs: about 8 GiB, so 901 connections.
+    assert alarm(full_dev, "DatabaseWriterConnections")["threshold"] == 720
+
+
+def test_the_edge_alarms_cover_every_target_group_with_both_dimensions(full_prod: Graph) -> None:
+    healthy = [inputs for _, inputs in _alarm_inputs(full_prod) if inputs.get("metricName") == "HealthyHostCount"]
+    assert sorted(inputs["dimensions"]["TargetGroup"] for inputs in healthy) == [
+        f"targetgroup/{app}/6d0ecf831eec9f09" for app in ("admin", "api", "web")
+    ]
+    assert all(inputs["dimensions"]["LoadBalancer"] == "app/sentinel/50dc6c495c0c9188" for inputs in healthy)
+    assert all((inputs["comparisonOperator"], inputs["threshold"]) == ("LessThanThreshold", 1) for inputs in healthy)
+    rate = alarm(full_prod, "Edge5xxRate")
+    [result] = [query for query in rate["metricQueries"] if query.get("returnData")]
+    assert result["expression"] == "100 * (FILL(target5xx, 0) + FILL(alb5xx, 0)) / requests"
+    assert rate["threshold"] == 5
+
+
+def _dashboard_series(graph: Graph) -> tuple[list[str], set[tuple[Any, ...]], set[str]]:
+    """The dashboard's tier headings, its metrics as (namespace, name, dimensions) and its expressions."""
+    [dashboard] = graph.of_type(DASHBOARD)
+    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+    headings = [widget["properties"]["markdown"] for widget in widgets if widget["type"] == "text"]
+    metrics, expressions = set(), set()
+    for widget in widgets:
+        for entry in widget.get("properties", {}).get("metrics", []):
+            if isinstance(entry, dict):
+                expressions.add(entry["expression"])
+            else:
+                namespace, name, *pairs, _options = entry
+                metrics.add((namespace, name, frozenset(zip(pairs[::2], pairs[1::2], strict=True))))
+    return headings, metrics, expressions
+
+
+def _alarm_series(graph: Graph) -> tuple[set[tuple[Any, ...]], set[str]]:
+    metrics, expressions = set(), set()
+    for _, inputs in _alarm_inputs(graph):
+        if "metricName" in inputs:
+            dimensions = frozenset(inputs.get("dimensions", {}).items())
+            metrics.add((inputs["namespace"], inputs["metricName"], dimensions))
+        for query in inputs.get("metricQueries", []):
+            if "expression" in query:
+                expressions.add(query["expression"])
+            else:
+                metric = query["metric"]
+                dimensions = frozenset(metric.get("dimensions", {}).items())
+                metrics.add((metric["namespace"], metric["metricName"], dimensions))
+    return metrics, expressions
+
+
+def test_the_dashboard_shows_exactly_the_alarms_metrics_by_tier(full_prod: Graph, stack_graph: Graph) -> None:
+    for graph in (full_prod, stack_graph):
+        _, metrics, expressions = _dashboard_series(graph)
+        assert (metrics, expressions) == _alarm_series(graph)
+    assert _dashboard_series(full_prod)[0] == [
+        f"## {tier}" for tier in ("Edge", "Apps", "Cluster", "Database", "Cache", "Backups")
+    ]
+
+
+def test_the_topic_is_encrypted_with_its_own_key_that_the_publishers_may_use(prod: Graph) -> None:
+    [topic] = prod.of_type(TOPIC)
+    key = prod.named(KEY, "monitoring-alarms")
+    assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    assert topic.inputs["namePrefix"] == "sentinel-prod-alarms-"
+    statements = json.loads(key.inputs["policy"])["Statement"]
+    granted = {statement["Principal"].get("Service"): statement["Action"] for statement in statements[1:]}
+    assert granted == {service: ["kms:Decrypt", "kms:GenerateDataKey*"] for service in PUBLISHERS}
+    assert key.options.protect is True
+
+
+def test_the_topic_admits_only_this_accounts_services(prod: Graph) -> None:
+    [policy] = prod.of_type("aws:sns/topicPolicy:TopicPolicy")
+    admin, *publishers = json.loads(policy.inputs["policy"])["Statement"]
+    assert "sns:Publish" not in admin["Action"]
+    assert {statement["Principal"]["Service"] for statement in publishers} == set(PUBLISHERS)
+    for statement in publishers:
+        assert statement["Action"] == "sns:Publish"
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "111111111111"}}
+
+
+@pytest.mark.parametrize(("stack", "emails"), [("prod", ["platform-oncall@projectsentinel.ai"]), ("dev", [])])
+def test_email_subscriptions_come_from_config(stack: str, emails: list[str]) -> None:
+    subscriptions = graph_of(stack).of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert [(s.inputs["protocol"], s.inputs["endpoint"]) for s in subscriptions] == [("email", e) for e in emails]
+
+
+def test_the_topic_arn_is_exported_for_the_data_tier_and_backups(stack_graph: Graph) -> None:
+    [topic] = stack_graph.of_type(TOPIC)
+    assert stack_graph.exports["alarmTopicArn"] == topic.outputs["arn"]
+
+
+def test_the_fully_monitored_stack_meets_every_deploy_constraint_and_mandatory_policy(full_prod: Graph) -> None:
+    assert {resource.type for resource in full_prod if resource.custom} <= set(DEPLOY_CONSTRAINTS)
+    assert messages(AWS_DEPLOY_CONSTRAINTS, full_prod) == []
+    found = evaluate(full_prod, load_policy_config("prod"))
+    assert not any_mandatory(found), "\n".join(map(str, found))
