@@ -99,7 +99,7 @@ class AlarmDefinition:
     @property
     def description(self) -> str:
         seed = f"{self.seed} (seed): {SEED_DESCRIPTIONS[self.seed]}. " if self.seed else ""
-        return f"{seed}{self.meaning} Look first at {self.look_first}"
+        return f"{seed}{self.meaning} Look first at {self.look_first} Missing data: {self.missing_data_reason}."
 
 
 # --- What the alarms watch: the other tiers' identifiers, each group optional ---------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,17 @@ from components.monitoring import PUBLISHERS
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
+from offline.stackfiles import PROJECT_DIR
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CONSTRAINTS
 from tests.conftest import graph_of
 from tests.policy_builders import messages
+from tests.test_config_secrets import SECRET_SIGNATURE
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 KEY = "aws:kms/key:Key"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 
 MONITORED_PROGRAM = """
 import pulumi
@@ -177,6 +181,7 @@ def test_every_alarm_notifies_the_topic_and_treats_missing_data_deliberately(
             assert inputs["alarmActions"] == inputs["okActions"] == [topic.outputs["arn"]], name
             assert inputs["treatMissingData"] in ("breaching", "notBreaching"), name
             assert " Look first at " in inputs["alarmDescription"], name
+            assert " Missing data: " in inputs["alarmDescription"], name
 
 
 def test_thresholds_are_in_the_units_cloudwatch_publishes(full_prod: Graph) -> None:
@@ -277,8 +282,20 @@ def test_the_topic_admits_only_this_accounts_services(prod: Graph) -> None:
 
 @pytest.mark.parametrize(("stack", "emails"), [("prod", ["platform-oncall@projectsentinel.ai"]), ("dev", [])])
 def test_email_subscriptions_come_from_config(stack: str, emails: list[str]) -> None:
-    subscriptions = graph_of(stack).of_type("aws:sns/topicSubscription:TopicSubscription")
+    subscriptions = graph_of(stack).of_type(SUBSCRIPTION)
     assert [(s.inputs["protocol"], s.inputs["endpoint"]) for s in subscriptions] == [("email", e) for e in emails]
+
+
+def test_the_incident_endpoint_subscribes_as_a_secret(tmp_path: Path) -> None:
+    stack_file = (PROJECT_DIR / "Pulumi.prod.yaml").read_text() + (
+        "    incidentEndpoint:\n      secure: AAABAGNpcGhlcnRleHQ=\n"
+    )
+    shutil.copy(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.prod.yaml").write_text(stack_file)
+    graph = offline.run("prod", stack_path=tmp_path / "Pulumi.prod.yaml")
+    [incidents] = [s for s in graph.of_type(SUBSCRIPTION) if s.inputs["protocol"] == "https"]
+    assert {key: incidents.inputs["endpoint"].get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE
+    assert incidents.inputs["endpointAutoConfirms"] is True
 
 
 def test_the_topic_arn_is_exported_for_the_data_tier_and_backups(stack_graph: Graph) -> None:

@@ -42,12 +42,6 @@ BAD_MONITORING: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     ("prod without email", {"sentinel:monitoring.emails": []}, "sentinel:monitoring.emails", "at least one"),
     (
-        "incident endpoint over http",
-        {"sentinel:monitoring.incidentEndpoint": "http://events.pagerduty.com/x"},
-        "sentinel:monitoring.incidentEndpoint",
-        "https://",
-    ),
-    (
         "unknown seed alarm",
         {"sentinel:monitoring.alarms.HighCpu": {"threshold": 80, "periodSeconds": 300, "evaluationPeriods": 2}},
         "sentinel:monitoring.alarms.HighCpu",
@@ -135,3 +129,10 @@ def test_bad_monitoring_config_is_named_by_its_full_key(overrides: dict[str, Any
 def test_dev_and_staging_may_go_without_email() -> None:
     assert load("dev").monitoring.emails == []
     assert load("staging", {"sentinel:monitoring.emails": []}).monitoring.emails == []
+
+
+def test_the_incident_endpoint_must_be_stored_as_a_secret() -> None:
+    problems = problems_of({"sentinel:monitoring.incidentEndpoint": "https://events.pagerduty.com/integration/K3Y"})
+    [problem] = [problem for problem in problems if problem.startswith("sentinel:monitoring.incidentEndpoint")]
+    assert "is a secret" in problem
+    assert "K3Y" not in problem
