@@ -84,18 +84,16 @@ def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def service_trust(service: str, account_id: str) -> pulumi.Output[str]:
-    """A role trust policy for an AWS service, limited to this account to prevent confused-deputy use."""
-    return iam_document(
-        [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ]
-    )
+def service_trust(
+    service: str, account_id: str | None, actions: Sequence[str] = ("sts:AssumeRole",)
+) -> pulumi.Output[str]:
+    """A role trust policy for an AWS service, limited to this account to prevent confused-deputy use. EC2
+    assumes an instance profile's role without naming a source account, so its roles pass `account_id=None`
+    (only instances of this account can be given the profile anyway)."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": list(actions)}
+    if account_id is not None:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    return iam_document([statement])
 
 
 def required_tags(config: StackConfig, stack: str) -> dict[str, str]:

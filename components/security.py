@@ -16,8 +16,9 @@ import pulumi_aws as aws
 from components.base import Component, Platform
 from components.config import AppConfig, CloudflareConfig
 
-Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs"]
-ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs")
+# Tier 9 (cluster) added `controlplane`: attached to the EKS control plane's network interfaces.
+Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane"]
+ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs", "controlplane")
 PrefixList = Literal["cloudflare-ipv4", "cloudflare-ipv6"]
 
 DESCRIPTIONS: dict[Role, str] = {
@@ -27,9 +28,10 @@ DESCRIPTIONS: dict[Role, str] = {
     "database": "Security group for database servers",
     "cache": "Redis-compatible cache",
     "efs": "Shared EFS file system",
+    "controlplane": "EKS control plane: the Kubernetes API for operators through the bastion",
 }
 
-SSH, HTTP, HTTPS, NFS, POSTGRES, REDIS = 22, 80, 443, 2049, 5432, 6379
+HTTP, HTTPS, NFS, POSTGRES, REDIS = 80, 443, 2049, 5432, 6379
 ANYWHERE = "0.0.0.0/0"
 
 
@@ -76,15 +78,23 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
             Rule("webapp", "ingress", port, f"{app} NodePort from the ALB", peer_group="alb"),
         ]
     table += [
-        Rule("webapp", "ingress", SSH, "SSH from the bastion", peer_group="bastion"),
         Rule("webapp", "egress", None, "Nodes pull images and call AWS APIs through NAT", peer_cidr=ANYWHERE),
-        Rule("bastion", "egress", SSH, "SSH to the nodes", peer_group="webapp"),
         Rule("bastion", "egress", POSTGRES, "PostgreSQL for operators", peer_group="database"),
         Rule("bastion", "egress", HTTPS, "SSM Session Manager and package mirrors", peer_cidr=ANYWHERE),
         Rule("database", "ingress", POSTGRES, "PostgreSQL from the apps", peer_group="webapp"),
         Rule("database", "ingress", POSTGRES, "PostgreSQL from the bastion", peer_group="bastion"),
         Rule("cache", "ingress", REDIS, "Redis from the apps", peer_group="webapp"),
         Rule("efs", "ingress", NFS, "NFS from the apps", peer_group="webapp"),
+        # Tier 9 (cluster). The seed's SSH from the bastion to the nodes is gone: nodes have no SSH key and
+        # operators reach them, like the bastion, through SSM Session Manager. The bastion's HTTPS egress
+        # already reaches the API.
+        Rule(
+            "controlplane",
+            "ingress",
+            HTTPS,
+            "Kubernetes API from the bastion (SSM port forwarding)",
+            peer_group="bastion",
+        ),
     ]
     return table
 

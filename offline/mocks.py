@@ -202,6 +202,7 @@ SHAPES: dict[str, Shape] = {
         _named(),
         lambda ctx, id_: ctx.arn("eks", f"cluster/{id_}"),
         lambda ctx, _: {
+            "vpcConfig": {**(ctx.inputs.get("vpcConfig") or {}), "clusterSecurityGroupId": f"sg-{ctx.hex(17)}"},
             "endpoint": f"https://{ctx.hex(32).upper()}.gr7.{ctx.region}.eks.amazonaws.com",
             "certificateAuthority": {"data": base64.b64encode(b"offline mock certificate authority").decode()},
             "identities": [
@@ -217,6 +218,45 @@ SHAPES: dict[str, Shape] = {
                 {"autoscalingGroups": [{"name": f"eks-{ctx.physical_name('nodeGroupName')}-{uuid.UUID(ctx.hex(32))}"}]}
             ]
         },
+    ),
+    # Tier 9 (cluster)
+    "aws:eks/addon:Addon": Shape(
+        lambda ctx: f"{ctx.inputs.get('clusterName')}:{ctx.inputs.get('addonName')}",
+        lambda ctx, id_: ctx.arn("eks", f"addon/{id_.replace(':', '/')}/{uuid.UUID(ctx.hex(32))}"),
+    ),
+    "aws:eks/accessEntry:AccessEntry": Shape(
+        lambda ctx: f"{ctx.inputs.get('clusterName')}:{ctx.inputs.get('principalArn')}",
+        None,
+        lambda ctx, _: {
+            "accessEntryArn": ctx.arn("eks", f"access-entry/{ctx.inputs.get('clusterName')}/role/{ctx.hex(8)}")
+        },
+    ),
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": Shape(
+        _prefixed("a", 17),
+        None,
+        lambda ctx, id_: {
+            "associationId": id_,
+            "associationArn": ctx.arn("eks", f"podidentityassociation/{ctx.inputs.get('clusterName')}/{id_}"),
+        },
+    ),
+    "aws:ecr/repository:Repository": Shape(
+        _named(),
+        lambda ctx, id_: ctx.arn("ecr", f"repository/{id_}"),
+        lambda ctx, id_: {
+            "name": id_,
+            "registryId": ctx.account,
+            "repositoryUrl": f"{ctx.account}.dkr.ecr.{ctx.region}.amazonaws.com/{id_}",
+        },
+    ),
+    "aws:iam/instanceProfile:InstanceProfile": Shape(
+        lambda ctx: str(ctx.inputs.get("name") or f"{ctx.inputs.get('namePrefix', ctx.name)}{ctx.hex(26)}"),
+        lambda ctx, id_: ctx.arn("iam", f"instance-profile/{id_}", regional=False),
+        lambda _, id_: {"name": id_},
+    ),
+    "aws:ec2/instance:Instance": Shape(
+        _prefixed("i"),
+        _ec2("instance"),
+        lambda ctx, _: {"privateIp": f"10.0.{int(ctx.hex(2), 16) % 32}.{int(ctx.hex(4)[2:], 16) % 254 + 1}"},
     ),
 }
 

@@ -31,10 +31,19 @@ def sdk_imports(stack: str) -> str:
         elif package in ("pulumi", "sentinel"):
             continue
         else:
-            module, name = rest.partition("/")[0], rest.rpartition(":")[2]
+            module, name = sdk_module(package, rest.rpartition(":")[0]), rest.rpartition(":")[2]
         classes.setdefault(f"pulumi_{package}" + ("" if module == "index" else f".{module}"), set()).add(name)
     # SDK packages load modules lazily; importing the classes by name forces the real work.
     return "; ".join(f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(classes.items()))
+
+
+def sdk_module(package: str, module_token: str) -> str:
+    """The SDK submodule of a type token's module part: `ec2/vpc` is pulumi_aws.ec2; Kubernetes tokens name an
+    API group and version, `apps/v1` (pulumi_kubernetes.apps.v1) or `helm.sh/v3` (pulumi_kubernetes.helm.v3)."""
+    group, _, version = module_token.partition("/")
+    if package == "kubernetes":
+        return f"{group.split('.')[0]}.{version}" if version else group
+    return group
 
 
 def median_seconds(command: list[str], runs: int) -> float:

@@ -14,7 +14,7 @@ from tests.conftest import graph_of
 from tests.test_config import load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
-STATEFUL = {"aws:kms/key:Key"}
+STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:ecr/repository:Repository"}
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """
 import pulumi

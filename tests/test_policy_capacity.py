@@ -7,6 +7,7 @@ import pytest
 from components.instance_classes import NODE_INSTANCE_TYPES
 from policies.rules.capacity import (
     DATABASE_CONNECTION_BUDGET,
+    EKS_NODE_GROUP_MAXIMUM,
     NODE_GROUP_FITS_HPA_MAXIMUM,
     allocatable,
     max_connections,
@@ -179,3 +180,20 @@ def test_a_long_breakdown_names_the_largest_parts_only() -> None:
     (found,) = messages(NODE_GROUP_FITS_HPA_MAXIMUM, builder.build())
     assert "(app7 20 x 8.00 CPU / 0.06 GiB; app6 20 x 7.00 CPU / 0.06 GiB;" in found
     assert "app3 20 x 4.00 CPU / 0.06 GiB; 3 more)" in found
+
+
+# Tier 9 (cluster)
+
+
+def test_a_node_group_that_grows_to_the_seeds_20_nodes_passes() -> None:
+    builder = GraphBuilder()
+    node_group(builder, max_size=20)
+    assert messages(EKS_NODE_GROUP_MAXIMUM, builder.build()) == []
+
+
+def test_a_node_group_capped_below_20_nodes_fails_unless_configured_lower() -> None:
+    builder = GraphBuilder()
+    node_group(builder, max_size=6)
+    graph = builder.build()
+    assert messages(EKS_NODE_GROUP_MAXIMUM, graph) == ["scalingConfig.maxSize is 6: set it to at least 20"]
+    assert messages(EKS_NODE_GROUP_MAXIMUM, graph, {"minimumMaxSize": 6}) == []

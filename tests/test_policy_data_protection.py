@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from policies.rules.data_protection import (
+    ECR_IMMUTABLE_AND_SCANNED,
     EFS_ENCRYPTED,
     EFS_TLS_ONLY,
+    EKS_SECRETS_ENCRYPTED,
     ELASTICACHE_ENCRYPTED_AT_REST,
     ELASTICACHE_ENCRYPTED_IN_TRANSIT,
     KMS_KEY_ROTATION,
@@ -22,8 +24,10 @@ from policies.rules.data_protection import (
     SNS_TOPIC_ENCRYPTED,
 )
 from policies.support.aws import (
+    ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
+    EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LAUNCH_TEMPLATE,
@@ -102,6 +106,39 @@ PROPERTY_CASES = [
         {"transitEncryptionMode": "preferred"},
         'transitEncryptionMode is "preferred": set transitEncryptionMode="required"',
         id="elasticache-encrypted-in-transit",
+    ),
+    # Tier 9 (cluster)
+    pytest.param(
+        EKS_SECRETS_ENCRYPTED,
+        EKS_CLUSTER,
+        {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:1:key/k"}}},
+        {"encryptionConfig": {"resources": ["configmaps"]}},
+        'encryptionConfig.resources does not list "secrets"',
+        id="eks-secrets-encrypted",
+    ),
+    pytest.param(
+        EKS_SECRETS_ENCRYPTED,
+        EKS_CLUSTER,
+        {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:1:key/k"}}},
+        {"encryptionConfig": {"provider": None}},
+        "encryptionConfig.provider.keyArn is not set",
+        id="eks-secrets-key",
+    ),
+    pytest.param(
+        ECR_IMMUTABLE_AND_SCANNED,
+        ECR_REPOSITORY,
+        {"imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": True}},
+        {"imageTagMutability": "MUTABLE"},
+        'imageTagMutability is "MUTABLE": set imageTagMutability="IMMUTABLE"',
+        id="ecr-tags-immutable",
+    ),
+    pytest.param(
+        ECR_IMMUTABLE_AND_SCANNED,
+        ECR_REPOSITORY,
+        {"imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": True}},
+        {"imageScanningConfiguration": None},
+        "imageScanningConfiguration.scanOnPush is not set: set imageScanningConfiguration.scanOnPush=true",
+        id="ecr-scan-on-push",
     ),
 ]
 
@@ -354,3 +391,8 @@ def test_force_ssl_is_a_postgres_rule() -> None:
     builder = GraphBuilder()
     rds_primary(builder, engine="mysql")
     assert messages(RDS_FORCE_SSL, builder.build()) == []
+
+
+def test_cluster_secrets_with_an_unknown_key_are_not_judged_during_preview() -> None:
+    props = {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN}}}
+    assert messages(EKS_SECRETS_ENCRYPTED, single(EKS_CLUSTER, props)) == []

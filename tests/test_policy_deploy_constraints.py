@@ -16,13 +16,27 @@ from policies.support.aws import (
     AWS_PROVIDER,
     DASHBOARD,
     DEFAULT_SECURITY_GROUP,
+    EC2_INSTANCE,
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
     EIP,
+    EKS_ACCESS_ENTRY,
+    EKS_ACCESS_POLICY_ASSOCIATION,
+    EKS_ADDON,
+    EKS_CLUSTER,
+    EKS_NODE_GROUP,
+    EKS_POD_IDENTITY_ASSOCIATION,
     FLOW_LOG,
+    HELM_RELEASE,
+    IAM_INSTANCE_PROFILE,
     IAM_ROLE,
     IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
     INTERNET_GATEWAY,
     KMS_ALIAS,
     KMS_KEY,
+    KUBERNETES_PROVIDER,
+    LAUNCH_TEMPLATE,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
     METRIC_ALARM,
@@ -161,6 +175,53 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     SNS_TOPIC: {"namePrefix": "sentinel-prod-alarms-", "kmsMasterKeyId": "arn:aws:kms:us-east-1:1:key/k"},
     SNS_TOPIC_POLICY: {"arn": ALARM_TOPIC, "policy": TRUST_POLICY},
     SNS_TOPIC_SUBSCRIPTION: {"topic": ALARM_TOPIC, "protocol": "email", "endpoint": "oncall@projectsentinel.ai"},
+    # Tier 9 (cluster)
+    EKS_CLUSTER: {
+        "name": "sentinel-prod",
+        "enabledClusterLogTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        "upgradePolicy": {"supportType": "STANDARD"},
+        "accessConfig": {"authenticationMode": "API"},
+        "tags": {"Name": "sentinel-prod"},
+    },
+    EKS_NODE_GROUP: {
+        "nodeGroupNamePrefix": "sentinel-prod-nodes-",
+        "amiType": "AL2023_x86_64_STANDARD",
+        "capacityType": "ON_DEMAND",
+        "scalingConfig": {"minSize": 2, "desiredSize": 3, "maxSize": 20},
+        "updateConfig": {"maxUnavailablePercentage": 33},
+    },
+    EKS_ADDON: {
+        "addonName": "vpc-cni",
+        "resolveConflictsOnCreate": "OVERWRITE",
+        "resolveConflictsOnUpdate": "OVERWRITE",
+        "configurationValues": '{"enableNetworkPolicy": "true"}',
+    },
+    EKS_ACCESS_ENTRY: {"principalArn": "arn:aws:iam::111111111111:role/sentinel-deploy", "type": "STANDARD"},
+    EKS_ACCESS_POLICY_ASSOCIATION: {
+        "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        "accessScope": {"type": "cluster"},
+    },
+    EKS_POD_IDENTITY_ASSOCIATION: {"namespace": "kube-system", "serviceAccount": "cluster-autoscaler"},
+    LAUNCH_TEMPLATE: {
+        "namePrefix": "sentinel-prod-eks-nodes-",
+        "description": "EKS nodes of sentinel-prod",
+        "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1},
+        "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeType": "gp3", "volumeSize": 50}}],
+    },
+    ECR_REPOSITORY: {
+        "name": "sentinel-prod/web",
+        "imageTagMutability": "IMMUTABLE",
+        "encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": "key-1"}],
+    },
+    ECR_LIFECYCLE_POLICY: {
+        "repository": "sentinel-prod/web",
+        "policy": json.dumps({"rules": [{"rulePriority": 1}]}) * 4,
+    },
+    IAM_ROLE_POLICY_ATTACHMENT: {"role": "nodes", "policyArn": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"},
+    IAM_INSTANCE_PROFILE: {"namePrefix": "sentinel-prod-bastion-", "role": "bastion"},
+    EC2_INSTANCE: {"subnetId": "subnet-1", "tags": {"Name": "sentinel-prod-bastion"}},
+    KUBERNETES_PROVIDER: {"kubeconfig": '{"apiVersion": "v1"}'},
+    HELM_RELEASE: {"name": "cluster-autoscaler", "chart": "cluster-autoscaler", "version": "9.54.0"},
 }
 
 RULE_CHARACTERS = "AWS allows letters, digits, spaces and ._-:/()#,@[]+=;{}!$*"
@@ -489,6 +550,115 @@ CASES = [
     case(SNS_TOPIC, {"tags": {"aws:owner": "x"}}, 'tags key "aws:owner"', "topic-tags"),
     case(SNS_TOPIC_POLICY, {"arn": "sentinel-prod-alarms"}, 'arn is "sentinel-prod-alarms": AWS allows values', "tp"),
     case(SNS_TOPIC_SUBSCRIPTION, {"protocol": "EMAIL"}, 'protocol is "EMAIL": AWS allows one of "http"', "protocol"),
+    # Tier 9 (cluster): EKS
+    case(EKS_CLUSTER, {"name": "c" * 101}, "name is", "cluster-name-length"),
+    case(EKS_CLUSTER, {"name": "-sentinel"}, 'name is "-sentinel": AWS allows letters, digits, -', "cluster-name"),
+    case(
+        EKS_CLUSTER,
+        {"enabledClusterLogTypes": ["api", "controller-manager"]},
+        'enabledClusterLogTypes[1] is "controller-manager": AWS allows one of "api"',
+        "log-type",
+    ),
+    case(EKS_CLUSTER, {"upgradePolicy": {"supportType": "LTS"}}, 'upgradePolicy.supportType is "LTS"', "support"),
+    case(
+        EKS_CLUSTER,
+        {"accessConfig": {"authenticationMode": "IAM"}},
+        'accessConfig.authenticationMode is "IAM": AWS allows one of "API"',
+        "authentication-mode",
+    ),
+    case(EKS_CLUSTER, {"tags": {"aws:eks": "x"}}, 'tags key "aws:eks"', "cluster-tags"),
+    case(EKS_NODE_GROUP, {"nodeGroupNamePrefix": "n" * 38}, "nodeGroupNamePrefix is", "node-group-prefix"),
+    case(EKS_NODE_GROUP, {"amiType": "AL2023_X86_64"}, 'amiType is "AL2023_X86_64": AWS allows one of', "ami-type"),
+    case(EKS_NODE_GROUP, {"capacityType": "RESERVED"}, 'capacityType is "RESERVED": AWS allows one of', "capacity"),
+    case(
+        EKS_NODE_GROUP,
+        {"scalingConfig": {"maxSize": 0}},
+        "scalingConfig.maxSize is 0: AWS allows whole numbers from 1 to 450",
+        "node-group-max",
+    ),
+    case(
+        EKS_NODE_GROUP,
+        {"updateConfig": {"maxUnavailablePercentage": 0}},
+        "updateConfig.maxUnavailablePercentage is 0: AWS allows whole numbers from 1 to 100",
+        "max-unavailable",
+    ),
+    case(EKS_NODE_GROUP, {"tags": {"k" * 129: "v"}}, "tags key", "node-group-tags"),
+    case(EKS_ADDON, {"resolveConflictsOnCreate": "PRESERVE"}, 'resolveConflictsOnCreate is "PRESERVE"', "conflicts"),
+    case(EKS_ADDON, {"resolveConflictsOnUpdate": "MERGE"}, 'resolveConflictsOnUpdate is "MERGE"', "update-conflicts"),
+    case(EKS_ADDON, {"configurationValues": "c" * 65537}, "configurationValues is", "addon-configuration"),
+    case(EKS_ADDON, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "addon-tags"),
+    case(EKS_ACCESS_ENTRY, {"type": "ADMIN"}, 'type is "ADMIN": AWS allows one of "STANDARD"', "access-entry-type"),
+    case(EKS_ACCESS_ENTRY, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "access-entry-tags"),
+    case(
+        EKS_ACCESS_POLICY_ASSOCIATION,
+        {"accessScope": {"type": "Cluster"}},
+        'accessScope.type is "Cluster": AWS allows one of "cluster", "namespace"',
+        "access-scope",
+    ),
+    case(
+        EKS_ACCESS_POLICY_ASSOCIATION,
+        {"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
+        'policyArn is "arn:aws:iam::aws:policy/AdministratorAccess": AWS allows values starting with',
+        "access-policy",
+    ),
+    case(
+        EKS_POD_IDENTITY_ASSOCIATION,
+        {"serviceAccount": "Cluster_Autoscaler"},
+        'serviceAccount is "Cluster_Autoscaler": AWS allows Kubernetes object names',
+        "service-account",
+    ),
+    case(EKS_POD_IDENTITY_ASSOCIATION, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "association-tags"),
+    # Launch templates, ECR, IAM, EC2
+    case(LAUNCH_TEMPLATE, {"namePrefix": "n" * 103}, "namePrefix is", "template-prefix-length"),
+    case(
+        LAUNCH_TEMPLATE, {"namePrefix": "eks nodes"}, 'namePrefix is "eks nodes": AWS allows letters', "template-prefix"
+    ),
+    case(LAUNCH_TEMPLATE, {"description": "d" * 256}, "description is", "template-description"),
+    case(
+        LAUNCH_TEMPLATE,
+        {"metadataOptions": {"httpTokens": "v2"}},
+        'metadataOptions.httpTokens is "v2": AWS allows one of "optional", "required"',
+        "http-tokens",
+    ),
+    case(
+        LAUNCH_TEMPLATE,
+        {"metadataOptions": {"httpPutResponseHopLimit": 65}},
+        "metadataOptions.httpPutResponseHopLimit is 65: AWS allows whole numbers from 1 to 64",
+        "hop-limit",
+    ),
+    case(
+        LAUNCH_TEMPLATE,
+        {"blockDeviceMappings": [{"ebs": {"volumeType": "gp4"}}]},
+        'blockDeviceMappings[0].ebs.volumeType is "gp4": AWS allows one of',
+        "volume-type",
+    ),
+    case(
+        LAUNCH_TEMPLATE,
+        {"blockDeviceMappings": [{"ebs": {"volumeSize": 0}}]},
+        "blockDeviceMappings[0].ebs.volumeSize is 0: AWS allows whole numbers from 1 to 16384",
+        "volume-size",
+    ),
+    case(LAUNCH_TEMPLATE, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "template-tags"),
+    case(ECR_REPOSITORY, {"name": "w"}, 'name is "w": AWS allows 2 to 256 characters', "repository-name-length"),
+    case(ECR_REPOSITORY, {"name": "Sentinel/Web"}, 'name is "Sentinel/Web": AWS allows lowercase', "repository-name"),
+    case(ECR_REPOSITORY, {"imageTagMutability": "FROZEN"}, 'imageTagMutability is "FROZEN"', "tag-mutability"),
+    case(
+        ECR_REPOSITORY,
+        {"encryptionConfigurations": [{"encryptionType": "SSE"}]},
+        'encryptionConfigurations[0].encryptionType is "SSE": AWS allows one of "AES256", "KMS", "KMS_DSSE"',
+        "repository-encryption",
+    ),
+    case(ECR_REPOSITORY, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "repository-tags"),
+    case(ECR_LIFECYCLE_POLICY, {"policy": "{}"}, 'policy is "{}": AWS allows 100 to 30720 characters', "lifecycle"),
+    case(IAM_ROLE_POLICY_ATTACHMENT, {"policyArn": "AdminAccess"}, 'policyArn is "AdminAccess"', "policy-arn"),
+    case(IAM_INSTANCE_PROFILE, {"namePrefix": "p" * 103}, "namePrefix is", "profile-prefix-length"),
+    case(IAM_INSTANCE_PROFILE, {"namePrefix": "bastion profile"}, 'namePrefix is "bastion profile"', "profile-prefix"),
+    case(IAM_INSTANCE_PROFILE, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "profile-tags"),
+    case(EC2_INSTANCE, {"tags": {"Name": "bastion's"}}, 'tags["Name"] is "bastion\'s"', "instance-tags"),
+    # Kubernetes
+    case(KUBERNETES_PROVIDER, {"kubeconfig": None}, "none of kubeconfig is set: AWS requires", "kubeconfig"),
+    case(HELM_RELEASE, {"name": "r" * 54}, "name is", "release-name-length"),
+    case(HELM_RELEASE, {"name": "Cluster_Autoscaler"}, 'name is "Cluster_Autoscaler": AWS allows lowercase', "release"),
 ]
 
 test_compliant_values_pass, test_each_constraint_reports_its_planted_value = property_rule_tests(CASES)
@@ -531,16 +701,19 @@ def test_every_resource_type_of_the_stacks_has_deploy_constraints(stack_graph: G
 def test_a_type_without_constraints_is_found() -> None:
     builder = GraphBuilder()
     builder.add("sentinel:components:Network", "network")
-    builder.add("aws:ec2/instance:Instance", "bastion", {"instanceType": "t4g.micro"})
-    assert _types_without_constraints(builder.build()) == {"aws:ec2/instance:Instance"}
+    builder.add("aws:rds/instance:Instance", "db", {"instanceClass": "db.r6g.large"})
+    assert _types_without_constraints(builder.build()) == {"aws:rds/instance:Instance"}
 
 
 def test_every_constraint_cites_documentation_or_a_provider_source_that_exists() -> None:
     for type_, table in DEPLOY_CONSTRAINTS.items():
         for constraint in table:
-            cited = re.findall(r"https://docs\.aws\.amazon\.com/\S+|pulumi_aws/\S+\.py", constraint.source)
+            cited = re.findall(
+                r"https://docs\.aws\.amazon\.com/\S+|pulumi_(?:aws|kubernetes)/\S+\.py|https://github\.com/helm/\S+",
+                constraint.source,
+            )
             assert cited, f"{type_}: {constraint} cites no AWS documentation or provider source"
-            for sdk_file in (path for path in cited if path.startswith("pulumi_aws/")):
+            for sdk_file in (path for path in cited if path.startswith("pulumi_")):
                 text = (SDK_ROOT / sdk_file).read_text()
                 for cited_text in re.findall(rf'{re.escape(sdk_file)} \("([^"]+)"\)', constraint.source):
                     assert cited_text in text, f"{sdk_file} does not say {cited_text!r}"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from policies.rules.operations import AWS_PROVIDER_DEFAULT_TAGS, CLOUDWATCH_ALARM_ACTIONS, LOG_GROUP_RETENTION
-from policies.support.aws import LOG_GROUP, METRIC_ALARM
+from policies.rules.operations import (
+    AWS_PROVIDER_DEFAULT_TAGS,
+    CLOUDWATCH_ALARM_ACTIONS,
+    CONTROL_PLANE_LOG_TYPES,
+    EKS_CONTROL_PLANE_LOGS,
+    LOG_GROUP_RETENTION,
+)
+from policies.support.aws import EKS_CLUSTER, LOG_GROUP, METRIC_ALARM
 from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, aws_provider, messages, single, violations
 
 
@@ -74,3 +80,23 @@ def test_log_group_retention() -> None:
         "retentionInDays is 0: set a retention such as 30, 90 or 365 days"
     ]
     assert len(messages(LOG_GROUP_RETENTION, single(LOG_GROUP, {"name": "/aws/vpc/flow-logs"}))) == 1
+
+
+# Tier 9 (cluster)
+
+
+def test_a_cluster_logging_every_control_plane_log_type_passes() -> None:
+    graph = single(EKS_CLUSTER, {"enabledClusterLogTypes": list(CONTROL_PLANE_LOG_TYPES)})
+    assert messages(EKS_CONTROL_PLANE_LOGS, graph) == []
+
+
+def test_a_cluster_leaving_out_log_types_names_them() -> None:
+    graph = single(EKS_CLUSTER, {"enabledClusterLogTypes": ["api", "authenticator", "scheduler"]})
+    assert messages(EKS_CONTROL_PLANE_LOGS, graph) == [
+        'enabledClusterLogTypes leaves out "audit", "controllerManager": enable all five log types'
+    ]
+
+
+def test_a_cluster_without_log_types_fails_and_unknown_ones_wait() -> None:
+    assert len(messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {}))) == 1
+    assert messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {"enabledClusterLogTypes": UNKNOWN})) == []

@@ -28,26 +28,27 @@ EXPECTED_INGRESS = {
     ("alb", 80, CF4),
     ("alb", 80, CF6),
     *{("webapp", port, "alb") for port in APP_PORTS},
-    ("webapp", 22, "bastion"),  # seed webapp_sg
     ("database", 5432, "webapp"),  # seed database_sg
     ("database", 5432, "bastion"),  # seed database_sg
     ("cache", 6379, "webapp"),
     ("efs", 2049, "webapp"),
+    ("controlplane", 443, "bastion"),  # tier 9: the API through SSM port forwarding
 }
 
 EXPECTED_EGRESS = {
     *{("alb", port, "webapp") for port in APP_PORTS},
     ("webapp", None, "0.0.0.0/0"),
-    ("bastion", 22, "webapp"),
     ("bastion", 5432, "database"),
     ("bastion", 443, "0.0.0.0/0"),
 }
 
 
-def test_the_six_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
+def test_the_seven_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
     [vpc] = stack_graph.of_type("aws:ec2/vpc:Vpc")
     groups = stack_graph.of_type(SECURITY_GROUP)
-    assert sorted(group_roles(stack_graph).values()) == sorted(["alb", "webapp", "bastion", "database", "cache", "efs"])
+    assert sorted(group_roles(stack_graph).values()) == sorted(
+        ["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane"]
+    )
     assert all(group.inputs["vpcId"] == vpc.id and group.inputs["description"] for group in groups)
 
 

@@ -9,9 +9,12 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.config.apps import SEED_APPS, AppConfig
+from components.config.bastion import BastionConfig
 from components.config.cloudflare import CloudflareConfig
+from components.config.cluster import ClusterConfig, NodesConfig, node_problems
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
+from components.config.registry import RegistryConfig
 from components.config.tags import TagsConfig
 from components.config.types import DnsLabel, Environment, Key, Section, SectionError, is_dns_label
 
@@ -51,6 +54,13 @@ class StackConfig(Section):
     cloudflare: CloudflareConfig = CloudflareConfig()
     # tier: observability
     monitoring: MonitoringConfig = MonitoringConfig()
+    # Tier 9 (cluster). Sections whose every setting has a default: a stack file that omits one gets its
+    # environment's defaults from `with_defaults` before validation, so the None below is never used (and
+    # would be refused if it were).
+    cluster: ClusterConfig
+    nodes: NodesConfig = Field(default=None, validate_default=True)
+    bastion: BastionConfig = Field(default=None, validate_default=True)
+    registry: RegistryConfig = Field(default=None, validate_default=True)
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -76,6 +86,8 @@ class StackConfig(Section):
                     )
                 seen[value] = app
         problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
+        # Tier 9 (cluster)
+        problems += node_problems(self.environment, self.nodes)
         if problems:
             raise SectionError(problems)
         return self

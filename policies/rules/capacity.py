@@ -28,7 +28,7 @@ from policies.support.aws import (
     is_primary_database,
     parameter,
 )
-from policies.support.declare import Concern, Finding, Settings, StackPolicy
+from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy, expecting_minimum
 from policies.support.kubernetes import (
     CONFIG_MAP,
     DAEMON_SET,
@@ -268,6 +268,20 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
     },
 )
 
+# Tier 9 (cluster). The seed's web layer scales to 20 instances; a smaller maximum caps the HPAs' headroom.
+EKS_NODE_GROUP_MAXIMUM = ResourcePolicy(
+    name="eks-node-group-maximum",
+    description=(
+        "EKS node groups may grow to the seed's 20 nodes (scalingConfig.maxSize >= minimumMaxSize): the Cluster "
+        "Autoscaler adds nodes only up to the maximum, and the HPAs need them at peak."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.HIGH,
+    resource_types=(EKS_NODE_GROUP,),
+    rule=expecting_minimum("scalingConfig.maxSize", "minimumMaxSize"),
+    config={"minimumMaxSize": {"type": "integer", "minimum": 1, "default": 20}},
+)
+
 # --- What the database accepts -----------------------------------------------------------------------------
 
 POOL_SIZE_VARIABLE = "DATABASE_POOL_SIZE"
@@ -460,4 +474,4 @@ DATABASE_CONNECTION_BUDGET = StackPolicy(
     rule=_database_connections,
 )
 
-POLICIES: tuple[Policy, ...] = (NODE_GROUP_FITS_HPA_MAXIMUM, DATABASE_CONNECTION_BUDGET)
+POLICIES: tuple[Policy, ...] = (NODE_GROUP_FITS_HPA_MAXIMUM, DATABASE_CONNECTION_BUDGET, EKS_NODE_GROUP_MAXIMUM)

@@ -10,8 +10,10 @@ from typing import Any
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
 from policies.support.aws import (
+    ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
+    EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LAUNCH_TEMPLATE,
@@ -405,6 +407,46 @@ RDS_FORCE_SSL = StackPolicy(
     rule=_postgres_force_ssl,
 )
 
+# --- Tier 9 (cluster) ---------------------------------------------------------------------------------------
+
+
+def _cluster_secrets_encrypted(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    resources = field(args.props, "encryptionConfig", "resources")
+    key = field(args.props, "encryptionConfig", "provider", "keyArn")
+    if not is_unknown(resources) and "secrets" not in elements(resources):
+        yield 'encryptionConfig.resources does not list "secrets": set it to ["secrets"] with a KMS key'
+    if violated(key, is_set):
+        yield "encryptionConfig.provider.keyArn is not set: name the stack's KMS key for Kubernetes secrets"
+
+
+EKS_SECRETS_ENCRYPTED = ResourcePolicy(
+    name="eks-secrets-encrypted",
+    description=(
+        "EKS clusters envelope-encrypt Kubernetes secrets with a customer-managed KMS key: set encryptionConfig "
+        'with resources ["secrets"] and provider.keyArn.'
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(EKS_CLUSTER,),
+    rule=_cluster_secrets_encrypted,
+)
+
+ECR_IMMUTABLE_AND_SCANNED = ResourcePolicy(
+    name="ecr-immutable-and-scanned",
+    description=(
+        'ECR repositories keep tags immutable (imageTagMutability="IMMUTABLE"), so a deployed tag always names '
+        "the image that was tested, and scan every pushed image for vulnerabilities "
+        "(imageScanningConfiguration.scanOnPush=true)."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(ECR_REPOSITORY,),
+    rule=expecting(
+        Expect("imageTagMutability", one_of("IMMUTABLE"), 'set imageTagMutability="IMMUTABLE"'),
+        Expect("imageScanningConfiguration.scanOnPush", is_true, "set imageScanningConfiguration.scanOnPush=true"),
+    ),
+)
+
 POLICIES: tuple[Policy, ...] = (
     RDS_STORAGE_ENCRYPTED,
     ELASTICACHE_ENCRYPTED_AT_REST,
@@ -418,4 +460,7 @@ POLICIES: tuple[Policy, ...] = (
     ELASTICACHE_ENCRYPTED_IN_TRANSIT,
     S3_BUCKET_TLS_ONLY,
     EFS_TLS_ONLY,
+    # Tier 9 (cluster)
+    EKS_SECRETS_ENCRYPTED,
+    ECR_IMMUTABLE_AND_SCANNED,
 )

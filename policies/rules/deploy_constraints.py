@@ -24,13 +24,27 @@ from policies.support.aws import (
     AWS_PROVIDER,
     DASHBOARD,
     DEFAULT_SECURITY_GROUP,
+    EC2_INSTANCE,
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
     EIP,
+    EKS_ACCESS_ENTRY,
+    EKS_ACCESS_POLICY_ASSOCIATION,
+    EKS_ADDON,
+    EKS_CLUSTER,
+    EKS_NODE_GROUP,
+    EKS_POD_IDENTITY_ASSOCIATION,
     FLOW_LOG,
+    HELM_RELEASE,
+    IAM_INSTANCE_PROFILE,
     IAM_ROLE,
     IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
     INTERNET_GATEWAY,
     KMS_ALIAS,
     KMS_KEY,
+    KUBERNETES_PROVIDER,
+    LAUNCH_TEMPLATE,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
     METRIC_ALARM,
@@ -75,6 +89,25 @@ _PUT_RETENTION_POLICY = (
     "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"
 )
 _REGIONS = "https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints"
+# Tier 9 (cluster)
+_EKS_API = "https://docs.aws.amazon.com/eks/latest/APIReference"
+_CREATE_CLUSTER = f"{_EKS_API}/API_CreateCluster.html"
+_LOG_SETUP = f"{_EKS_API}/API_LogSetup.html"
+_CREATE_NODEGROUP = f"{_EKS_API}/API_CreateNodegroup.html"
+_CREATE_ADDON = f"{_EKS_API}/API_CreateAddon.html"
+_CREATE_ACCESS_ENTRY = f"{_EKS_API}/API_CreateAccessEntry.html"
+_ACCESS_SCOPE = f"{_EKS_API}/API_AccessScope.html"
+_CREATE_POD_IDENTITY_ASSOCIATION = f"{_EKS_API}/API_CreatePodIdentityAssociation.html"
+_CREATE_LAUNCH_TEMPLATE = f"{_EC2_API}/API_CreateLaunchTemplate.html"
+_METADATA_OPTIONS = f"{_EC2_API}/API_LaunchTemplateInstanceMetadataOptionsRequest.html"
+_EBS_BLOCK_DEVICE = f"{_EC2_API}/API_LaunchTemplateEbsBlockDeviceRequest.html"
+_CREATE_REPOSITORY = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html"
+_ECR_ENCRYPTION = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_EncryptionConfiguration.html"
+_PUT_LIFECYCLE_POLICY = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html"
+_ATTACH_ROLE_POLICY = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html"
+_CREATE_INSTANCE_PROFILE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html"
+# Helm refuses a release name longer than 53 characters or not a DNS-1123 label.
+_HELM_RELEASE_NAME = "https://github.com/helm/helm/blob/v3.17.0/pkg/chartutil/validate_name.go"
 _ACCOUNT_IDS = "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html"
 
 # The provider completes a name prefix with a 26-character unique suffix (a timestamp and a counter), so a prefix
@@ -634,6 +667,126 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
             among("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"),
             _SUBSCRIBE,
         ),
+    ),
+    # Tier 9 (cluster)
+    EKS_CLUSTER: (
+        Value("name", length(100), _CREATE_CLUSTER),
+        Value(
+            "name",
+            characters(r"[0-9A-Za-z][A-Za-z0-9\-_]*", "letters, digits, - and _, first a letter or digit"),
+            _CREATE_CLUSTER,
+        ),
+        Value(
+            "enabledClusterLogTypes[]",
+            among("api", "audit", "authenticator", "controllerManager", "scheduler"),
+            _LOG_SETUP,
+        ),
+        Value("upgradePolicy.supportType", among("STANDARD", "EXTENDED"), _CREATE_CLUSTER),
+        Value("accessConfig.authenticationMode", among("API", "API_AND_CONFIG_MAP", "CONFIG_MAP"), _CREATE_CLUSTER),
+        Tags(),
+    ),
+    EKS_NODE_GROUP: (
+        Value("nodeGroupNamePrefix", length(63 - _UNIQUE_SUFFIX), _CREATE_NODEGROUP),
+        Value(
+            "amiType",
+            among(
+                "AL2023_x86_64_STANDARD",
+                "AL2023_ARM_64_STANDARD",
+                "AL2023_x86_64_NEURON",
+                "AL2023_x86_64_NVIDIA",
+                "AL2023_ARM_64_NVIDIA",
+                "BOTTLEROCKET_ARM_64",
+                "BOTTLEROCKET_x86_64",
+                "BOTTLEROCKET_ARM_64_NVIDIA",
+                "BOTTLEROCKET_x86_64_NVIDIA",
+                "CUSTOM",
+            ),
+            _CREATE_NODEGROUP,
+        ),
+        Value("capacityType", among("ON_DEMAND", "SPOT", "CAPACITY_BLOCK"), _CREATE_NODEGROUP),
+        Value("scalingConfig.maxSize", between(1, 450), _CREATE_NODEGROUP),
+        Value("updateConfig.maxUnavailablePercentage", between(1, 100), _CREATE_NODEGROUP),
+        Tags(),
+    ),
+    EKS_ADDON: (
+        Value(
+            "resolveConflictsOnCreate",
+            among("NONE", "OVERWRITE"),
+            "pulumi_aws/eks/addon.py (resolve_conflicts_on_create)",
+        ),
+        Value(
+            "resolveConflictsOnUpdate",
+            among("NONE", "OVERWRITE", "PRESERVE"),
+            "pulumi_aws/eks/addon.py (resolve_conflicts_on_update)",
+        ),
+        Value("configurationValues", length(65536, minimum=0), _CREATE_ADDON),
+        Tags(),
+    ),
+    EKS_ACCESS_ENTRY: (
+        Value(
+            "type",
+            among("STANDARD", "EC2", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "HYBRID_LINUX", "HYPERPOD_LINUX"),
+            _CREATE_ACCESS_ENTRY,
+        ),
+        Tags(),
+    ),
+    EKS_ACCESS_POLICY_ASSOCIATION: (
+        Value("accessScope.type", among("cluster", "namespace"), _ACCESS_SCOPE),
+        Value("policyArn", starting_with("arn:aws:eks::aws:cluster-access-policy/"), _ACCESS_SCOPE),
+    ),
+    EKS_POD_IDENTITY_ASSOCIATION: (
+        Value(
+            "serviceAccount",
+            characters(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?", "Kubernetes object names (lowercase DNS subdomains)"),
+            _CREATE_POD_IDENTITY_ASSOCIATION,
+        ),
+        Tags(),
+    ),
+    LAUNCH_TEMPLATE: (
+        Value("namePrefix", length(128 - _UNIQUE_SUFFIX, minimum=3), _CREATE_LAUNCH_TEMPLATE),
+        Value("namePrefix", characters(r"[a-zA-Z0-9().\-/_]+", "letters, digits and ().-/_"), _CREATE_LAUNCH_TEMPLATE),
+        Value("description", length(255, minimum=0), _CREATE_LAUNCH_TEMPLATE),
+        Value("metadataOptions.httpTokens", among("optional", "required"), _METADATA_OPTIONS),
+        Value("metadataOptions.httpPutResponseHopLimit", between(1, 64), _METADATA_OPTIONS),
+        Value(
+            "blockDeviceMappings[].ebs.volumeType",
+            among("standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"),
+            _EBS_BLOCK_DEVICE,
+        ),
+        Value("blockDeviceMappings[].ebs.volumeSize", between(1, 16384), _EBS_BLOCK_DEVICE),
+        Tags(),
+    ),
+    ECR_REPOSITORY: (
+        Value("name", length(256, minimum=2), _CREATE_REPOSITORY),
+        Value(
+            "name",
+            characters(
+                r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
+                "lowercase letters, digits and ._-/, each part starting and ending with a letter or digit",
+            ),
+            _CREATE_REPOSITORY,
+        ),
+        Value(
+            "imageTagMutability",
+            among("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"),
+            _CREATE_REPOSITORY,
+        ),
+        Value("encryptionConfigurations[].encryptionType", among("AES256", "KMS", "KMS_DSSE"), _ECR_ENCRYPTION),
+        Tags(),
+    ),
+    ECR_LIFECYCLE_POLICY: (Value("policy", length(30720, minimum=100), _PUT_LIFECYCLE_POLICY),),
+    IAM_ROLE_POLICY_ATTACHMENT: (Value("policyArn", length(2048, minimum=20), _ATTACH_ROLE_POLICY),),
+    IAM_INSTANCE_PROFILE: (
+        Value("namePrefix", length(128 - _UNIQUE_SUFFIX), _CREATE_INSTANCE_PROFILE),
+        Value("namePrefix", _IAM_NAME_CHARACTERS, _CREATE_INSTANCE_PROFILE),
+        Tags(),
+    ),
+    EC2_INSTANCE: (Tags(),),
+    # Without a kubeconfig the provider falls back to the kubeconfig of whoever runs `pulumi up`.
+    KUBERNETES_PROVIDER: (OneOf(("kubeconfig",), "pulumi_kubernetes/provider.py (kubeconfig)"),),
+    HELM_RELEASE: (
+        Value("name", length(53), _HELM_RELEASE_NAME),
+        Value("name", characters(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", "lowercase DNS-1123 labels"), _HELM_RELEASE_NAME),
     ),
 }
 

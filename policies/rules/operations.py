@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from pulumi_policy import Policy, PolicyProviderResource, Severity
+from pulumi_policy import Policy, PolicyProviderResource, ResourceValidationArgs, Severity
 
-from policies.support.aws import COMPOSITE_ALARM, LOG_GROUP, METRIC_ALARM
+from policies.support.aws import COMPOSITE_ALARM, EKS_CLUSTER, LOG_GROUP, METRIC_ALARM
 from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
 from policies.support.stack import Stack
-from policies.support.values import at_least, field, is_false, is_set, is_unknown, json_document, violated
+from policies.support.values import (
+    at_least,
+    elements,
+    field,
+    is_false,
+    is_set,
+    is_unknown,
+    json_document,
+    shown,
+    violated,
+)
 
 REQUIRED_TAGS = ["Project", "Environment", "Stack", "Owner", "CostCenter", "ManagedBy"]
 
@@ -81,4 +91,34 @@ LOG_GROUP_RETENTION = ResourcePolicy(
     rule=expecting(Expect("retentionInDays", at_least(1), "set a retention such as 30, 90 or 365 days")),
 )
 
-POLICIES: tuple[Policy, ...] = (AWS_PROVIDER_DEFAULT_TAGS, CLOUDWATCH_ALARM_ACTIONS, LOG_GROUP_RETENTION)
+# Tier 9 (cluster): every log type EKS offers (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
+CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+
+
+def _control_plane_logs(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    enabled = field(args.props, "enabledClusterLogTypes")
+    if is_unknown(enabled):
+        return
+    missing = [log_type for log_type in CONTROL_PLANE_LOG_TYPES if log_type not in elements(enabled)]
+    if missing:
+        yield f"enabledClusterLogTypes leaves out {', '.join(map(shown, missing))}: enable all five log types"
+
+
+EKS_CONTROL_PLANE_LOGS = ResourcePolicy(
+    name="eks-control-plane-logs",
+    description=(
+        "EKS clusters send every control-plane log type to CloudWatch Logs (api, audit, authenticator, "
+        "controllerManager, scheduler): the audit log is the record of who changed what in the cluster."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    resource_types=(EKS_CLUSTER,),
+    rule=_control_plane_logs,
+)
+
+POLICIES: tuple[Policy, ...] = (
+    AWS_PROVIDER_DEFAULT_TAGS,
+    CLOUDWATCH_ALARM_ACTIONS,
+    LOG_GROUP_RETENTION,
+    EKS_CONTROL_PLANE_LOGS,
+)

@@ -1,0 +1,105 @@
+"""The operators' bastion (the seed's bastion_sg): one small instance in a private subnet, with no public address
+and no SSH key, reached only through SSM Session Manager (shell, or port forwarding to the Kubernetes API and
+the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, Platform, service_trust
+from components.config.bastion import BastionConfig
+from components.instance_classes import Architecture
+
+# AWS's public parameters naming the current Amazon Linux 2023 image of each architecture.
+# https://docs.aws.amazon.com/linux/al2023/ug/ec2.html (the SSM parameters)
+AL2023_IMAGE_PARAMETERS = {
+    Architecture.X86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    Architecture.ARM64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+}
+
+
+@dataclass(frozen=True)
+class BastionArgs:
+    config: BastionConfig
+    private_subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+
+
+class Bastion(Component):
+    instance_id: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, platform: Platform, args: BastionArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
+        config = args.config
+        role = aws.iam.Role(
+            name,
+            name_prefix=platform.name("bastion-"),
+            # EC2 passes no source account when it assumes an instance profile's role.
+            assume_role_policy=service_trust("ec2.amazonaws.com", None),
+            tags={"Name": platform.name("bastion")},
+            opts=self.child(),
+        )
+        # Session Manager only: the bastion itself may call no other AWS API.
+        aws.iam.RolePolicyAttachment(
+            f"{name}-ssm",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            opts=self.child(),
+        )
+        profile = aws.iam.InstanceProfile(
+            name,
+            name_prefix=platform.name("bastion-"),
+            role=role.name,
+            tags={"Name": platform.name("bastion")},
+            opts=self.child(),
+        )
+        template = aws.ec2.LaunchTemplate(
+            name,
+            name_prefix=platform.name("bastion-"),
+            description=f"Operators' bastion of {platform.name_prefix}, reached through SSM Session Manager",
+            # Resolved by EC2 at launch: a preview needs no image look-up, and a new image does not replace the
+            # running bastion (it takes the new image when next replaced).
+            image_id=f"resolve:ssm:{AL2023_IMAGE_PARAMETERS[config.architecture]}",
+            instance_type=config.instance_type,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
+            vpc_security_group_ids=[args.security_group_id],
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
+            ),
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name="/dev/xvda",
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_size=config.root_volume_gib,
+                        volume_type="gp3",
+                        encrypted="true",
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
+            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+            tag_specifications=[
+                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={"Name": platform.name("bastion")})
+                for kind in ("instance", "volume", "network-interface")
+            ],
+            tags={"Name": platform.name("bastion")},
+            opts=self.child(),
+        )
+        instance = aws.ec2.Instance(
+            name,
+            launch_template=aws.ec2.InstanceLaunchTemplateArgs(
+                id=template.id, version=template.latest_version.apply(str)
+            ),
+            subnet_id=args.private_subnet_ids[0],
+            associate_public_ip_address=False,
+            tags={"Name": platform.name("bastion")},
+            opts=self.child(),
+        )
+        self.instance_id = instance.id
+        self.register_outputs({"instanceId": self.instance_id})
