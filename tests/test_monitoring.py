@@ -289,8 +289,13 @@ def test_email_subscriptions_come_from_config(stack: str, emails: list[str]) -> 
 
 
 def test_the_incident_endpoint_subscribes_as_a_secret(tmp_path: Path) -> None:
-    stack_file = (PROJECT_DIR / "Pulumi.prod.yaml").read_text().replace(
-        "  sentinel:monitoring:\n", "  sentinel:monitoring:\n    incidentEndpoint:\n      secure: AAABAGNpcGhlcnRleHQ=\n"
+    stack_file = (
+        (PROJECT_DIR / "Pulumi.prod.yaml")
+        .read_text()
+        .replace(
+            "  sentinel:monitoring:\n",
+            "  sentinel:monitoring:\n    incidentEndpoint:\n      secure: AAABAGNpcGhlcnRleHQ=\n",
+        )
     )
     shutil.copy(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.prod.yaml").write_text(stack_file)
