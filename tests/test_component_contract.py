@@ -14,7 +14,13 @@ from tests.conftest import graph_of
 from tests.test_config import load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
-STATEFUL = {"aws:kms/key:Key"}
+STATEFUL = {
+    "aws:kms/key:Key",
+    # Storage and backup tier.
+    "aws:s3/bucket:Bucket",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:backup/vault:Vault",
+}
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """
 import pulumi

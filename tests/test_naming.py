@@ -15,7 +15,16 @@ FIXED_NAMES = {
     "aws:kms/alias:Alias": "the alias is how operators and key policies find a key",
     "aws:ec2/managedPrefixList:ManagedPrefixList": "the API requires a name, changes it in place and does not "
     "require it to be unique, so a replacement never waits for the old list",
+    # Storage and backup tier.
+    "aws:s3/bucket:Bucket": "log delivery, the apps (AWS_S3_BUCKET, BACKUP_S3_BUCKET) and operators name a bucket, and "
+    "S3 names are global: the stack prefix, account and region make it unique and predictable",
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": "AWS Backup allows only letters, digits and _, which the "
+    "provider's hyphenated auto-name breaks",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": "AWS Backup allows only letters, digits and _, "
+    "which the provider's hyphenated auto-name breaks",
 }
+# The input holding the physical name, where it is not `name`.
+NAME_INPUTS = {"aws:s3/bucket:Bucket": "bucket"}
 
 # Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
 # delete-before-replace, which hangs while the old resource is in use.
@@ -33,7 +42,12 @@ def sdk_class(type_token: str) -> type:
 
 
 def test_fixed_names_only_where_something_must_know_the_name(stack_graph: Graph) -> None:
-    fixed = {resource.type for resource in aws_resources(stack_graph) if "name" in resource.inputs}
+    fixed = {
+        resource.type
+        for resource in aws_resources(stack_graph)
+        if NAME_INPUTS.get(resource.type, "name") in resource.inputs
+    }
+    assert "aws:s3/bucket:Bucket" in fixed
     assert fixed <= set(FIXED_NAMES), f"fixed names on {sorted(fixed - set(FIXED_NAMES))}: use name_prefix"
 
 

@@ -135,7 +135,7 @@ def test_flow_logs_go_to_an_encrypted_log_group_with_retention(stack: str, reten
     graph = graph_of(stack)
     [flow_log] = graph.of_type("aws:ec2/flowLog:FlowLog")
     [log_group] = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
-    [key] = graph.of_type("aws:kms/key:Key")
+    key = graph.named("aws:kms/key:Key", "network-flow-logs")
     [vpc] = graph.of_type(VPC)
     assert flow_log.inputs["vpcId"] == vpc.id
     assert flow_log.inputs["trafficType"] == "ALL"
@@ -172,7 +172,7 @@ def test_eks_discovery_tags(prod: Graph) -> None:
 
 
 def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph) -> None:
-    [key] = prod.of_type("aws:kms/key:Key")
+    key = prod.named("aws:kms/key:Key", "network-flow-logs")
     [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
     admin, logs = json.loads(key.inputs["policy"])["Statement"]
     assert admin["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}

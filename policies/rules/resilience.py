@@ -10,6 +10,7 @@ from typing import Any
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
 from policies.support.aws import (
+    BACKUP_VAULT,
     EFS_FILE_SYSTEM,
     EKS_CLUSTER,
     EKS_NODE_GROUP,
@@ -307,6 +308,7 @@ STATEFUL_TYPES = (
     EFS_FILE_SYSTEM,
     KMS_KEY,
     EKS_CLUSTER,
+    BACKUP_VAULT,
 )
 
 
@@ -319,8 +321,8 @@ STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     name="stateful-resources-protected",
     description=(
         "Stateful resources (RDS instances and clusters, ElastiCache replication groups, S3 buckets, EFS file "
-        "systems, KMS keys, the EKS cluster) have the protect resource option, so no diff can delete or replace "
-        "them without first unprotecting them on purpose."
+        "systems, KMS keys, the EKS cluster, AWS Backup vaults) have the protect resource option, so no diff can "
+        "delete or replace them without first unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,
