@@ -12,6 +12,7 @@ from policies.rules import (
     exposure,
     kubernetes,
     operations,
+    recovery,
     resilience,
 )
 
@@ -26,4 +27,5 @@ POLICIES: tuple[Policy, ...] = (
     *edge.POLICIES,
     *capacity.POLICIES,
     *deploy_constraints.POLICIES,
+    *recovery.POLICIES,
 )
