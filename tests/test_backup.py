@@ -49,10 +49,16 @@ Backup(
 
 
 @functools.cache
-def wired(stack: str, directory: Path) -> Graph:
+def wired(stack: str, directory: Path, vault_lock: str = "") -> Graph:
+    """The Backup component alone, given every argument; `vault_lock` overrides the stack's lock mode."""
     program = directory / "__main__.py"
     program.write_text(WIRED)
-    return offline.run(stack, program=program)
+    overrides = (
+        {"sentinel:backup.vaultLock": vault_lock, "sentinel:backup.acceptPermanentComplianceLock": True}
+        if vault_lock
+        else None
+    )
+    return offline.run(stack, overrides, program=program)
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +127,8 @@ def test_vaults_are_locked_in_governance_mode_in_prod(stack: str, locked: bool) 
         assert "changeableForDays" not in lock.inputs  # governance: removable, unlike compliance
 
 
-def test_compliance_mode_sets_the_grace_period() -> None:
-    graph = offline.run(
-        "prod", {"sentinel:backup.vaultLock": "compliance", "sentinel:backup.acceptPermanentComplianceLock": True}
-    )
+def test_compliance_mode_sets_the_grace_period(tmp_path: Path) -> None:
+    graph = wired("prod", tmp_path, "compliance")
     assert {lock.inputs["changeableForDays"] for lock in graph.of_type(LOCK)} == {3}
 
 

@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
+from components.config.backup import COLD_STORAGE_MINIMUM_DAYS
+from components.config.storage import INFREQUENT_ACCESS_MINIMUM_DAYS
 from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
     AWS_PROVIDER,
@@ -429,29 +431,31 @@ _RESTORE_TESTING_PLAN = f"{_BACKUP_API}/API_RestoreTestingPlanForCreate.html"
 _RESTORE_TESTING_SELECTION = f"{_BACKUP_API}/API_RestoreTestingSelectionForCreate.html"
 
 _INFREQUENT_ACCESS = ("STANDARD_IA", "ONEZONE_IA")
-_INFREQUENT_ACCESS_MINIMUM_DAYS = 30
-_COLD_STORAGE_MINIMUM_DAYS = 90
 
 
 def _transition_allowed(transition: Any) -> bool:
     """A transition to an infrequent-access class comes 30 days or more after creation."""
     days = number(field(transition, "days"))
-    return field(transition, "storageClass") not in _INFREQUENT_ACCESS or days is None or days >= 30
+    return (
+        field(transition, "storageClass") not in _INFREQUENT_ACCESS
+        or days is None
+        or days >= INFREQUENT_ACCESS_MINIMUM_DAYS
+    )
 
 
 def _cold_storage_allowed(lifecycle: Any) -> bool:
     """A recovery point moved to cold storage stays there 90 days or more before deletion."""
     cold, delete = number(field(lifecycle, "coldStorageAfter")), number(field(lifecycle, "deleteAfter"))
-    return cold is None or delete is None or delete - cold >= _COLD_STORAGE_MINIMUM_DAYS
+    return cold is None or delete is None or delete - cold >= COLD_STORAGE_MINIMUM_DAYS
 
 
 _TRANSITION_AGE = Allowed(
     _transition_allowed,
-    f"transitions to {' or '.join(_INFREQUENT_ACCESS)} {_INFREQUENT_ACCESS_MINIMUM_DAYS} days or more after creation",
+    f"transitions to {' or '.join(_INFREQUENT_ACCESS)} {INFREQUENT_ACCESS_MINIMUM_DAYS} days or more after creation",
 )
 _COLD_STORAGE_SPAN = Allowed(
     _cold_storage_allowed,
-    f"deleteAfter at least {_COLD_STORAGE_MINIMUM_DAYS} days after coldStorageAfter",
+    f"deleteAfter at least {COLD_STORAGE_MINIMUM_DAYS} days after coldStorageAfter",
 )
 _STORAGE_CLASSES = among("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 _BUCKET_NAME_CHARACTERS = characters(
