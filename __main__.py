@@ -7,13 +7,16 @@ outputs of the components before it.
 import pulumi
 
 from components import config as stack_config
+from components.backup import Backup, BackupArgs
 from components.base import Platform, aws_provider
 from components.bastion import Bastion, BastionArgs
 from components.cluster import Cluster, ClusterArgs
+from components.file_system import FileSystem, FileSystemArgs
 from components.monitoring import ClusterMetrics, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.registry import Registry, RegistryArgs
 from components.security import Security, SecurityArgs
+from components.storage import Storage, StorageArgs
 
 config = stack_config.load()
 platform = Platform.of(config)
@@ -47,6 +50,26 @@ monitoring = Monitoring(
     MonitoringArgs(config.monitoring, cluster=ClusterMetrics(cluster.name, cluster.autoscaling_group_name)),
     opts=on_aws,
 )
+storage = Storage("storage", platform, StorageArgs(config.storage, config.apps, config.domain), opts=on_aws)
+file_system = FileSystem(
+    "file-system",
+    platform,
+    FileSystemArgs(config.network, network.subnet_ids["data"], security.group_ids["efs"]),
+    opts=on_aws,
+)
+backup = Backup(
+    "backup",
+    platform,
+    BackupArgs(
+        config.backup,
+        uploads_bucket_arn=storage.uploads.arn,
+        file_system_arn=file_system.arn,
+        file_system_key_arn=file_system.key_arn,
+        database_security_group_id=security.group_ids["database"],
+        alarm_topic_arn=monitoring.topic_arn,
+    ),
+    opts=on_aws,
+)
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("subnetIds", network.subnet_ids)
@@ -57,3 +80,6 @@ pulumi.export("nodeAutoscalingGroupName", cluster.autoscaling_group_name)
 pulumi.export("repositoryUrls", registry.repository_urls)
 pulumi.export("alarmTopicArn", monitoring.topic_arn)
 pulumi.export("dashboardName", monitoring.dashboard_name)
+pulumi.export("buckets", {"uploads": storage.uploads.name, "backups": storage.backups.name, "logs": storage.logs.name})
+pulumi.export("fileSystem", {"id": file_system.id, "accessPointId": file_system.access_point_id})
+pulumi.export("backupVaults", {"home": backup.vault_arn, "dr": backup.dr_vault_arn})

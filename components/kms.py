@@ -31,6 +31,8 @@ class EncryptionKeyArgs:
     purpose: str
     """What the key protects, such as `flow-logs`: its alias is `alias/<name prefix>/<purpose>`."""
     grants: Sequence[ServiceGrant] = ()
+    region: str | None = None
+    """Another region than the provider's, for a key that protects data there (a disaster-recovery vault)."""
 
     def __post_init__(self) -> None:
         services = [grant.service for grant in self.grants]
@@ -75,11 +77,16 @@ class EncryptionKey(Component):
             deletion_window_in_days=30,
             policy=iam_document(statements),
             tags={"Name": platform.name(args.purpose)},
+            region=args.region,
             opts=self.stateful(),
         )
         # Fixed name: the alias is how operators and key policies find the key.
         aws.kms.Alias(
-            name, name=f"alias/{platform.name_prefix}/{args.purpose}", target_key_id=self.key.key_id, opts=self.child()
+            name,
+            name=f"alias/{platform.name_prefix}/{args.purpose}",
+            target_key_id=self.key.key_id,
+            region=args.region,
+            opts=self.child(),
         )
         self.arn = self.key.arn
         self.register_outputs({"arn": self.arn})

@@ -160,6 +160,24 @@ SHAPES: dict[str, Shape] = {
         lambda ctx, id_: ctx.arn("elasticfilesystem", f"file-system/{id_}"),
         lambda ctx, id_: {"dnsName": f"{id_}.efs.{ctx.region}.amazonaws.com"},
     ),
+    # Storage and backup tier.
+    "aws:efs/mountTarget:MountTarget": Shape(
+        _prefixed("fsmt"), lambda ctx, id_: ctx.arn("elasticfilesystem", f"mount-target/{id_}")
+    ),
+    "aws:efs/accessPoint:AccessPoint": Shape(
+        _prefixed("fsap"), lambda ctx, id_: ctx.arn("elasticfilesystem", f"access-point/{id_}")
+    ),
+    "aws:backup/vault:Vault": Shape(
+        _named(), lambda ctx, id_: ctx.arn("backup", f"backup-vault:{id_}"), lambda _, id_: {"name": id_}
+    ),
+    "aws:backup/plan:Plan": Shape(
+        lambda ctx: str(uuid.UUID(ctx.hex(32))),
+        lambda ctx, id_: ctx.arn("backup", f"backup-plan:{id_}"),
+        lambda ctx, _: {"version": ctx.hex(32)},
+    ),
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": Shape(
+        _named(), lambda ctx, id_: ctx.arn("backup", f"restore-testing-plan:{id_}-{ctx.hex(6)}")
+    ),
     "aws:sns/topic:Topic": Shape(
         lambda ctx: ctx.arn("sns", ctx.physical_name()),
         lambda _, id_: id_,
@@ -304,6 +322,8 @@ class AwsLikeMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return f"{args.name}-component", {}
         region, account = self._settings(args.provider)
+        # pulumi-aws v7 manages a resource in another region than its provider's when it names one.
+        region = args.inputs.get("region") or region
         ctx = Context(type=args.typ, name=args.name, inputs=args.inputs, region=region, account=account)
         shape = SHAPES.get(args.typ)
         if shape is None:

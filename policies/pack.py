@@ -13,6 +13,7 @@ from policies.rules import (
     kubernetes,
     observability,
     operations,
+    recovery,
     resilience,
 )
 
@@ -28,4 +29,5 @@ POLICIES: tuple[Policy, ...] = (
     *capacity.POLICIES,
     *deploy_constraints.POLICIES,
     *observability.POLICIES,  # tier: observability
+    *recovery.POLICIES,
 )

@@ -14,7 +14,16 @@ from tests.conftest import graph_of
 from tests.test_config import load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
-STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:ecr/repository:Repository"}
+STATEFUL = {
+    "aws:kms/key:Key",
+    # Cluster tier.
+    "aws:eks/cluster:Cluster",
+    "aws:ecr/repository:Repository",
+    # Storage and backup tier.
+    "aws:s3/bucket:Bucket",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:backup/vault:Vault",
+}
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """
 import pulumi

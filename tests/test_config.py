@@ -209,6 +209,99 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
     ("bad tag value", {"sentinel:tags.owner": "team<script>"}, "sentinel:tags.owner", "AWS tag rules"),
     ("missing owner", {"sentinel:tags.owner": REMOVE}, "sentinel:tags.owner", "required"),
     ("missing vpc cidr", {"sentinel:network.vpcCidr": REMOVE}, "sentinel:network.vpcCidr", "required"),
+    # Storage and backup tier
+    (
+        "cors origin over http",
+        {"sentinel:storage.uploads.corsOrigins": ["http://app.projectsentinel.ai"]},
+        "sentinel:storage.uploads.corsOrigins[0]",
+        "https:// origin",
+    ),
+    (
+        "cors origin with a path",
+        {"sentinel:storage.uploads.corsOrigins": ["https://app.projectsentinel.ai/"]},
+        "sentinel:storage.uploads.corsOrigins[0]",
+        "no path or trailing slash",
+    ),
+    (
+        "infrequent access too soon",
+        {"sentinel:storage.uploads.infrequentAccessAfterDays": 10},
+        "sentinel:storage.uploads.infrequentAccessAfterDays",
+        "at least 30",
+    ),
+    (
+        "deep archive before glacier",
+        {"sentinel:storage.backups.deepArchiveAfterDays": 20},
+        "sentinel:storage.backups.deepArchiveAfterDays",
+        "later than glacierAfterDays (30)",
+    ),
+    (
+        "expiry before deep archive",
+        {"sentinel:storage.backups.expireAfterDays": 100},
+        "sentinel:storage.backups.expireAfterDays",
+        "later than deepArchiveAfterDays (120)",
+    ),
+    (
+        "lock outlives the object",
+        {"sentinel:storage.backups.objectLockDays": 3000},
+        "sentinel:storage.backups.objectLockDays",
+        "must not exceed expireAfterDays (2555)",
+    ),
+    (
+        "writer is not a role arn",
+        {"sentinel:storage.backups.writerRoleArns": ["arn:aws:iam::111111111111:user/ops"]},
+        "sentinel:storage.backups.writerRoleArns[0]",
+        "IAM role ARN",
+    ),
+    (
+        "noncurrent expiry zero",
+        {"sentinel:storage.uploads.noncurrentVersionExpiryDays": 0},
+        "sentinel:storage.uploads.noncurrentVersionExpiryDays",
+        "greater than or equal to 1",
+    ),
+    (
+        "cold storage too short before deletion",
+        {"sentinel:backup.monthlyRetentionDays": 100},
+        "sentinel:backup.monthlyRetentionDays",
+        "at least monthlyColdStorageAfterDays + 90 (120)",
+    ),
+    (
+        "dr copies kept too short for cold storage",
+        {"sentinel:backup.drMonthlyRetentionDays": 60},
+        "sentinel:backup.drMonthlyRetentionDays",
+        "cold storage 90 days at least",
+    ),
+    (
+        "dr region is the stack's",
+        {"sentinel:backup.drRegion": "us-east-1"},
+        "sentinel:backup.drRegion",
+        "stack's own region",
+    ),
+    ("dr region unknown", {"sentinel:backup.drRegion": "us-middle-9x"}, "sentinel:backup.drRegion", "us-east-1"),
+    (
+        "compliance lock without the second key",
+        {"sentinel:backup.vaultLock": "compliance"},
+        "sentinel:backup.vaultLock",
+        "acceptPermanentComplianceLock: true",
+    ),
+    (
+        "unknown vault lock",
+        {"sentinel:backup.vaultLock": "strict"},
+        "sentinel:backup.vaultLock",
+        "'none', 'governance' or 'compliance'",
+    ),
+    (
+        "compliance grace too short",
+        {"sentinel:backup.complianceLockGraceDays": 1},
+        "sentinel:backup.complianceLockGraceDays",
+        "greater than or equal to 3",
+    ),
+    (
+        "daily retention zero",
+        {"sentinel:backup.dailyRetentionDays": 0},
+        "sentinel:backup.dailyRetentionDays",
+        "greater than or equal to 1",
+    ),
+    ("name too long for buckets", {"sentinel:name": "s" * 30}, "sentinel:name", "longer than S3's 63 characters"),
 ]
 
 

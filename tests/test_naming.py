@@ -22,7 +22,16 @@ FIXED_NAMES = {
     "aws:eks/cluster:Cluster": "the subnets' discovery tags, the control-plane log group and the autoscaler's tag "
     "conditions name the cluster before it exists",
     "aws:ecr/repository:Repository": "the build pipeline pushes to it and the Deployments pull from it by name",
+    # Storage and backup tier.
+    "aws:s3/bucket:Bucket": "log delivery, the apps (AWS_S3_BUCKET, BACKUP_S3_BUCKET) and operators name a bucket, and "
+    "S3 names are global: the stack prefix, account and region make it unique and predictable",
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": "AWS Backup allows only letters, digits and _, which the "
+    "provider's hyphenated auto-name breaks",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": "AWS Backup allows only letters, digits and _, "
+    "which the provider's hyphenated auto-name breaks",
 }
+# The input holding the physical name, where it is not `name`.
+NAME_INPUTS = {"aws:s3/bucket:Bucket": "bucket"}
 
 # Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
 # delete-before-replace, which hangs while the old resource is in use.
@@ -52,7 +61,12 @@ def sdk_class(type_token: str) -> type:
 
 
 def test_fixed_names_only_where_something_must_know_the_name(stack_graph: Graph) -> None:
-    fixed = {resource.type for resource in aws_resources(stack_graph) if "name" in resource.inputs}
+    fixed = {
+        resource.type
+        for resource in aws_resources(stack_graph)
+        if NAME_INPUTS.get(resource.type, "name") in resource.inputs
+    }
+    assert "aws:s3/bucket:Bucket" in fixed
     assert fixed <= set(FIXED_NAMES), f"fixed names on {sorted(fixed - set(FIXED_NAMES))}: use name_prefix"
 
 

@@ -14,11 +14,22 @@ from offline.graph import Graph
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CONSTRAINTS
 from policies.support.aws import (
     AWS_PROVIDER,
+    BACKUP_PLAN,
+    BACKUP_RESTORE_TESTING_PLAN,
+    BACKUP_RESTORE_TESTING_SELECTION,
+    BACKUP_SELECTION,
+    BACKUP_VAULT,
+    BACKUP_VAULT_LOCK,
+    BACKUP_VAULT_NOTIFICATIONS,
     DASHBOARD,
     DEFAULT_SECURITY_GROUP,
     EC2_INSTANCE,
     ECR_LIFECYCLE_POLICY,
     ECR_REPOSITORY,
+    EFS_ACCESS_POINT,
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
     EIP,
     EKS_ACCESS_ENTRY,
     EKS_ACCESS_POLICY_ASSOCIATION,
@@ -44,6 +55,14 @@ from policies.support.aws import (
     ROUTE,
     ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
+    S3_BUCKET,
+    S3_BUCKET_CORS,
+    S3_BUCKET_ENCRYPTION,
+    S3_BUCKET_LIFECYCLE,
+    S3_BUCKET_OBJECT_LOCK,
+    S3_BUCKET_OWNERSHIP,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_VERSIONING,
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
@@ -222,6 +241,88 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     EC2_INSTANCE: {"subnetId": "subnet-1", "tags": {"Name": "sentinel-prod-bastion"}},
     KUBERNETES_PROVIDER: {"kubeconfig": '{"apiVersion": "v1"}'},
     HELM_RELEASE: {"name": "cluster-autoscaler", "chart": "cluster-autoscaler", "version": "9.54.0"},
+    # Storage and backup tier.
+    S3_BUCKET: {"bucket": "sentinel-prod-111111111111-us-east-1-uploads", "tags": {"Name": "sentinel-prod-uploads"}},
+    S3_BUCKET_POLICY: {"bucket": "b", "policy": TRUST_POLICY},
+    S3_BUCKET_OWNERSHIP: {"bucket": "b", "rule": {"objectOwnership": "BucketOwnerEnforced"}},
+    S3_BUCKET_ENCRYPTION: {
+        "bucket": "b",
+        "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}],
+    },
+    S3_BUCKET_VERSIONING: {"bucket": "b", "versioningConfiguration": {"status": "Enabled"}},
+    S3_BUCKET_OBJECT_LOCK: {
+        "bucket": "b",
+        "objectLockEnabled": "Enabled",
+        "rule": {"defaultRetention": {"mode": "GOVERNANCE", "days": 30}},
+    },
+    S3_BUCKET_LIFECYCLE: {
+        "bucket": "b",
+        "transitionDefaultMinimumObjectSize": "all_storage_classes_128K",
+        "rules": [
+            {
+                "id": "whole-bucket",
+                "status": "Enabled",
+                "filter": {"prefix": ""},
+                "transitions": [{"days": 30, "storageClass": "STANDARD_IA"}, {"days": 0, "storageClass": "GLACIER"}],
+                "noncurrentVersionTransitions": [{"noncurrentDays": 30, "storageClass": "GLACIER"}],
+            }
+        ],
+    },
+    S3_BUCKET_CORS: {
+        "bucket": "b",
+        "corsRules": [{"allowedMethods": ["GET", "PUT"], "allowedOrigins": ["https://a.b"]}],
+    },
+    EFS_FILE_SYSTEM: {
+        "performanceMode": "generalPurpose",
+        "throughputMode": "elastic",
+        "lifecyclePolicies": [
+            {"transitionToIa": "AFTER_30_DAYS"},
+            {"transitionToPrimaryStorageClass": "AFTER_1_ACCESS"},
+        ],
+        "tags": {"Name": "sentinel-prod-shared-files"},
+    },
+    EFS_ACCESS_POINT: {
+        "fileSystemId": "fs-1",
+        "rootDirectory": {
+            "path": "/sentinel",
+            "creationInfo": {"ownerUid": 1001, "ownerGid": 1001, "permissions": "0750"},
+        },
+        "tags": {"Name": "sentinel-prod-shared-files-apps"},
+    },
+    EFS_FILE_SYSTEM_POLICY: {"fileSystemId": "fs-1", "policy": TRUST_POLICY},
+    EFS_BACKUP_POLICY: {"fileSystemId": "fs-1", "backupPolicy": {"status": "DISABLED"}},
+    BACKUP_VAULT: {"name": "backup-1a2b3c4", "tags": {"Name": "sentinel-prod-backup"}},
+    BACKUP_VAULT_LOCK: {
+        "backupVaultName": "v",
+        "minRetentionDays": 30,
+        "maxRetentionDays": 365,
+        "changeableForDays": 3,
+    },
+    BACKUP_VAULT_NOTIFICATIONS: {"backupVaultName": "v", "snsTopicArn": "t", "backupVaultEvents": ["COPY_JOB_FAILED"]},
+    BACKUP_PLAN: {
+        "name": "backup-1a2b3c4",
+        "rules": [
+            {
+                "ruleName": "monthly",
+                "targetVaultName": "v",
+                "startWindow": 60,
+                "lifecycle": {"coldStorageAfter": 30, "deleteAfter": 120},
+                "copyActions": [
+                    {"destinationVaultArn": "a", "lifecycle": {"coldStorageAfter": 30, "deleteAfter": 365}}
+                ],
+            }
+        ],
+        "tags": {"Name": "sentinel-prod-backup"},
+    },
+    BACKUP_SELECTION: {"name": "backup-uploads-1a2b3c4", "planId": "p", "iamRoleArn": "r"},
+    BACKUP_RESTORE_TESTING_PLAN: {
+        "name": "sentinel_prod_restore_tests",
+        "scheduleExpression": "cron(0 8 15 * ? *)",
+        "startWindowHours": 24,
+        "recoveryPointSelection": {"algorithm": "LATEST_WITHIN_WINDOW", "selectionWindowDays": 7},
+        "tags": {"Name": "sentinel-prod-restore-tests"},
+    },
+    BACKUP_RESTORE_TESTING_SELECTION: {"name": "efs", "validationWindowHours": 1, "protectedResourceType": "EFS"},
 }
 
 RULE_CHARACTERS = "AWS allows letters, digits, spaces and ._-:/()#,@[]+=;{}!$*"
@@ -650,7 +751,12 @@ CASES = [
     ),
     case(ECR_REPOSITORY, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "repository-tags"),
     case(ECR_LIFECYCLE_POLICY, {"policy": "{}"}, 'policy is "{}": AWS allows 100 to 30720 characters', "lifecycle"),
-    case(IAM_ROLE_POLICY_ATTACHMENT, {"policyArn": "AdminAccess"}, 'policyArn is "AdminAccess"', "policy-arn"),
+    case(
+        IAM_ROLE_POLICY_ATTACHMENT,
+        {"policyArn": "arn:aws:iam::aws:policy/" + "p" * 2030},
+        'policyArn is "arn:aws:iam::aws:policy/ppp',
+        "policy-arn-length",
+    ),
     case(IAM_INSTANCE_PROFILE, {"namePrefix": "p" * 103}, "namePrefix is", "profile-prefix-length"),
     case(IAM_INSTANCE_PROFILE, {"namePrefix": "bastion profile"}, 'namePrefix is "bastion profile"', "profile-prefix"),
     case(IAM_INSTANCE_PROFILE, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "profile-tags"),
@@ -659,6 +765,153 @@ CASES = [
     case(KUBERNETES_PROVIDER, {"kubeconfig": None}, "none of kubeconfig is set: AWS requires", "kubeconfig"),
     case(HELM_RELEASE, {"name": "r" * 54}, "name is", "release-name-length"),
     case(HELM_RELEASE, {"name": "Cluster_Autoscaler"}, 'name is "Cluster_Autoscaler": AWS allows lowercase', "release"),
+    # Storage and backup tier
+    case(S3_BUCKET, {"bucket": "b" * 64}, "bucket is", "bucket-name-length"),
+    case(
+        S3_BUCKET, {"bucket": "Sentinel_Uploads"}, 'bucket is "Sentinel_Uploads": AWS allows lowercase', "bucket-name"
+    ),
+    case(S3_BUCKET, {"bucket": "uploads--x-s3"}, 'bucket is "uploads--x-s3": AWS allows lowercase', "bucket-suffix"),
+    case(S3_BUCKET, {"bucket": "xn--uploads"}, 'bucket is "xn--uploads": AWS allows no value starting', "bucket-xn"),
+    case(S3_BUCKET, {"bucket": None, "bucketPrefix": "p" * 38}, "bucketPrefix is", "bucket-prefix-length"),
+    case(S3_BUCKET, {"bucketPrefix": "uploads-"}, 'bucket "sentinel-prod', "bucket-name-and-prefix"),
+    case(S3_BUCKET, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "bucket-tags"),
+    case(S3_BUCKET_POLICY, {"policy": "p" * 20481}, "policy is", "bucket-policy-size"),
+    case(S3_BUCKET_OWNERSHIP, {"rule": {"objectOwnership": "Owner"}}, 'rule.objectOwnership is "Owner"', "ownership"),
+    case(
+        S3_BUCKET_ENCRYPTION,
+        {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "kms"}}]},
+        'rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is "kms": AWS allows one of',
+        "sse-algorithm",
+    ),
+    case(S3_BUCKET_VERSIONING, {"versioningConfiguration": {"status": "On"}}, "versioningConfiguration.status", "ver"),
+    case(S3_BUCKET_OBJECT_LOCK, {"objectLockEnabled": "true"}, 'objectLockEnabled is "true"', "object-lock-enabled"),
+    case(
+        S3_BUCKET_OBJECT_LOCK,
+        {"rule": {"defaultRetention": {"mode": "governance"}}},
+        'rule.defaultRetention.mode is "governance"',
+        "object-lock-mode",
+    ),
+    case(
+        S3_BUCKET_LIFECYCLE,
+        {"transitionDefaultMinimumObjectSize": "128K"},
+        'transitionDefaultMinimumObjectSize is "128K"',
+        "minimum-object-size",
+    ),
+    case(S3_BUCKET_LIFECYCLE, {"rules": [{"id": "i" * 256}]}, "rules[0].id is", "lifecycle-id"),
+    case(S3_BUCKET_LIFECYCLE, {"rules": [{"status": "On"}]}, 'rules[0].status is "On"', "lifecycle-status"),
+    case(
+        S3_BUCKET_LIFECYCLE,
+        {"rules": [{"transitions": [{"days": 30, "storageClass": "GLACIER_FLEXIBLE"}]}]},
+        'rules[0].transitions[0].storageClass is "GLACIER_FLEXIBLE"',
+        "storage-class",
+    ),
+    case(
+        S3_BUCKET_LIFECYCLE,
+        {"rules": [{"noncurrentVersionTransitions": [{"noncurrentDays": 30, "storageClass": "ARCHIVE"}]}]},
+        'rules[0].noncurrentVersionTransitions[0].storageClass is "ARCHIVE"',
+        "noncurrent-storage-class",
+    ),
+    case(
+        S3_BUCKET_LIFECYCLE,
+        {"rules": [{"transitions": [{"days": 7, "storageClass": "STANDARD_IA"}]}]},
+        "rules[0].transitions[0] is an object: AWS allows transitions to STANDARD_IA or ONEZONE_IA 30 days or more",
+        "infrequent-access-too-soon",
+    ),
+    case(
+        S3_BUCKET_CORS,
+        {"corsRules": [{"allowedMethods": ["PATCH"]}]},
+        'corsRules[0].allowedMethods[0] is "PATCH"',
+        "cors",
+    ),
+    case(EFS_FILE_SYSTEM, {"performanceMode": "fast"}, 'performanceMode is "fast"', "efs-performance-mode"),
+    case(EFS_FILE_SYSTEM, {"throughputMode": "burst"}, 'throughputMode is "burst"', "efs-throughput-mode"),
+    case(
+        EFS_FILE_SYSTEM,
+        {"lifecyclePolicies": [{"transitionToIa": "AFTER_2_DAYS"}]},
+        'lifecyclePolicies[0].transitionToIa is "AFTER_2_DAYS"',
+        "efs-transition-to-ia",
+    ),
+    case(
+        EFS_FILE_SYSTEM,
+        {"lifecyclePolicies": [{"transitionToPrimaryStorageClass": "AFTER_2_ACCESSES"}]},
+        'lifecyclePolicies[0].transitionToPrimaryStorageClass is "AFTER_2_ACCESSES"',
+        "efs-transition-back",
+    ),
+    case(EFS_ACCESS_POINT, {"rootDirectory": {"path": "/" + "p" * 100}}, "rootDirectory.path is", "efs-root-directory"),
+    case(
+        EFS_ACCESS_POINT,
+        {"rootDirectory": {"creationInfo": {"permissions": "rwxr-x---"}}},
+        'rootDirectory.creationInfo.permissions is "rwxr-x---": AWS allows octal modes',
+        "efs-permissions",
+    ),
+    case(EFS_FILE_SYSTEM_POLICY, {"policy": "p" * 20001}, "policy is", "efs-policy-size"),
+    case(EFS_BACKUP_POLICY, {"backupPolicy": {"status": "OFF"}}, 'backupPolicy.status is "OFF"', "efs-backup-policy"),
+    case(BACKUP_VAULT, {"name": "sentinel prod"}, 'name is "sentinel prod": AWS allows 2 to 50', "vault-name"),
+    case(
+        BACKUP_VAULT_LOCK, {"changeableForDays": 1}, "changeableForDays is 1: AWS allows whole numbers from 3", "grace"
+    ),
+    case(BACKUP_VAULT_LOCK, {"minRetentionDays": 0}, "minRetentionDays is 0", "vault-lock-minimum"),
+    case(
+        BACKUP_VAULT_NOTIFICATIONS,
+        {"backupVaultEvents": ["BACKUP_JOB_FAILED"]},
+        'backupVaultEvents[0] is "BACKUP_JOB_FAILED": AWS allows one of',
+        "deprecated-vault-event",
+    ),
+    case(BACKUP_PLAN, {"name": "p" * 51}, "name is", "plan-name-length"),
+    case(BACKUP_PLAN, {"name": "daily plan"}, 'name is "daily plan": AWS allows letters, digits and ._-', "plan-name"),
+    case(BACKUP_PLAN, {"rules": [{"ruleName": "r" * 51}]}, "rules[0].ruleName is", "rule-name-length"),
+    case(BACKUP_PLAN, {"rules": [{"ruleName": "every day"}]}, 'rules[0].ruleName is "every day"', "rule-name"),
+    case(
+        BACKUP_PLAN, {"rules": [{"startWindow": 30}]}, "rules[0].startWindow is 30: AWS allows whole numbers", "start"
+    ),
+    case(
+        BACKUP_PLAN,
+        {"rules": [{"lifecycle": {"coldStorageAfter": 30, "deleteAfter": 60}}]},
+        "rules[0].lifecycle is an object: AWS allows deleteAfter at least 90 days after coldStorageAfter",
+        "cold-storage-span",
+    ),
+    case(
+        BACKUP_PLAN,
+        {"rules": [{"copyActions": [{"lifecycle": {"coldStorageAfter": 300, "deleteAfter": 365}}]}]},
+        "rules[0].copyActions[0].lifecycle is an object",
+        "copy-cold-storage-span",
+    ),
+    case(BACKUP_PLAN, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "plan-tags"),
+    case(BACKUP_SELECTION, {"name": "s" * 51}, "name is", "selection-name-length"),
+    case(BACKUP_SELECTION, {"name": "uploads bucket"}, 'name is "uploads bucket"', "selection-name"),
+    case(
+        BACKUP_RESTORE_TESTING_PLAN,
+        {"name": "sentinel-prod-restore-tests"},
+        'name is "sentinel-prod-restore-tests": AWS allows 1 to 50 letters, digits and _',
+        "restore-testing-plan-name",
+    ),
+    case(BACKUP_RESTORE_TESTING_PLAN, {"startWindowHours": 200}, "startWindowHours is 200", "restore-start-window"),
+    case(
+        BACKUP_RESTORE_TESTING_PLAN,
+        {"recoveryPointSelection": {"algorithm": "LATEST"}},
+        'recoveryPointSelection.algorithm is "LATEST"',
+        "restore-algorithm",
+    ),
+    case(
+        BACKUP_RESTORE_TESTING_PLAN,
+        {"recoveryPointSelection": {"selectionWindowDays": 400}},
+        "recoveryPointSelection.selectionWindowDays is 400",
+        "restore-selection-window",
+    ),
+    case(BACKUP_RESTORE_TESTING_SELECTION, {"name": "aurora-db"}, 'name is "aurora-db"', "restore-selection-name"),
+    case(BACKUP_RESTORE_TESTING_SELECTION, {"validationWindowHours": 0}, "validationWindowHours is 0", "validation"),
+    case(
+        BACKUP_RESTORE_TESTING_SELECTION,
+        {"protectedResourceType": "aurora"},
+        'protectedResourceType is "aurora": AWS allows one of',
+        "restore-resource-type",
+    ),
+    case(
+        IAM_ROLE_POLICY_ATTACHMENT,
+        {"policyArn": "AWSBackupServiceRolePolicyForBackup"},
+        'policyArn is "AWSBackupServiceRolePolicyForBackup": AWS allows values starting with arn:aws:iam::',
+        "policy-attachment-arn",
+    ),
 ]
 
 test_compliant_values_pass, test_each_constraint_reports_its_planted_value = property_rule_tests(CASES)

@@ -9,28 +9,31 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.config.apps import SEED_APPS, AppConfig
+from components.config.backup import BackupConfig
 from components.config.bastion import BastionConfig
 from components.config.cloudflare import CloudflareConfig
 from components.config.cluster import ClusterConfig, NodesConfig, node_problems
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
 from components.config.registry import RegistryConfig
+from components.config.storage import BUCKET_NAME_LIMIT, BUCKET_PURPOSES, StorageConfig, bucket_name
 from components.config.tags import TagsConfig
-from components.config.types import DnsLabel, Environment, Key, Section, SectionError, is_dns_label
-
-_REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$")
+from components.config.types import (
+    AwsRegion,
+    DnsLabel,
+    Environment,
+    Key,
+    Section,
+    SectionError,
+    in_every_environment,
+    is_dns_label,
+)
 
 
 def _domain(value: str) -> str:
     labels = value.split(".")
     if len(value) > 253 or len(labels) < 2 or not all(is_dns_label(label) for label in labels):
         raise ValueError("must be a lowercase DNS domain such as projectsentinel.ai")
-    return value
-
-
-def _region(value: str) -> str:
-    if not _REGION.fullmatch(value):
-        raise ValueError("must be an AWS commercial region name such as us-east-1 or eu-west-2")
     return value
 
 
@@ -45,7 +48,7 @@ class StackConfig(Section):
 
     environment: Environment
     name: DnsLabel = "sentinel"
-    region: Annotated[str, AfterValidator(_region)]
+    region: AwsRegion
     account_id: Annotated[str, AfterValidator(_account_id)]
     domain: Annotated[str, AfterValidator(_domain)]
     tags: TagsConfig
@@ -61,6 +64,9 @@ class StackConfig(Section):
     nodes: NodesConfig = Field(default=None, validate_default=True)
     bastion: BastionConfig = Field(default=None, validate_default=True)
     registry: RegistryConfig = Field(default=None, validate_default=True)
+    # Storage and backup tier.
+    storage: Annotated[StorageConfig, in_every_environment({})]
+    backup: Annotated[BackupConfig, in_every_environment({})]
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -88,6 +94,28 @@ class StackConfig(Section):
         problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
         # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
+        if problems:
+            raise SectionError(problems)
+        return self
+
+    @model_validator(mode="after")
+    def _check_storage_and_backup(self) -> StackConfig:
+        problems: list[tuple[Key, str]] = []
+        if self.backup.dr_region == self.region:
+            problems.append(
+                (("backup", "drRegion"), f"is the stack's own region {self.region}; name another region, or none")
+            )
+        longest = max(
+            (bucket_name(self.name_prefix, self.account_id, self.region, p) for p in BUCKET_PURPOSES), key=len
+        )
+        if len(longest) > BUCKET_NAME_LIMIT:
+            problems.append(
+                (
+                    ("name",),
+                    f"makes bucket names such as {longest} longer than S3's {BUCKET_NAME_LIMIT} characters; use "
+                    f"a name {len(longest) - BUCKET_NAME_LIMIT} characters shorter",
+                )
+            )
         if problems:
             raise SectionError(problems)
         return self

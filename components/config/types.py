@@ -101,6 +101,7 @@ class Secret:
 # --- field validators: each raises ValueError whose text says what is allowed -------------------------------
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$")
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
 
 # Values CloudWatch Logs accepts for retentionInDays
@@ -141,6 +142,12 @@ def _dns_label(value: str) -> str:
 
 def is_dns_label(value: str) -> bool:
     return _DNS_LABEL.fullmatch(value) is not None
+
+
+def _region(value: str) -> str:
+    if not _REGION.fullmatch(value):
+        raise ValueError("must be an AWS commercial region name such as us-east-1 or eu-west-2")
+    return value
 
 
 def _tag_value(value: str) -> str:
@@ -184,6 +191,7 @@ def _public_range(value: str) -> str:
 
 
 DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+AwsRegion = Annotated[str, AfterValidator(_region)]
 Ipv4Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
 PublicRange = Annotated[str, AfterValidator(_public_range)]
 TagValue = Annotated[str, AfterValidator(_tag_value)]

@@ -19,14 +19,28 @@ from typing import Any, Protocol
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
+from components.config.backup import COLD_STORAGE_MINIMUM_DAYS
+from components.config.storage import INFREQUENT_ACCESS_MINIMUM_DAYS
 from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
     AWS_PROVIDER,
+    BACKUP_PLAN,
+    BACKUP_RESTORE_TESTING_PLAN,
+    BACKUP_RESTORE_TESTING_SELECTION,
+    BACKUP_SELECTION,
+    BACKUP_VAULT,
+    BACKUP_VAULT_LOCK,
+    BACKUP_VAULT_NOTIFICATIONS,
     DASHBOARD,
     DEFAULT_SECURITY_GROUP,
     EC2_INSTANCE,
     ECR_LIFECYCLE_POLICY,
     ECR_REPOSITORY,
+    EFS_ACCESS_POINT,
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    EFS_MOUNT_TARGET,
     EIP,
     EKS_ACCESS_ENTRY,
     EKS_ACCESS_POLICY_ASSOCIATION,
@@ -52,6 +66,16 @@ from policies.support.aws import (
     ROUTE,
     ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
+    S3_BUCKET,
+    S3_BUCKET_CORS,
+    S3_BUCKET_ENCRYPTION,
+    S3_BUCKET_LIFECYCLE,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_OBJECT_LOCK,
+    S3_BUCKET_OWNERSHIP,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_VERSIONING,
+    S3_PUBLIC_ACCESS_BLOCK,
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
@@ -468,6 +492,215 @@ _ROUTE_TARGETS = (
     "vpcPeeringConnectionId",
 )
 
+# --- Storage and backup tier ---------------------------------------------------------------------------------
+
+_BUCKET_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
+_LIFECYCLE_TRANSITIONS = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html"
+)
+_BUCKET_POLICY_SIZE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html"
+_EFS_QUOTAS = "https://docs.aws.amazon.com/efs/latest/ug/limits.html"
+_BACKUP_API = "https://docs.aws.amazon.com/aws-backup/latest/devguide"
+_BACKUP_RULE = f"{_BACKUP_API}/API_BackupRuleInput.html"
+_BACKUP_LIFECYCLE = f"{_BACKUP_API}/API_Lifecycle.html"
+_BACKUP_VAULT_NAME = f"{_BACKUP_API}/API_CreateBackupVault.html"
+_BACKUP_SELECTION = f"{_BACKUP_API}/API_BackupSelection.html"
+_BACKUP_PLAN_INPUT = f"{_BACKUP_API}/API_BackupPlanInput.html"
+_VAULT_LOCK = f"{_BACKUP_API}/API_PutBackupVaultLockConfiguration.html"
+_VAULT_NOTIFICATIONS = f"{_BACKUP_API}/API_PutBackupVaultNotifications.html"
+_RESTORE_TESTING_PLAN = f"{_BACKUP_API}/API_RestoreTestingPlanForCreate.html"
+_RESTORE_TESTING_SELECTION = f"{_BACKUP_API}/API_RestoreTestingSelectionForCreate.html"
+
+_INFREQUENT_ACCESS = ("STANDARD_IA", "ONEZONE_IA")
+
+
+def _transition_allowed(transition: Any) -> bool:
+    """A transition to an infrequent-access class comes 30 days or more after creation."""
+    days = number(field(transition, "days"))
+    return (
+        field(transition, "storageClass") not in _INFREQUENT_ACCESS
+        or days is None
+        or days >= INFREQUENT_ACCESS_MINIMUM_DAYS
+    )
+
+
+def _cold_storage_allowed(lifecycle: Any) -> bool:
+    """A recovery point moved to cold storage stays there 90 days or more before deletion."""
+    cold, delete = number(field(lifecycle, "coldStorageAfter")), number(field(lifecycle, "deleteAfter"))
+    return cold is None or delete is None or delete - cold >= COLD_STORAGE_MINIMUM_DAYS
+
+
+_TRANSITION_AGE = Allowed(
+    _transition_allowed,
+    f"transitions to {' or '.join(_INFREQUENT_ACCESS)} {INFREQUENT_ACCESS_MINIMUM_DAYS} days or more after creation",
+)
+_COLD_STORAGE_SPAN = Allowed(
+    _cold_storage_allowed,
+    f"deleteAfter at least {COLD_STORAGE_MINIMUM_DAYS} days after coldStorageAfter",
+)
+_STORAGE_CLASSES = among("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+_BUCKET_NAME_CHARACTERS = characters(
+    r"(?!.*(-s3alias|--ol-s3|--x-s3|--table-s3)$)[a-z0-9][a-z0-9.-]*[a-z0-9]",
+    "lowercase letters, digits, . and -, beginning and ending with a letter or digit, not ending in -s3alias, "
+    "--ol-s3, --x-s3 or --table-s3",
+)
+_BACKUP_NAME_CHARACTERS = characters(r"[a-zA-Z0-9._-]+", "letters, digits and ._-")
+_RESTORE_TESTING_NAME = characters(r"[a-zA-Z0-9_]{1,50}", "1 to 50 letters, digits and _")
+_VAULT_EVENTS = among(
+    "BACKUP_JOB_STARTED",
+    "BACKUP_JOB_COMPLETED",
+    "COPY_JOB_STARTED",
+    "COPY_JOB_SUCCESSFUL",
+    "COPY_JOB_FAILED",
+    "RESTORE_JOB_STARTED",
+    "RESTORE_JOB_COMPLETED",
+    "RECOVERY_POINT_MODIFIED",
+    "S3_BACKUP_OBJECT_FAILED",
+    "S3_RESTORE_OBJECT_FAILED",
+)
+
+STORAGE_AND_BACKUP_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
+    S3_BUCKET: (
+        Value("bucket", length(63, minimum=3), _BUCKET_NAMING),
+        Value("bucket", _BUCKET_NAME_CHARACTERS, _BUCKET_NAMING),
+        Value("bucket", not_starting_with("xn--", "sthree-", "amzn-s3-demo-"), _BUCKET_NAMING),
+        Value("bucketPrefix", length(37), "pulumi_aws/s3/bucket.py (bucket_prefix)"),
+        OneOf(("bucket", "bucketPrefix"), "pulumi_aws/s3/bucket.py (bucket_prefix)", required=False),
+        Tags(),
+    ),
+    S3_PUBLIC_ACCESS_BLOCK: (),
+    S3_BUCKET_POLICY: (Value("policy", length(20480), _BUCKET_POLICY_SIZE),),
+    S3_BUCKET_OWNERSHIP: (
+        Value(
+            "rule.objectOwnership",
+            among("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"),
+            "pulumi_aws/s3/_inputs.py (object_ownership)",
+        ),
+    ),
+    S3_BUCKET_ENCRYPTION: (
+        Value(
+            "rules[].applyServerSideEncryptionByDefault.sseAlgorithm",
+            among("AES256", "aws:kms", "aws:kms:dsse"),
+            "pulumi_aws/s3/_inputs.py (sse_algorithm)",
+        ),
+    ),
+    S3_BUCKET_VERSIONING: (
+        Value(
+            "versioningConfiguration.status",
+            among("Enabled", "Suspended", "Disabled"),
+            "pulumi_aws/s3/_inputs.py (status)",
+        ),
+    ),
+    S3_BUCKET_OBJECT_LOCK: (
+        Value(
+            "objectLockEnabled",
+            among("Enabled"),
+            "pulumi_aws/s3/bucket_object_lock_configuration.py (object_lock_enabled)",
+        ),
+        Value("rule.defaultRetention.mode", among("GOVERNANCE", "COMPLIANCE"), "pulumi_aws/s3/_inputs.py (mode)"),
+    ),
+    S3_BUCKET_LIFECYCLE: (
+        Value("rules[].id", length(255), "pulumi_aws/s3/_inputs.py (id)"),
+        Value("rules[].status", among("Enabled", "Disabled"), "pulumi_aws/s3/_inputs.py (status)"),
+        Value("rules[].transitions[].storageClass", _STORAGE_CLASSES, "pulumi_aws/s3/_inputs.py (storage_class)"),
+        Value("rules[].noncurrentVersionTransitions[].storageClass", _STORAGE_CLASSES, _LIFECYCLE_TRANSITIONS),
+        Value("rules[].transitions[]", _TRANSITION_AGE, _LIFECYCLE_TRANSITIONS),
+        Value(
+            "transitionDefaultMinimumObjectSize",
+            among("all_storage_classes_128K", "varies_by_storage_class"),
+            "pulumi_aws/s3/bucket_lifecycle_configuration.py (transition_default_minimum_object_size)",
+        ),
+    ),
+    S3_BUCKET_LOGGING: (),
+    S3_BUCKET_CORS: (
+        Value(
+            "corsRules[].allowedMethods[]",
+            among("GET", "PUT", "HEAD", "POST", "DELETE"),
+            "pulumi_aws/s3/_inputs.py (allowed_methods)",
+        ),
+    ),
+    EFS_FILE_SYSTEM: (
+        Value("performanceMode", among("generalPurpose", "maxIO"), "pulumi_aws/efs/file_system.py (performance_mode)"),
+        Value(
+            "throughputMode",
+            among("bursting", "provisioned", "elastic"),
+            "pulumi_aws/efs/file_system.py (throughput_mode)",
+        ),
+        Value(
+            "lifecyclePolicies[].transitionToIa",
+            among(*(f"AFTER_{days}_DAY{'S' if days > 1 else ''}" for days in (1, 7, 14, 30, 60, 90, 180, 270, 365))),
+            "pulumi_aws/efs/_inputs.py (transition_to_ia)",
+        ),
+        Value(
+            "lifecyclePolicies[].transitionToPrimaryStorageClass",
+            among("AFTER_1_ACCESS"),
+            "pulumi_aws/efs/_inputs.py (transition_to_primary_storage_class)",
+        ),
+        Tags(),
+    ),
+    EFS_MOUNT_TARGET: (),
+    EFS_ACCESS_POINT: (
+        Value("rootDirectory.path", length(100), _EFS_QUOTAS),
+        Value(
+            "rootDirectory.creationInfo.permissions",
+            characters(r"[0-7]{3,4}", "octal modes such as 0750"),
+            "pulumi_aws/efs/_inputs.py (permissions)",
+        ),
+        Tags(),
+    ),
+    EFS_FILE_SYSTEM_POLICY: (Value("policy", length(20000), _EFS_QUOTAS),),
+    EFS_BACKUP_POLICY: (
+        Value("backupPolicy.status", among("ENABLED", "DISABLED"), "pulumi_aws/efs/_inputs.py (status)"),
+    ),
+    BACKUP_VAULT: (
+        Value("name", characters(r"[a-zA-Z0-9_-]{2,50}", "2 to 50 letters, digits, _ and -"), _BACKUP_VAULT_NAME),
+        Tags(),
+    ),
+    BACKUP_VAULT_LOCK: (
+        Value("changeableForDays", between(3, 36500), _VAULT_LOCK),
+        Value("minRetentionDays", between(1, 36500), _VAULT_LOCK),
+    ),
+    BACKUP_VAULT_NOTIFICATIONS: (Value("backupVaultEvents[]", _VAULT_EVENTS, _VAULT_NOTIFICATIONS),),
+    BACKUP_PLAN: (
+        Value("name", length(50), _BACKUP_PLAN_INPUT),
+        Value("name", _BACKUP_NAME_CHARACTERS, _BACKUP_PLAN_INPUT),
+        Value("rules[].ruleName", length(50), _BACKUP_RULE),
+        Value("rules[].ruleName", _BACKUP_NAME_CHARACTERS, _BACKUP_RULE),
+        Value("rules[].startWindow", between(60, 40320), _BACKUP_RULE),
+        Value("rules[].lifecycle", _COLD_STORAGE_SPAN, _BACKUP_LIFECYCLE),
+        Value("rules[].copyActions[].lifecycle", _COLD_STORAGE_SPAN, _BACKUP_LIFECYCLE),
+        Tags(),
+    ),
+    BACKUP_SELECTION: (
+        Value("name", length(50), _BACKUP_SELECTION),
+        Value("name", _BACKUP_NAME_CHARACTERS, _BACKUP_SELECTION),
+    ),
+    BACKUP_RESTORE_TESTING_PLAN: (
+        Value("name", _RESTORE_TESTING_NAME, _RESTORE_TESTING_PLAN),
+        Value("startWindowHours", between(1, 168), "pulumi_aws/backup/restore_testing_plan.py (start_window_hours)"),
+        Value(
+            "recoveryPointSelection.algorithm",
+            among("LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"),
+            _RESTORE_TESTING_PLAN,
+        ),
+        Value("recoveryPointSelection.selectionWindowDays", between(1, 365), _RESTORE_TESTING_PLAN),
+        Tags(),
+    ),
+    BACKUP_RESTORE_TESTING_SELECTION: (
+        Value("name", _RESTORE_TESTING_NAME, _RESTORE_TESTING_SELECTION),
+        Value(
+            "validationWindowHours",
+            between(1, 168),
+            "pulumi_aws/backup/restore_testing_selection.py (validation_window_hours)",
+        ),
+        Value(
+            "protectedResourceType",
+            among("Aurora", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS", "S3"),
+            _RESTORE_TESTING_SELECTION,
+        ),
+    ),
+}
+
 DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     AWS_PROVIDER: (
         Value("region", characters(r"[a-z]{2}(-[a-z]+)+-\d+", "region codes such as us-east-1"), _REGIONS),
@@ -775,7 +1008,10 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Tags(),
     ),
     ECR_LIFECYCLE_POLICY: (Value("policy", length(30720, minimum=100), _PUT_LIFECYCLE_POLICY),),
-    IAM_ROLE_POLICY_ATTACHMENT: (Value("policyArn", length(2048, minimum=20), _ATTACH_ROLE_POLICY),),
+    IAM_ROLE_POLICY_ATTACHMENT: (
+        Value("policyArn", length(2048, minimum=20), _ATTACH_ROLE_POLICY),
+        Value("policyArn", starting_with("arn:aws:iam::"), _ATTACH_ROLE_POLICY),
+    ),
     IAM_INSTANCE_PROFILE: (
         Value("namePrefix", length(128 - _UNIQUE_SUFFIX), _CREATE_INSTANCE_PROFILE),
         Value("namePrefix", _IAM_NAME_CHARACTERS, _CREATE_INSTANCE_PROFILE),
@@ -788,6 +1024,7 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Value("name", length(53), _HELM_RELEASE_NAME),
         Value("name", characters(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", "lowercase DNS-1123 labels"), _HELM_RELEASE_NAME),
     ),
+    **STORAGE_AND_BACKUP_CONSTRAINTS,
 }
 
 

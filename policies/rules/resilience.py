@@ -10,6 +10,7 @@ from typing import Any
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
 from policies.support.aws import (
+    BACKUP_VAULT,
     ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     EKS_CLUSTER,
@@ -309,6 +310,7 @@ STATEFUL_TYPES = (
     KMS_KEY,
     EKS_CLUSTER,
     ECR_REPOSITORY,  # tier 9: images a rollback needs
+    BACKUP_VAULT,
 )
 
 
@@ -321,8 +323,8 @@ STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     name="stateful-resources-protected",
     description=(
         "Stateful resources (RDS instances and clusters, ElastiCache replication groups, S3 buckets, EFS file "
-        "systems, KMS keys, the EKS cluster, ECR repositories) have the protect resource option, so no diff can "
-        "delete or replace them without first unprotecting them on purpose."
+        "systems, KMS keys, the EKS cluster, ECR repositories, AWS Backup vaults) have the protect resource "
+        "option, so no diff can delete or replace them without first unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,

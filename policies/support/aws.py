@@ -79,6 +79,27 @@ IAM_INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+# Storage and backup tier.
+S3_BUCKET = "aws:s3/bucket:Bucket"
+S3_BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+S3_BUCKET_VERSIONINGS = (S3_BUCKET_VERSIONING, "aws:s3/bucketVersioningV2:BucketVersioningV2")
+S3_BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
+S3_BUCKET_LOGGINGS = (S3_BUCKET_LOGGING, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+S3_BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+S3_BUCKET_LIFECYCLES = (S3_BUCKET_LIFECYCLE, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+S3_BUCKET_ENCRYPTION = S3_ENCRYPTION_CONFIGURATIONS[0]
+S3_BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+S3_BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+S3_BUCKET_CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
+EFS_ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
+BACKUP_VAULT = "aws:backup/vault:Vault"
+BACKUP_VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+BACKUP_VAULT_NOTIFICATIONS = "aws:backup/vaultNotifications:VaultNotifications"
+BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_SELECTION = "aws:backup/selection:Selection"
+BACKUP_RESTORE_TESTING_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
+BACKUP_RESTORE_TESTING_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 # A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
