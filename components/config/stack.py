@@ -24,6 +24,17 @@ def _domain(value: str) -> str:
     return value
 
 
+# Second-level labels under which country-code registries sell domains (example.co.uk, example.com.au): a
+# domain of three labels is an apex only beneath one of these.
+_COUNTRY_SECOND_LEVELS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
+
+
+def is_registrable_domain(domain: str) -> bool:
+    """Whether `domain` is a name one registers (and so a zone on any plan), rather than a subdomain of one."""
+    labels = domain.split(".")
+    return len(labels) == 2 or (len(labels) == 3 and labels[1] in _COUNTRY_SECOND_LEVELS and len(labels[2]) == 2)
+
+
 def _region(value: str) -> str:
     if not _REGION.fullmatch(value):
         raise ValueError("must be an AWS commercial region name such as us-east-1 or eu-west-2")
@@ -47,7 +58,7 @@ class StackConfig(Section):
     tags: TagsConfig
     network: NetworkConfig
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
-    cloudflare: CloudflareConfig = CloudflareConfig()
+    cloudflare: CloudflareConfig
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -72,9 +83,33 @@ class StackConfig(Section):
                         )
                     )
                 seen[value] = app
+        problems += self._edge_problems()
         if problems:
             raise SectionError(problems)
         return self
+
+    def _edge_problems(self) -> list[tuple[Key, str]]:
+        """Tier 11, the edge: the hosts must be ones the zone's Universal SSL certificate covers, and the
+        authentication rate limit must name an app."""
+        problems: list[tuple[Key, str]] = []
+        if self.cloudflare.plan != "enterprise" and not is_registrable_domain(self.domain):
+            problems.append(
+                (
+                    ("domain",),
+                    "must be the Cloudflare zone's apex (such as projectsentinel.ai, or example.co.uk): Universal SSL "
+                    "covers one level below it, and a zone for a subdomain needs Enterprise; give dev and staging "
+                    "hosts of their own under the apex (apps.<app>.subdomain such as app-dev)",
+                )
+            )
+        limited = self.cloudflare.rate_limit.authentication.app
+        if limited not in self.apps:
+            problems.append(
+                (
+                    ("cloudflare", "rateLimit", "authentication", "app"),
+                    f"{limited!r} is not an app; choose one of {sorted(self.apps)}",
+                )
+            )
+        return problems
 
     @property
     def is_prod(self) -> bool:

@@ -63,6 +63,9 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
+# Tier 11, the edge: the certificate the ALB presents, validated through Cloudflare.
+ACM_CERTIFICATE = "aws:acm/certificate:Certificate"
+ACM_CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
 
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 # A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
