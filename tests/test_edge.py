@@ -23,7 +23,11 @@ from components.edge import (
     OWASP_CORE_RULESET,
 )
 from offline.graph import Graph, Resource
+from offline.policy import evaluate
 from offline.stackfiles import PROJECT_DIR
+from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS
+from policies.rules.edge import CLOUDFLARE_MANAGED_WAF
+from policies.rules.edge import POLICIES as EDGE_POLICIES
 from tests.conftest import graph_of
 from tests.edge_behind_alb import PROGRAM
 from tests.test_config_secrets import SECRET_SIGNATURE
@@ -301,3 +305,14 @@ def test_an_api_token_in_plain_text_is_refused_without_showing_it() -> None:
     assert "`pulumi config set --secret cloudflare:apiToken`" in problem
     assert "T0KEN" not in problem
     assert api_token("prod", {}, []) is None
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_every_plans_edge_meets_the_deploy_constraints_and_the_edge_policies(plan: str) -> None:
+    graph, _ = edge_run(plan)
+    edge_policy_config = {"cloudflare-managed-waf": {"requireOwaspCoreRuleset": plan != "free"}}
+    found = evaluate(graph, edge_policy_config, policies=[AWS_DEPLOY_CONSTRAINTS, *EDGE_POLICIES])
+    assert [(violation.policy_name, violation.message) for violation in found] == []
+    # Free's zone fails the OWASP requirement that the policy's default (Pro and up) makes.
+    if plan == "free":
+        assert evaluate(graph, None, policies=[CLOUDFLARE_MANAGED_WAF]) != []
