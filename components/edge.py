@@ -127,8 +127,10 @@ class Edge(Component):
             self._zone(args.cloudflare, hosts)
         self.register_outputs({"recordNames": self.record_names})
 
-    def _warn_left_out(self, feature: str, needs: str) -> None:
-        pulumi.log.warn(f"the {self._plan.name} plan has no {feature} (it needs {needs}): left out", resource=self)
+    def _warn_left_out(self, feature: str, needs: str, instead: str = "") -> None:
+        pulumi.log.warn(
+            f"the {self._plan.name} plan has no {feature} (it needs {needs}): left out{instead}", resource=self
+        )
 
     def _ruleset(self, phase: str, purpose: str, rules: Sequence[cloudflare.RulesetRuleArgs]) -> None:
         cloudflare.Ruleset(
@@ -161,8 +163,9 @@ class Edge(Component):
         if not self._plan.managed_rulesets:
             self._warn_left_out(
                 "Cloudflare Managed Ruleset or Cloudflare OWASP Core Ruleset (the seed's SQL injection and XSS "
-                "protection); the Free Managed Ruleset runs instead",
+                "protection)",
                 "Pro",
+                "; the Cloudflare Free Managed Ruleset runs instead",
             )
             return [
                 cloudflare.RulesetRuleArgs(
