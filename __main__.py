@@ -8,9 +8,11 @@ import pulumi
 
 from components import config as stack_config
 from components.backup import Backup, BackupArgs
-from components.base import Platform, aws_provider
+from components.base import Platform, aws_provider, cloudflare_provider
 from components.bastion import Bastion, BastionArgs
+from components.certificate import Certificate, CertificateArgs
 from components.cluster import Cluster, ClusterArgs
+from components.edge import Edge, EdgeArgs
 from components.file_system import FileSystem, FileSystemArgs
 from components.monitoring import ClusterMetrics, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
@@ -20,7 +22,10 @@ from components.storage import Storage, StorageArgs
 
 config = stack_config.load()
 platform = Platform.of(config)
-on_aws = pulumi.ResourceOptions(providers=[aws_provider(config, pulumi.get_stack())])
+aws = aws_provider(config, pulumi.get_stack())
+on_aws = pulumi.ResourceOptions(providers=[aws])
+on_cloudflare = pulumi.ResourceOptions(providers=[cloudflare_provider(stack_config.load_cloudflare_api_token())])
+on_aws_and_cloudflare = pulumi.ResourceOptions.merge(on_aws, on_cloudflare)
 
 network = Network("network", platform, NetworkArgs(config.network), opts=on_aws)
 security = Security("security", platform, SecurityArgs(network.vpc_id, config.apps, config.cloudflare), opts=on_aws)
@@ -70,6 +75,11 @@ backup = Backup(
     ),
     opts=on_aws,
 )
+# Tier 11, the edge. The ingress (ALB) takes certificate.arn; the edge then takes the ALB's DNS name.
+certificate = Certificate(
+    "certificate", platform, CertificateArgs(config.domain, config.apps, config.cloudflare), opts=on_aws_and_cloudflare
+)
+edge = Edge("edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare), opts=on_cloudflare)
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("subnetIds", network.subnet_ids)
@@ -83,3 +93,4 @@ pulumi.export("dashboardName", monitoring.dashboard_name)
 pulumi.export("buckets", {"uploads": storage.uploads.name, "backups": storage.backups.name, "logs": storage.logs.name})
 pulumi.export("fileSystem", {"id": file_system.id, "accessPointId": file_system.access_point_id})
 pulumi.export("backupVaults", {"home": backup.vault_arn, "dr": backup.dr_vault_arn})
+pulumi.export("certificateArn", certificate.arn)

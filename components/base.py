@@ -20,8 +20,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_cloudflare as cloudflare
 
-from components.config import Environment, StackConfig
+from components.config import Environment, Secret, StackConfig
 
 PACKAGE = "sentinel"
 
@@ -118,3 +119,9 @@ def aws_provider(config: StackConfig, stack: str) -> aws.Provider:
         allowed_account_ids=[config.account_id],
         default_tags=aws.ProviderDefaultTagsArgs(tags=required_tags(config, stack)),
     )
+
+
+def cloudflare_provider(api_token: Secret | None) -> cloudflare.Provider:
+    """The one Cloudflare provider every Cloudflare resource uses (tier 11, the edge). Its token is the secret
+    `cloudflare:apiToken`; without it the provider reads CLOUDFLARE_API_TOKEN from the deploy job's environment."""
+    return cloudflare.Provider("cloudflare", api_token=api_token.output if api_token is not None else None)

@@ -76,6 +76,24 @@ def _rds_endpoint(ctx: Context, id_: str, kind: str = "") -> dict[str, Any]:
     }
 
 
+def _acm_validation_options(ctx: Context, _id: str) -> dict[str, Any]:
+    """A record per domain, each with tokens of its own, in an order of ACM's (not the request's): callers must
+    match options by domain name."""
+    domains = [ctx.inputs.get("domainName"), *(ctx.inputs.get("subjectAlternativeNames") or [])]
+    tokens = {domain: hashlib.sha256(f"{ctx.name}::{domain}".encode()).hexdigest()[:32] for domain in domains if domain}
+    return {
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{token}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{token[::-1]}.acm-validations.aws.",
+            }
+            for domain, token in sorted(tokens.items(), key=lambda item: item[1])
+        ]
+    }
+
+
 SHAPES: dict[str, Shape] = {
     "aws:ec2/vpc:Vpc": Shape(
         _prefixed("vpc"),
@@ -187,20 +205,7 @@ SHAPES: dict[str, Shape] = {
         lambda ctx: ctx.arn("secretsmanager", f"secret:{ctx.physical_name()}-{ctx.hex(6)}"), lambda _, id_: id_
     ),
     "aws:acm/certificate:Certificate": Shape(
-        lambda ctx: ctx.arn("acm", f"certificate/{uuid.UUID(ctx.hex(32))}"),
-        lambda _, id_: id_,
-        lambda ctx, _: {
-            "domainValidationOptions": [
-                {
-                    "domainName": domain,
-                    "resourceRecordName": f"_{ctx.hex(32)}.{domain}.",
-                    "resourceRecordType": "CNAME",
-                    "resourceRecordValue": f"_{ctx.hex(32)}.acm-validations.aws.",
-                }
-                for domain in [ctx.inputs.get("domainName"), *(ctx.inputs.get("subjectAlternativeNames") or [])]
-                if domain
-            ]
-        },
+        lambda ctx: ctx.arn("acm", f"certificate/{uuid.UUID(ctx.hex(32))}"), lambda _, id_: id_, _acm_validation_options
     ),
     "aws:lb/loadBalancer:LoadBalancer": Shape(
         lambda ctx: ctx.arn("elasticloadbalancing", f"loadbalancer/app/{ctx.physical_name()}/{ctx.hex(16)}"),
@@ -276,6 +281,12 @@ SHAPES: dict[str, Shape] = {
         _ec2("instance"),
         lambda ctx, _: {"privateIp": f"10.0.{int(ctx.hex(2), 16) % 32}.{int(ctx.hex(4)[2:], 16) % 254 + 1}"},
     ),
+    # Tier 11, the edge: Cloudflare identifies records and rulesets by 32 hexadecimal characters, a zone setting by
+    # its setting id and a zone's bot configuration by the zone.
+    "cloudflare:index/dnsRecord:DnsRecord": Shape(lambda ctx: ctx.hex(32)),
+    "cloudflare:index/ruleset:Ruleset": Shape(lambda ctx: ctx.hex(32)),
+    "cloudflare:index/zoneSetting:ZoneSetting": Shape(lambda ctx: str(ctx.inputs.get("settingId"))),
+    "cloudflare:index/botManagement:BotManagement": Shape(lambda ctx: str(ctx.inputs.get("zoneId"))),
 }
 
 CALLS: dict[str, Callable[[str, str], dict[str, Any]]] = {

@@ -504,9 +504,10 @@ def cloudflare_zone(
     values: dict[str, Any] = {
         "ssl": "strict",
         "min_tls_version": "1.2",
+        "tls_1_3": "on",
         "always_use_https": "on",
         "security_header": {
-            "strictTransportSecurity": {"enabled": True, "maxAge": 31536000, "includeSubdomains": True}
+            "strictTransportSecurity": {"enabled": True, "maxAge": 31536000, "includeSubdomains": True, "nosniff": True}
         },
         **(settings or {}),
     }
@@ -540,7 +541,10 @@ def ruleset(builder: GraphBuilder, phase: str, rules: Sequence[Mapping[str, Any]
 MANAGED_WAF_RULE = {
     "action": "execute",
     "expression": "true",
-    "actionParameters": {"id": "efb7b8c949ac4650a09736fc376e9aee"},
+    "actionParameters": {
+        "id": "4814384a9e5d4991b9815dcfc25d2f1f",
+        "overrides": {"rules": [{"id": "6179ae15870a4bb7b2d480d4843b323c", "action": "block", "scoreThreshold": 40}]},
+    },
 }
 RATE_LIMIT_RULE = {
     "action": "block",

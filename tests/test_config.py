@@ -302,6 +302,69 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
         "greater than or equal to 1",
     ),
     ("name too long for buckets", {"sentinel:name": "s" * 30}, "sentinel:name", "longer than S3's 63 characters"),
+    # Tier 11, the edge
+    ("zone id", {"sentinel:cloudflare.zoneId": "projectsentinel.ai"}, "sentinel:cloudflare.zoneId", "32 lowercase"),
+    ("missing zone id", {"sentinel:cloudflare.zoneId": REMOVE}, "sentinel:cloudflare.zoneId", "required"),
+    ("unknown plan", {"sentinel:cloudflare.plan": "team"}, "sentinel:cloudflare.plan", "'business' or 'enterprise'"),
+    (
+        "domain below the apex",
+        {"sentinel:domain": "dev.projectsentinel.ai"},
+        "sentinel:domain",
+        "app-dev",
+    ),
+    (
+        "period the plan lacks",
+        {"sentinel:cloudflare.rateLimit.period": 600},
+        "sentinel:cloudflare.rateLimit.period",
+        "pro plan's counting periods are [10, 15, 20, 30, 40, 45, 60]",
+    ),
+    (
+        "period cloudflare does not offer",
+        {"sentinel:cloudflare.rateLimit.period": 50},
+        "sentinel:cloudflare.rateLimit.period",
+        "10, 15, 20",
+    ),
+    (
+        "timeout the plan lacks",
+        {"sentinel:cloudflare.rateLimit.mitigationTimeout": 86400},
+        "sentinel:cloudflare.rateLimit.mitigationTimeout",
+        "mitigation timeouts",
+    ),
+    (
+        "authentication period the plan lacks",
+        {"sentinel:cloudflare.rateLimit.authentication.period": 300},
+        "sentinel:cloudflare.rateLimit.authentication.period",
+        "counting periods",
+    ),
+    ("no requests", {"sentinel:cloudflare.rateLimit.requests": 0}, "sentinel:cloudflare.rateLimit.requests", "1"),
+    (
+        "rate below one request per 10 s on free",
+        {"sentinel:cloudflare.plan": "free", "sentinel:cloudflare.rateLimit.requests": 5},
+        "sentinel:cloudflare.rateLimit.requests",
+        "less than one request",
+    ),
+    ("log below enterprise", {"sentinel:cloudflare.waf.action": "log"}, "sentinel:cloudflare.waf.action", "Enterprise"),
+    ("paranoia level", {"sentinel:cloudflare.waf.paranoiaLevel": 5}, "sentinel:cloudflare.waf.paranoiaLevel", "4"),
+    ("score threshold", {"sentinel:cloudflare.waf.scoreThreshold": 30}, "sentinel:cloudflare.waf.scoreThreshold", "25"),
+    (
+        "authentication app",
+        {"sentinel:cloudflare.rateLimit.authentication.app": "mobile"},
+        "sentinel:cloudflare.rateLimit.authentication.app",
+        "['admin', 'api', 'web']",
+    ),
+    (
+        "authentication path",
+        {"sentinel:cloudflare.rateLimit.authentication.paths": ["auth"]},
+        "sentinel:cloudflare.rateLimit.authentication.paths[0]",
+        "leading /",
+    ),
+    (
+        "header value with a line break",
+        {"sentinel:cloudflare.headers.referrerPolicy": "no-referrer\r\nSet-Cookie: x"},
+        "sentinel:cloudflare.headers.referrerPolicy",
+        "printable ASCII",
+    ),
+    ("unknown edge key", {"sentinel:cloudflare.rateLimits": {}}, "sentinel:cloudflare.rateLimits", "rateLimit"),
 ]
 
 
@@ -380,3 +443,23 @@ def test_each_environment_gets_the_defaults_declared_beside_the_fields(
 def test_a_stack_that_changes_one_app_keeps_the_others() -> None:
     apps = load("prod", {"sentinel:apps.api.nodePort": 30999}).apps
     assert {app: settings.node_port for app, settings in apps.items()} == {"web": 30080, "api": 30999, "admin": 30082}
+
+
+def test_dev_and_staging_share_prods_zone_under_hosts_of_their_own() -> None:
+    for stack, suffix in (("dev", "-dev"), ("staging", "-staging"), ("prod", "")):
+        config = load(stack)
+        assert config.domain == "projectsentinel.ai"
+        assert {settings.subdomain for settings in config.apps.values()} == {
+            f"{label}{suffix}" for label in ("app", "api", "admin")
+        }
+        assert config.cloudflare.manages_zone is config.cloudflare.hsts_preload is (stack == "prod")
+
+
+def test_a_delegated_subdomain_zone_is_allowed_on_enterprise_and_country_domains_everywhere() -> None:
+    assert load("dev", {"sentinel:domain": "dev.projectsentinel.ai", "sentinel:cloudflare.plan": "enterprise"})
+    assert load("prod", {"sentinel:domain": "projectsentinel.co.uk"}).domain == "projectsentinel.co.uk"
+
+
+def test_free_accepts_the_seeds_rate_it_converts() -> None:
+    config = load("prod", {"sentinel:cloudflare.plan": "free"})
+    assert (config.cloudflare.rate_limit.period, config.cloudflare.rate_limit.mitigation_timeout) == (60, 60)

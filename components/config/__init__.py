@@ -8,10 +8,10 @@ problem at once, each under its full key (`sentinel:network.vpcCidr`), with the 
 allowed.
 """
 
-from components.config.apps import AppConfig
+from components.config.apps import AppConfig, app_hosts
 from components.config.cloudflare import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CloudflareConfig
 from components.config.errors import ConfigError
-from components.config.loading import load, parse, validate
+from components.config.loading import load, load_cloudflare_api_token, parse, validate
 from components.config.monitoring import SEED_ALARM_NAMES, AlarmSettings, MonitoringConfig, SeedAlarm, Thresholds
 from components.config.network import TIERS, NetworkConfig, Tier
 from components.config.stack import StackConfig
@@ -38,7 +38,9 @@ __all__ = [
     "TagsConfig",
     "Thresholds",
     "Tier",
+    "app_hosts",
     "load",
+    "load_cloudflare_api_token",
     "parse",
     "validate",
 ]

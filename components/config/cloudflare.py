@@ -1,12 +1,29 @@
-"""`sentinel:cloudflare`: the edge ranges the ALB admits."""
+"""`sentinel:cloudflare`: the edge ranges the ALB admits, and the zone the apps are served from: its id and
+plan, whether this stack configures it, its WAF, rate limits, bot protection and security headers."""
 
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Collection, Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from components.config.types import Key, PublicRange, Section, SectionError
+from components.cloudflare_plans import PLANS, RATE_LIMIT_PERIODS, PlanName, Rate, rate_for_plan
+from components.config.errors import ConfigError
+from components.config.types import (
+    DnsLabel,
+    Key,
+    PublicRange,
+    Secret,
+    Section,
+    SectionError,
+    by_environment,
+    unique,
+)
+
+API_TOKEN_KEY = "cloudflare:apiToken"
 
 # Cloudflare's published edge ranges (https://www.cloudflare.com/ips/). The ALB admits only these, so a
 # stack can override them when Cloudflare publishes a change, without a code release.
@@ -38,9 +55,115 @@ CLOUDFLARE_IPV6_RANGES = (
 )
 
 
+# The seed's Content-Security-Policy (the Sentinel guide, "Security Headers").
+SEED_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self' wss: https:;"
+)
+
+
+def _zone_id(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{32}", value):
+        raise ValueError("must be a Cloudflare zone id: 32 lowercase hexadecimal characters (the zone's Overview page)")
+    return value
+
+
+def _header_value(value: str) -> str:
+    if not re.fullmatch(r"[\x20-\x7e]{1,4096}", value):
+        raise ValueError("must be 1-4096 printable ASCII characters, with no line breaks")
+    return value
+
+
+def _path_prefix(value: str) -> str:
+    if not re.fullmatch(r"/[A-Za-z0-9._~/-]*", value) or "//" in value:
+        raise ValueError("must be a URL path prefix such as /auth/: a leading /, then letters, digits and ._~/-")
+    return value
+
+
+def _period(value: int) -> int:
+    if value not in RATE_LIMIT_PERIODS:
+        raise ValueError(
+            f"must be one of the periods Cloudflare rate limiting accepts (seconds): {list(RATE_LIMIT_PERIODS)}"
+        )
+    return value
+
+
+ZoneId = Annotated[str, AfterValidator(_zone_id)]
+HeaderValue = Annotated[str, AfterValidator(_header_value)]
+PathPrefix = Annotated[str, AfterValidator(_path_prefix)]
+RateLimitPeriod = Annotated[int, AfterValidator(_period)]
+WafAction = Literal["block", "managed_challenge", "js_challenge", "challenge", "log"]
+
+
+class AuthenticationRateLimitConfig(Section):
+    """The stricter limit on the authentication paths of one app's host (seed 004), where the plan allows a
+    second rate-limiting rule."""
+
+    app: DnsLabel = "api"
+    paths: Annotated[list[PathPrefix], Field(min_length=1), AfterValidator(unique)] = Field(
+        default_factory=lambda: ["/auth/", "/api/auth/"]
+    )
+    requests: int = Field(default=10, ge=1)
+    period: RateLimitPeriod = 60
+
+
+class RateLimitConfig(Section):
+    """Requests per period per client IP (at each Cloudflare data center) for the whole zone: the seed's 100 per
+    60 s; above it, requests are blocked for the mitigation timeout."""
+
+    requests: int = Field(default=100, ge=1)
+    period: RateLimitPeriod = 60
+    mitigation_timeout: RateLimitPeriod = 60
+    authentication: AuthenticationRateLimitConfig = AuthenticationRateLimitConfig()
+
+    @property
+    def rate(self) -> Rate:
+        return Rate(self.requests, self.period, self.mitigation_timeout)
+
+    @property
+    def authentication_rate(self) -> Rate:
+        return Rate(self.authentication.requests, self.authentication.period, self.mitigation_timeout)
+
+
+class WafConfig(Section):
+    """The Cloudflare OWASP Core Ruleset (Pro and up): rules up to the paranoia level run, and a request whose
+    anomaly score reaches the threshold (25 high, 40 medium, 60 low sensitivity) meets the action."""
+
+    paranoia_level: int = Field(default=1, ge=1, le=4)
+    score_threshold: Literal[25, 40, 60] = 40
+    action: WafAction = "block"
+
+
+class BotsConfig(Section):
+    fight_mode: bool = False
+    """Bot Fight Mode, the Free plan's bot protection: off unless asked for, since it challenges API and webhook
+    clients and no rule can exempt them."""
+
+
+class HeadersConfig(Section):
+    """Values of the security headers the edge sets on every response (X-Frame-Options DENY and
+    X-Content-Type-Options nosniff are fixed)."""
+
+    content_security_policy: HeaderValue = SEED_CONTENT_SECURITY_POLICY
+    referrer_policy: HeaderValue = "origin-when-cross-origin"
+    permissions_policy: HeaderValue = "camera=(), microphone=(), geolocation=()"
+
+
 class CloudflareConfig(Section):
     ipv4_ranges: list[PublicRange] = Field(default_factory=lambda: list(CLOUDFLARE_IPV4_RANGES), min_length=1)
     ipv6_ranges: list[PublicRange] = Field(default_factory=lambda: list(CLOUDFLARE_IPV6_RANGES))
+    # --- tier 11, the edge ---
+    zone_id: ZoneId
+    plan: PlanName
+    # A zone has one setting of each kind, one entry-point ruleset per phase and one bot configuration, so one
+    # stack configures them: prod's, whose zone dev and staging share (their hosts are app-dev.<domain>, ...).
+    manages_zone: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
+    # HSTS preload puts the domain in browsers' built-in lists, which takes months to undo.
+    hsts_preload: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
+    rate_limit: RateLimitConfig = RateLimitConfig()
+    waf: WafConfig = WafConfig()
+    bots: BotsConfig = BotsConfig()
+    headers: HeadersConfig = HeadersConfig()
 
     @model_validator(mode="after")
     def _check_families(self) -> CloudflareConfig:
@@ -52,3 +175,66 @@ class CloudflareConfig(Section):
         if problems:
             raise SectionError(problems)
         return self
+
+    @model_validator(mode="after")
+    def _check_plan(self) -> CloudflareConfig:
+        """What the plan cannot have. Free counts over 10 s only: the program converts the rate there, so only a
+        rate that would round to nothing is refused."""
+        plan = PLANS[self.plan]
+        problems: list[tuple[Key, str]] = []
+        limits = (
+            (("rateLimit", "period"), self.rate_limit.period, plan.counting_periods(), "counting periods"),
+            (
+                ("rateLimit", "mitigationTimeout"),
+                self.rate_limit.mitigation_timeout,
+                plan.mitigation_timeouts(),
+                "mitigation timeouts",
+            ),
+            (
+                ("rateLimit", "authentication", "period"),
+                self.rate_limit.authentication.period,
+                plan.counting_periods(),
+                "counting periods",
+            ),
+        )
+        if plan.name != "free":
+            for key, value, allowed, what in limits:
+                if value not in allowed:
+                    problems.append((key, f"the {plan.name} plan's {what} are {list(allowed)} seconds"))
+        if rate_for_plan(self.rate_limit.rate, plan).requests < 1:
+            problems.append(
+                (
+                    ("rateLimit", "requests"),
+                    f"the {plan.name} plan counts over {plan.longest_counting_period} s, and "
+                    f"{self.rate_limit.requests} per {self.rate_limit.period} s is less than one request there; "
+                    "allow a higher rate",
+                )
+            )
+        if self.waf.action == "log" and not plan.log_action:
+            problems.append(
+                (
+                    ("waf", "action"),
+                    f"log is an Enterprise action; the {plan.name} plan allows block, "
+                    "managed_challenge, js_challenge or challenge",
+                )
+            )
+        if problems:
+            raise SectionError(problems)
+        return self
+
+
+def api_token(stack: str, config: Mapping[str, Any], secret_keys: Collection[str]) -> Secret | None:
+    """The Cloudflare API token of `config` (as Pulumi passes it), which must be stored as a secret; None when the
+    stack leaves it to the deploy job's CLOUDFLARE_API_TOKEN."""
+    value = config.get(API_TOKEN_KEY)
+    if value is None:
+        return None
+    if API_TOKEN_KEY not in secret_keys:
+        raise ConfigError(
+            stack,
+            [
+                f"{API_TOKEN_KEY} (value not shown): is a secret: store it encrypted with `pulumi config set --secret "
+                f"{API_TOKEN_KEY}`, or it sits in the stack file and the state in plain text"
+            ],
+        )
+    return Secret(value)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, get_args
 import pulumi
 from pydantic import BaseModel, ValidationError
 
+from components.config.cloudflare import api_token
 from components.config.errors import ConfigError, describe, problem
 from components.config.stack import StackConfig
 from components.config.types import NAMESPACE, Key, Secret, model_defaults
@@ -150,3 +151,8 @@ def parse(stack: str, config: Mapping[str, Any], secret_keys: Collection[str] = 
 def load() -> StackConfig:
     """Read and validate the running stack's configuration."""
     return parse(pulumi.get_stack(), pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env())
+
+
+def load_cloudflare_api_token() -> Secret | None:
+    """The running stack's Cloudflare API token (tier 11, the edge), if it stores one."""
+    return api_token(pulumi.get_stack(), pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env())

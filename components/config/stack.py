@@ -37,6 +37,17 @@ def _domain(value: str) -> str:
     return value
 
 
+# Second-level labels under which country-code registries sell domains (example.co.uk, example.com.au): a
+# domain of three labels is an apex only beneath one of these.
+_COUNTRY_SECOND_LEVELS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
+
+
+def is_registrable_domain(domain: str) -> bool:
+    """Whether `domain` is a name one registers (and so a zone on any plan), rather than a subdomain of one."""
+    labels = domain.split(".")
+    return len(labels) == 2 or (len(labels) == 3 and labels[1] in _COUNTRY_SECOND_LEVELS and len(labels[2]) == 2)
+
+
 def _account_id(value: str) -> str:
     if not re.fullmatch(r"\d{12}", value):
         raise ValueError("must be a 12-digit AWS account id, quoted so YAML keeps leading zeros")
@@ -54,7 +65,7 @@ class StackConfig(Section):
     tags: TagsConfig
     network: NetworkConfig
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
-    cloudflare: CloudflareConfig = CloudflareConfig()
+    cloudflare: CloudflareConfig
     # tier: observability
     monitoring: MonitoringConfig = MonitoringConfig()
     # Tier 9 (cluster). Sections whose every setting has a default: a stack file that omits one gets its
@@ -92,6 +103,7 @@ class StackConfig(Section):
                     )
                 seen[value] = app
         problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
+        problems += self._edge_problems()
         # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
         if problems:
@@ -119,6 +131,29 @@ class StackConfig(Section):
         if problems:
             raise SectionError(problems)
         return self
+
+    def _edge_problems(self) -> list[tuple[Key, str]]:
+        """Tier 11, the edge: the hosts must be ones the zone's Universal SSL certificate covers, and the
+        authentication rate limit must name an app."""
+        problems: list[tuple[Key, str]] = []
+        if self.cloudflare.plan != "enterprise" and not is_registrable_domain(self.domain):
+            problems.append(
+                (
+                    ("domain",),
+                    "must be the Cloudflare zone's apex (such as projectsentinel.ai, or example.co.uk): Universal SSL "
+                    "covers one level below it, and a zone for a subdomain needs Enterprise; give dev and staging "
+                    "hosts of their own under the apex (apps.<app>.subdomain such as app-dev)",
+                )
+            )
+        limited = self.cloudflare.rate_limit.authentication.app
+        if limited not in self.apps:
+            problems.append(
+                (
+                    ("cloudflare", "rateLimit", "authentication", "app"),
+                    f"{limited!r} is not an app; choose one of {sorted(self.apps)}",
+                )
+            )
+        return problems
 
     @property
     def is_prod(self) -> bool:

@@ -1,10 +1,11 @@
-"""Deploy constraints: values AWS rejects when the program is applied, though the mocks, the offline preview and
-`pulumi preview` all accept them.
+"""Deploy constraints: values AWS or Cloudflare rejects when the program is applied, though the mocks, the offline
+preview and `pulumi preview` all accept them.
 
 `DEPLOY_CONSTRAINTS` is the one table of them, keyed by resource type token: for every type the program creates,
 the documented limits on the values it sets (length, character set, first characters, numeric range,
-enumeration, properties that exclude each other), each citing the AWS API reference or the provider source
-(`pulumi_aws/...` under site-packages) it comes from. A type the program starts using gets its entry here (a test
+enumeration, properties that exclude each other), each citing the AWS or Cloudflare documentation or the provider
+source (`pulumi_aws/...`, `pulumi_cloudflare/...` under site-packages) it comes from; messages name the service
+whose documentation the source is. A type the program starts using gets its entry here (a test
 of the repository's stacks names any type without one). Values unknown during a preview are never violations, and
 neither are unset ones: the provider's defaults are valid.
 """
@@ -19,10 +20,13 @@ from typing import Any, Protocol
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
+from components.cloudflare_plans import RATE_LIMIT_PERIODS
 from components.config.backup import COLD_STORAGE_MINIMUM_DAYS
 from components.config.storage import INFREQUENT_ACCESS_MINIMUM_DAYS
 from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
+    ACM_CERTIFICATE,
+    ACM_CERTIFICATE_VALIDATION,
     AWS_PROVIDER,
     BACKUP_PLAN,
     BACKUP_RESTORE_TESTING_PLAN,
@@ -86,6 +90,13 @@ from policies.support.aws import (
     VPC,
     VPC_ENDPOINT,
 )
+from policies.support.cloudflare import (
+    CLOUDFLARE_BOT_MANAGEMENT,
+    CLOUDFLARE_DNS_RECORD,
+    CLOUDFLARE_PROVIDER,
+    CLOUDFLARE_RULESET,
+    CLOUDFLARE_ZONE_SETTING,
+)
 from policies.support.declare import Concern, ResourcePolicy, Settings
 from policies.support.values import elements, entries, field, is_unknown, json_document, number, one_of, shown
 
@@ -139,12 +150,17 @@ _ACCOUNT_IDS = "https://docs.aws.amazon.com/accounts/latest/reference/manage-acc
 _UNIQUE_SUFFIX = 26
 
 
-# --- What AWS allows of one value ------------------------------------------------------------------------
+# --- What AWS or Cloudflare allows of one value ------------------------------------------------------------
+
+
+def authority(source: str) -> str:
+    """The service that rejects a value: Cloudflare where the limit's source is Cloudflare's, else AWS."""
+    return "Cloudflare" if "cloudflare" in source.lower() else "AWS"
 
 
 @dataclass(frozen=True)
 class Allowed:
-    """What AWS accepts for one value, and how a message says it."""
+    """What the service accepts for one value, and how a message says it."""
 
     accepts: Callable[[Any], bool]
     description: str
@@ -200,6 +216,14 @@ def cidr(version: int, *, shortest: int, longest: int) -> Allowed:
     return Allowed(accepts, f"an IPv{version} network address from /{shortest} to /{longest}")
 
 
+def at_most_items(maximum: int) -> Allowed:
+    return Allowed(lambda value: len(elements(value)) <= maximum, f"at most {maximum} items")
+
+
+def holding(item: str) -> Allowed:
+    return Allowed(lambda value: item in elements(value), f"lists that hold {shown(item)}")
+
+
 def policy_size(maximum: int) -> Allowed:
     """IAM counts a policy document's size in characters other than whitespace."""
     return Allowed(
@@ -214,7 +238,8 @@ def policy_size(maximum: int) -> Allowed:
 class Constraint(Protocol):
     @property
     def source(self) -> str:
-        """The AWS documentation URL or provider source file (under site-packages) the limit comes from."""
+        """The AWS or Cloudflare documentation URL, or the provider source file (under site-packages), the limit
+        comes from."""
         ...
 
     def violations(self, props: Any, provider_props: Any, /) -> Iterator[str]:
@@ -261,7 +286,10 @@ class Value:
     def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
         for label, value in values_at(props, self.path):
             if not self.allowed.accepts(value):
-                yield _cited(f"{label} is {shown(value)}: AWS allows {self.allowed.description}", self.source)
+                yield _cited(
+                    f"{label} is {shown(value)}: {authority(self.source)} allows {self.allowed.description}",
+                    self.source,
+                )
 
 
 @dataclass(frozen=True)
@@ -278,9 +306,11 @@ class OneOf:
         allowed = f"{'exactly' if self.required else 'at most'} one of {', '.join(self.paths)}"
         if len(known) > 1:
             together = " and ".join(f"{path} {shown(value)}" for path, value in known.items())
-            yield _cited(f"{together} are set together: AWS allows {allowed}", self.source)
+            yield _cited(f"{together} are set together: {authority(self.source)} allows {allowed}", self.source)
         elif self.required and not present:
-            yield _cited(f"none of {', '.join(self.paths)} is set: AWS requires {allowed}", self.source)
+            yield _cited(
+                f"none of {', '.join(self.paths)} is set: {authority(self.source)} requires {allowed}", self.source
+            )
 
 
 _PORT_PROTOCOLS = ("tcp", "udp", "6", "17")
@@ -402,10 +432,6 @@ _SUBSCRIBE = "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html"
 
 _ALARM_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 _TOPIC_NAME_CHARACTERS = characters(r"[A-Za-z0-9_-]+(\.fifo)?", "letters, digits, _ and - (and a .fifo suffix)")
-
-
-def at_most_items(maximum: int) -> Allowed:
-    return Allowed(lambda value: len(elements(value)) <= maximum, f"at most {maximum} items")
 
 
 def alarm_period() -> Allowed:
@@ -698,6 +724,118 @@ STORAGE_AND_BACKUP_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
             among("Aurora", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS", "S3"),
             _RESTORE_TESTING_SELECTION,
         ),
+    ),
+}
+
+# --- Tier 11, the edge: ACM and Cloudflare -------------------------------------------------------------------
+
+_REQUEST_CERTIFICATE = "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html"
+_ACM_QUOTAS = "https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html"
+_DNS_RECORD_ATTRIBUTES = "https://developers.cloudflare.com/dns/manage-dns-records/reference/record-attributes/"
+_RATE_LIMIT_PARAMETERS = "https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/"
+_ZONE_SETTINGS = "https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/"
+_ON_OFF = ("on", "off")
+# The values Cloudflare accepts for each zone setting the program sets.
+_ZONE_SETTING_VALUES: Mapping[str, tuple[str, ...]] = {
+    "ssl": ("off", "flexible", "full", "strict"),
+    "min_tls_version": ("1.0", "1.1", "1.2", "1.3"),
+    "tls_1_3": ("on", "off", "zrt"),
+    "always_use_https": _ON_OFF,
+    "automatic_https_rewrites": _ON_OFF,
+}
+_HSTS_LONGEST_MAX_AGE = 31536000
+
+
+@dataclass(frozen=True)
+class ZoneSettingValue:
+    """A zone setting's value is one its setting id accepts; HSTS's max age at most a year."""
+
+    source: str = _ZONE_SETTINGS
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        setting_id, value = field(props, "settingId"), field(props, "value")
+        if is_unknown(setting_id) or is_unknown(value) or value is None:
+            return
+        if setting_id == "security_header":
+            found = values_at(value, "strict_transport_security.max_age")
+            checks = [
+                (f"value.{label}", found_value, between(0, _HSTS_LONGEST_MAX_AGE)) for label, found_value in found
+            ]
+        elif setting_id in _ZONE_SETTING_VALUES:
+            checks = [("value", value, among(*_ZONE_SETTING_VALUES[setting_id]))]
+        else:
+            yield _cited(
+                f"settingId is {shown(setting_id)}: the program's table knows only "
+                + ", ".join(shown(known) for known in (*_ZONE_SETTING_VALUES, "security_header")),
+                self.source,
+            )
+            return
+        for label, found_value, allowed in checks:
+            if not allowed.accepts(found_value):
+                yield _cited(
+                    f"{setting_id} {label} is {shown(found_value)}: Cloudflare allows {allowed.description}",
+                    self.source,
+                )
+
+
+_TTL = Allowed(
+    lambda value: number(value) == 1 or between(60, 86400).accepts(value), "1 (automatic) or 60 to 86400 seconds"
+)
+
+_EDGE_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
+    ACM_CERTIFICATE: (
+        Value("domainName", length(253), _REQUEST_CERTIFICATE),
+        Value("subjectAlternativeNames[]", length(253), _REQUEST_CERTIFICATE),
+        # Ten names per certificate by default, the domain name included.
+        Value("subjectAlternativeNames", at_most_items(9), _ACM_QUOTAS),
+        Value("validationMethod", among("DNS", "EMAIL", "HTTP"), _REQUEST_CERTIFICATE),
+        Value(
+            "keyAlgorithm",
+            among("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"),
+            _REQUEST_CERTIFICATE,
+        ),
+        Tags(),
+    ),
+    ACM_CERTIFICATE_VALIDATION: (Value("validationRecordFqdns[]", length(253), _REQUEST_CERTIFICATE),),
+    CLOUDFLARE_PROVIDER: (
+        OneOf(
+            ("apiKey", "apiToken", "apiUserServiceKey"),
+            'pulumi_cloudflare/provider.py ("Must provide only one of")',
+            required=False,
+        ),
+    ),
+    CLOUDFLARE_DNS_RECORD: (
+        Value(
+            "type",
+            among("A", "AAAA", "CNAME", "MX", "NS", "OPENPGPKEY", "PTR", "TXT", "CAA", "CERT", "DNSKEY", "DS", "HTTPS"),
+            "pulumi_cloudflare/dns_record.py (type)",
+        ),
+        Value("ttl", _TTL, 'pulumi_cloudflare/dns_record.py ("Value must be between 60 and 86400")'),
+        Value("name", length(255), _DNS_RECORD_ATTRIBUTES),
+        # 100 characters on Free, 500 on paid plans: the lower holds on every plan.
+        Value("comment", length(100, minimum=0), _DNS_RECORD_ATTRIBUTES),
+    ),
+    CLOUDFLARE_RULESET: (
+        Value("kind", among("managed", "custom", "root", "zone"), "pulumi_cloudflare/ruleset.py (kind)"),
+        OneOf(("accountId", "zoneId"), "pulumi_cloudflare/ruleset.py (account_id, zone_id)"),
+        Value(
+            "rules[].action",
+            among("block", "challenge", "execute", "js_challenge", "log", "managed_challenge", "rewrite", "skip"),
+            "pulumi_cloudflare/ruleset.py (rules)",
+        ),
+        # Rate counters are kept per data center, so the API requires that characteristic.
+        Value("rules[].ratelimit.characteristics", holding("cf.colo.id"), _RATE_LIMIT_PARAMETERS),
+        Value("rules[].ratelimit.period", among(*RATE_LIMIT_PERIODS), _RATE_LIMIT_PARAMETERS),
+        Value("rules[].ratelimit.mitigationTimeout", among(0, *RATE_LIMIT_PERIODS), _RATE_LIMIT_PARAMETERS),
+    ),
+    CLOUDFLARE_ZONE_SETTING: (ZoneSettingValue(),),
+    CLOUDFLARE_BOT_MANAGEMENT: tuple(
+        Value(key, among(*allowed), f"pulumi_cloudflare/bot_management.py ({argument})")
+        for key, argument, allowed in (
+            ("sbfmDefinitelyAutomated", "sbfm_definitely_automated", ("allow", "block", "managed_challenge")),
+            ("sbfmLikelyAutomated", "sbfm_likely_automated", ("allow", "block", "managed_challenge")),
+            ("sbfmVerifiedBots", "sbfm_verified_bots", ("allow", "block")),
+        )
     ),
 }
 
@@ -1025,6 +1163,7 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Value("name", characters(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", "lowercase DNS-1123 labels"), _HELM_RELEASE_NAME),
     ),
     **STORAGE_AND_BACKUP_CONSTRAINTS,
+    **_EDGE_CONSTRAINTS,
 }
 
 
@@ -1037,9 +1176,10 @@ def _deploy_constraints(args: ResourceValidationArgs, _settings: Settings) -> It
 AWS_DEPLOY_CONSTRAINTS = ResourcePolicy(
     name="aws-deploy-constraints",
     description=(
-        "Every value the program sets is one AWS accepts at deploy time: names, prefixes, descriptions and tags "
-        "within their length and character set, reserved first characters avoided, numbers within range, "
-        "enumerations respected, conflicting properties not combined. Mocks and previews accept anything; "
+        "Every value the program sets is one AWS or Cloudflare accepts at deploy time: names, prefixes, "
+        "descriptions and tags within their length and character set, reserved first characters avoided, numbers "
+        "within range, enumerations respected, conflicting properties not combined. Mocks and previews accept "
+        "anything; "
         "`pulumi up` would fail. Each message cites the source of the limit (the table is in "
         "policies/rules/deploy_constraints.py)."
     ),

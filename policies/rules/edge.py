@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from pulumi_policy import Policy, PolicyResource, Severity
+from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
-from policies.support.declare import Concern, Finding, Settings, StackPolicy, StackRule
+from policies.support.cloudflare import (
+    CLOUDFLARE_BOT_MANAGEMENT,
+    CLOUDFLARE_DNS_RECORD,
+    CLOUDFLARE_RULESET,
+    CLOUDFLARE_ZONE,
+    CLOUDFLARE_ZONE_SETTING,
+)
+from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy, StackRule
 from policies.support.stack import Stack
 from policies.support.values import (
     Requirement,
@@ -22,15 +29,11 @@ from policies.support.values import (
     is_set,
     is_true,
     is_unknown,
+    number,
     one_of,
     shown,
     violated,
 )
-
-ZONE = "cloudflare:index/zone:Zone"
-ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting"
-RULESET = "cloudflare:index/ruleset:Ruleset"
-DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
 
 
 @dataclass
@@ -43,14 +46,39 @@ class Zone:
     settings: dict[str, PolicyResource] = dataclass_field(default_factory=dict)
     rulesets: list[PolicyResource] = dataclass_field(default_factory=list)
     has_unknown_setting: bool = False
+    configured: bool = False
+    """Whether the stack configures the zone (a Zone, setting, ruleset or bot configuration), rather than only
+    holding records in it."""
 
 
-def _zones(stack: Stack) -> list[Zone]:
-    zones: dict[str, Zone] = {
-        zone.urn: Zone(f"zone {shown(field(zone.props, 'name'))}", zone.urn) for zone in stack.of_type(ZONE)
+# dev and staging serve hosts of their own from prod's zone, which prod configures: their policy config sets this
+# on the zone policies, so a zone where the stack only holds records is left to the stack that configures it.
+_ZONES_CONFIGURED_ELSEWHERE: dict[str, Any] = {
+    "zonesConfiguredByAnotherStack": {
+        "type": "boolean",
+        "default": False,
+        "description": "Check only zones the stack configures, not those where it only holds records",
     }
-    for resource in stack.of_type(ZONE_SETTING, RULESET, DNS_RECORD):
-        managed_zones = stack.referenced(resource, "zoneId", (ZONE,))
+}
+
+
+def _zones(stack: Stack, settings: Settings) -> list[Zone]:
+    return [
+        zone
+        for zone in _all_zones(stack)
+        if zone.configured or not settings.get("zonesConfiguredByAnotherStack", False)
+    ]
+
+
+def _all_zones(stack: Stack) -> list[Zone]:
+    zones: dict[str, Zone] = {
+        zone.urn: Zone(f"zone {shown(field(zone.props, 'name'))}", zone.urn, configured=True)
+        for zone in stack.of_type(CLOUDFLARE_ZONE)
+    }
+    for resource in stack.of_type(
+        CLOUDFLARE_ZONE_SETTING, CLOUDFLARE_RULESET, CLOUDFLARE_DNS_RECORD, CLOUDFLARE_BOT_MANAGEMENT
+    ):
+        managed_zones = stack.referenced(resource, "zoneId", (CLOUDFLARE_ZONE,))
         zone_id = field(resource.props, "zoneId")
         if managed_zones:
             zone = zones[managed_zones[0].urn]
@@ -58,9 +86,10 @@ def _zones(stack: Stack) -> list[Zone]:
             zone = zones.setdefault(zone_id, Zone(f"zone {zone_id}", None))
         else:
             continue  # an account-level ruleset, or a zone not known yet
-        if resource.resource_type == RULESET:
+        zone.configured = zone.configured or resource.resource_type != CLOUDFLARE_DNS_RECORD
+        if resource.resource_type == CLOUDFLARE_RULESET:
             zone.rulesets.append(resource)
-        elif resource.resource_type == ZONE_SETTING:
+        elif resource.resource_type == CLOUDFLARE_ZONE_SETTING:
             setting_id = field(resource.props, "settingId")
             if isinstance(setting_id, str) and not is_unknown(setting_id):
                 zone.settings[setting_id] = resource
@@ -73,6 +102,7 @@ def _zones(stack: Stack) -> list[Zone]:
 _TLS_SETTINGS: dict[str, tuple[Requirement, str]] = {
     "ssl": (one_of("strict"), '"strict" (Full (strict): Cloudflare verifies the origin\'s certificate)'),
     "min_tls_version": (one_of("1.2", "1.3"), '"1.2"'),
+    "tls_1_3": (one_of("on", "zrt"), '"on"'),
     "always_use_https": (one_of("on"), '"on"'),
 }
 _SECURITY_HEADER = "security_header"
@@ -95,6 +125,9 @@ def _hsts_problems(value: Any, minimum_max_age: float) -> Iterable[str]:
         yield f"HSTS max age is {shown(max_age)}: set at least {shown(minimum_max_age)} seconds"
     if violated(include_subdomains, is_true):
         yield f"HSTS includeSubdomains is {shown(include_subdomains)}: set it to true"
+    nosniff = field(hsts, "nosniff")
+    if violated(nosniff, is_true):
+        yield f"HSTS nosniff is {shown(nosniff)}: set it to true (X-Content-Type-Options: nosniff)"
 
 
 def _setting_problems(setting_id: str, value: Any, settings: Settings) -> list[str]:
@@ -105,7 +138,7 @@ def _setting_problems(setting_id: str, value: Any, settings: Settings) -> list[s
 
 
 def _zone_tls(stack: Stack, settings: Settings) -> Iterable[Finding]:
-    for zone in _zones(stack):
+    for zone in _zones(stack, settings):
         for setting_id in (*_TLS_SETTINGS, _SECURITY_HEADER):
             setting = zone.settings.get(setting_id)
             if setting is None:
@@ -121,13 +154,13 @@ CLOUDFLARE_ZONE_TLS = StackPolicy(
     name="cloudflare-zone-tls",
     description=(
         'Every Cloudflare zone of the stack has cloudflare.ZoneSetting resources for ssl "strict", '
-        'min_tls_version "1.2" or higher, always_use_https "on" and security_header with HSTS enabled, '
-        "includeSubdomains and a max age of at least a year."
+        'min_tls_version "1.2" or higher, tls_1_3 "on", always_use_https "on" and security_header with HSTS '
+        "enabled, includeSubdomains, nosniff and a max age of at least a year."
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,
     rule=_zone_tls,
-    config={"minimumHstsMaxAge": {"type": "integer", "minimum": 0, "default": 31536000}},
+    config={"minimumHstsMaxAge": {"type": "integer", "minimum": 0, "default": 31536000}, **_ZONES_CONFIGURED_ELSEWHERE},
 )
 
 RuleTest = Callable[[Any], bool]
@@ -147,56 +180,203 @@ def _has_rule(zone: Zone, phase: str, satisfies: RuleTest) -> bool:
     return False
 
 
-def _zone_rule_policy(phase: str, satisfies: RuleTest, missing: str) -> StackRule:
-    """A stack rule requiring every zone to have a rule of `phase` that `satisfies`."""
+def _zone_rule_policy(
+    phase: str, satisfies: Callable[[Settings], RuleTest], missing: Callable[[Settings], str]
+) -> StackRule:
+    """A stack rule requiring every zone to have a rule of `phase` that `satisfies` (given the settings)."""
 
-    def rule(stack: Stack, _settings: Settings) -> Iterable[Finding]:
-        for zone in _zones(stack):
-            if not _has_rule(zone, phase, satisfies):
-                yield Finding(zone.urn, f"{zone.label} has {missing}")
+    def rule(stack: Stack, settings: Settings) -> Iterable[Finding]:
+        for zone in _zones(stack, settings):
+            if not _has_rule(zone, phase, satisfies(settings)):
+                yield Finding(zone.urn, f"{zone.label} has {missing(settings)}")
 
     return rule
-
-
-def _executes_managed_ruleset(rule: Any) -> bool:
-    action = field(rule, "action")
-    return is_unknown(action) or action == "execute"
 
 
 _MITIGATING_ACTIONS = ("block", "challenge", "managed_challenge", "js_challenge")
 
 
-def _limits_request_rate(rule: Any) -> bool:
-    action, limit = field(rule, "action"), field(rule, "ratelimit")
-    return (is_unknown(action) or action in _MITIGATING_ACTIONS) and (
-        is_unknown(limit) or (is_set(field(limit, "requestsPerPeriod")) and is_set(field(limit, "period")))
-    )
+def _limits_request_rate(settings: Settings) -> RuleTest:
+    """A rule that blocks or challenges a client IP above the settings' rate (requests per minute, on average)."""
+
+    def satisfies(rule: Any) -> bool:
+        action, limit = field(rule, "action"), field(rule, "ratelimit")
+        if is_unknown(limit):
+            return is_unknown(action) or action in _MITIGATING_ACTIONS
+        requests, period = field(limit, "requestsPerPeriod"), field(limit, "period")
+        characteristics = field(limit, "characteristics")
+        if not (is_set(requests) and is_set(period)):
+            return False
+        per_ip = is_unknown(characteristics) or "ip.src" in elements(characteristics)
+        count, seconds = number(requests), number(period)
+        within = count is None or seconds is None or count * 60 / seconds <= settings["maximumRequestsPerMinute"]
+        return (is_unknown(action) or action in _MITIGATING_ACTIONS) and per_ip and within
+
+    return satisfies
+
+
+OWASP_CORE_RULESET = "4814384a9e5d4991b9815dcfc25d2f1f"
+OWASP_ANOMALY_SCORE_RULE = "6179ae15870a4bb7b2d480d4843b323c"
+
+
+def _owasp_action(overrides: Any) -> Any:
+    """The action the OWASP ruleset takes at its anomaly threshold: the score rule's override, else the
+    ruleset-wide override, else the ruleset's own default, block."""
+    for rule_override in elements(field(overrides, "rules")):
+        if field(rule_override, "id") == OWASP_ANOMALY_SCORE_RULE:
+            if is_false(field(rule_override, "enabled")):
+                return "disabled"
+            action = field(rule_override, "action")
+            if action is not None:
+                return action
+    if is_false(field(overrides, "enabled")):
+        return "disabled"
+    action = field(overrides, "action")
+    return "block" if action is None else action
+
+
+def _executes_managed_rulesets(settings: Settings) -> RuleTest:
+    """A rule that executes a managed ruleset: with `requireOwaspCoreRuleset` (Pro and up), the OWASP Core
+    Ruleset, and with `requireOwaspBlocking` too, blocking at its anomaly threshold."""
+
+    def satisfies(rule: Any) -> bool:
+        action, parameters = field(rule, "action"), field(rule, "actionParameters")
+        if not (is_unknown(action) or action == "execute"):
+            return False
+        if not settings["requireOwaspCoreRuleset"]:
+            return True
+        ruleset_id = field(parameters, "id")
+        if is_unknown(ruleset_id) or is_unknown(parameters):
+            return True
+        if ruleset_id != OWASP_CORE_RULESET:
+            return False
+        owasp_action = _owasp_action(field(parameters, "overrides"))
+        return not settings["requireOwaspBlocking"] or is_unknown(owasp_action) or owasp_action == "block"
+
+    return satisfies
+
+
+def _missing_managed_rulesets(settings: Settings) -> str:
+    if not settings["requireOwaspCoreRuleset"]:
+        return "no managed WAF ruleset deployed"
+    blocking = " blocking at its anomaly threshold" if settings["requireOwaspBlocking"] else ""
+    return f"no rule executing the Cloudflare OWASP Core Ruleset{blocking}"
 
 
 CLOUDFLARE_MANAGED_WAF = StackPolicy(
     name="cloudflare-managed-waf",
     description=(
         'Every Cloudflare zone of the stack has a cloudflare.Ruleset (kind "zone", phase '
-        '"http_request_firewall_managed") with an enabled rule that executes a managed ruleset (the Cloudflare '
-        "Managed Ruleset, and the OWASP Core Ruleset where the plan allows it)."
+        '"http_request_firewall_managed") with an enabled rule that executes a managed ruleset; with '
+        "requireOwaspCoreRuleset (Pro and up, the default), the Cloudflare OWASP Core Ruleset (the seed's SQL "
+        "injection and XSS protection), and with requireOwaspBlocking too, blocking at its anomaly threshold."
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,
     rule=_zone_rule_policy(
-        "http_request_firewall_managed", _executes_managed_ruleset, "no managed WAF ruleset deployed"
+        "http_request_firewall_managed",
+        _executes_managed_rulesets,
+        _missing_managed_rulesets,
     ),
+    config={
+        "requireOwaspCoreRuleset": {
+            "type": "boolean",
+            "default": True,
+            "description": "The zone's plan is Pro or higher, which has the OWASP Core Ruleset",
+        },
+        "requireOwaspBlocking": {
+            "type": "boolean",
+            "default": True,
+            "description": "The OWASP Core Ruleset must block, not log or challenge, at its anomaly threshold",
+        },
+        **_ZONES_CONFIGURED_ELSEWHERE,
+    },
 )
 
 CLOUDFLARE_RATE_LIMITING = StackPolicy(
     name="cloudflare-rate-limiting",
     description=(
         'Every Cloudflare zone of the stack has a cloudflare.Ruleset (kind "zone", phase "http_ratelimit") with '
-        "an enabled rule that blocks or challenges a client above ratelimit.requestsPerPeriod per "
-        "ratelimit.period (the guide: 100 requests per 60 s per IP)."
+        "an enabled rule that blocks or challenges a client IP (ratelimit.characteristics holds ip.src) above "
+        "ratelimit.requestsPerPeriod per ratelimit.period, on average no more than maximumRequestsPerMinute "
+        "(the guide: 100 requests per 60 s per IP)."
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,
-    rule=_zone_rule_policy("http_ratelimit", _limits_request_rate, "no rate-limiting rule"),
+    rule=_zone_rule_policy(
+        "http_ratelimit",
+        _limits_request_rate,
+        lambda settings: (
+            f"no rate-limiting rule per IP of at most {shown(settings['maximumRequestsPerMinute'])} requests per minute"
+        ),
+    ),
+    config={
+        "maximumRequestsPerMinute": {"type": "number", "exclusiveMinimum": 0, "default": 100},
+        **_ZONES_CONFIGURED_ELSEWHERE,
+    },
 )
 
-POLICIES: tuple[Policy, ...] = (CLOUDFLARE_ZONE_TLS, CLOUDFLARE_MANAGED_WAF, CLOUDFLARE_RATE_LIMITING)
+# --- Records (tier 11) ---------------------------------------------------------------------------------------
+
+_PROXIABLE_TYPES = ("A", "AAAA", "CNAME")
+
+
+def _is_validation_record(props: Any) -> bool:
+    """An ACM (or other) validation record: its name starts with an underscore, which no host name does."""
+    name = field(props, "name")
+    return isinstance(name, str) and not is_unknown(name) and name.startswith("_")
+
+
+def _app_record_proxied(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    props = args.props
+    record_type, name, proxied = field(props, "type"), field(props, "name"), field(props, "proxied")
+    if is_unknown(name) or _is_validation_record(props) or record_type not in _PROXIABLE_TYPES:
+        return
+    if violated(proxied, is_true):
+        yield (
+            f"{record_type} record {shown(name)} has proxied {shown(proxied)}: set proxied=True, so the WAF, rate "
+            "limits and bot protection see its traffic (the ALB admits only Cloudflare)"
+        )
+
+
+def _validation_record_unproxied(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    props = args.props
+    proxied = field(props, "proxied")
+    if _is_validation_record(props) and not is_unknown(proxied) and proxied is True:
+        yield (
+            f"validation record {shown(field(props, 'name'))} is proxied: set proxied=False, or the certificate "
+            "authority never sees it and the certificate is never issued"
+        )
+
+
+CLOUDFLARE_APP_RECORDS_PROXIED = ResourcePolicy(
+    name="cloudflare-app-records-proxied",
+    description=(
+        "Every cloudflare.DnsRecord of type A, AAAA or CNAME for a host (a name not starting with an underscore) "
+        "is proxied, so its traffic passes the zone's WAF, rate limits and bot protection."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(CLOUDFLARE_DNS_RECORD,),
+    rule=_app_record_proxied,
+)
+
+CLOUDFLARE_VALIDATION_RECORDS_UNPROXIED = ResourcePolicy(
+    name="cloudflare-validation-records-unproxied",
+    description=(
+        "Every cloudflare.DnsRecord whose name starts with an underscore (ACM's validation records) is not "
+        "proxied: the certificate authority must resolve the record itself."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    resource_types=(CLOUDFLARE_DNS_RECORD,),
+    rule=_validation_record_unproxied,
+)
+
+POLICIES: tuple[Policy, ...] = (
+    CLOUDFLARE_ZONE_TLS,
+    CLOUDFLARE_MANAGED_WAF,
+    CLOUDFLARE_RATE_LIMITING,
+    CLOUDFLARE_APP_RECORDS_PROXIED,
+    CLOUDFLARE_VALIDATION_RECORDS_UNPROXIED,
+)

@@ -1,0 +1,318 @@
+"""The edge (tier 11) on the recorded graph: the certificate validated through Cloudflare, the app records, and
+on every Cloudflare plan the zone's TLS settings, WAF, rate limits, bots and security headers."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pulumi
+import pytest
+
+import offline
+from components.cloudflare_plans import PLAN_NAMES
+from components.config import ConfigError
+from components.config.cloudflare import API_TOKEN_KEY, SEED_CONTENT_SECURITY_POLICY, api_token
+from components.edge import (
+    CLOUDFLARE_MANAGED_RULESET,
+    FREE_MANAGED_RULESET,
+    OWASP_ANOMALY_SCORE_RULE,
+    OWASP_CORE_RULESET,
+)
+from offline.graph import Graph, Resource
+from offline.policy import evaluate
+from offline.stackfiles import PROJECT_DIR
+from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS
+from policies.rules.edge import CLOUDFLARE_MANAGED_WAF
+from policies.rules.edge import POLICIES as EDGE_POLICIES
+from tests.conftest import graph_of
+from tests.edge_behind_alb import PROGRAM
+from tests.test_config_secrets import SECRET_SIGNATURE
+
+RULESET = "cloudflare:index/ruleset:Ruleset"
+DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+SEED_RATE_PER_SECOND = 100 / 60
+
+
+@functools.cache
+def edge_run(plan: str, **overrides: Any) -> tuple[Graph, tuple[str, ...]]:
+    """The edge program's graph on prod's config with the zone on `plan`, and the warnings the program logged."""
+    warnings: list[str] = []
+    with mock.patch.object(pulumi.log, "warn", lambda message, *_, **__: warnings.append(message)):
+        graph = offline.run("prod", {"sentinel:cloudflare.plan": plan, **overrides}, program=PROGRAM)
+    return graph, tuple(warnings)
+
+
+def rulesets(graph: Graph) -> dict[str, Resource]:
+    return {ruleset.inputs["phase"]: ruleset for ruleset in graph.of_type(RULESET)}
+
+
+def rules(graph: Graph, phase: str) -> dict[str, dict[str, Any]]:
+    return {rule["ref"]: rule for rule in rulesets(graph)[phase].inputs["rules"]}
+
+
+def component_records(graph: Graph, component: str) -> list[Resource]:
+    return [record for record in graph.of_type(DNS_RECORD) if record.parent and record.parent.endswith(component)]
+
+
+# --- The certificate ------------------------------------------------------------------------------------------
+
+
+def test_the_certificate_names_every_app_host_in_the_stacks_region(stack_graph: Graph) -> None:
+    [certificate] = stack_graph.of_type("aws:acm/certificate:Certificate")
+    suffix = "" if stack_graph.stack == "prod" else f"-{stack_graph.stack}"
+    hosts = {f"{label}{suffix}.projectsentinel.ai" for label in ("app", "api", "admin")}
+    assert {certificate.inputs["domainName"], *certificate.inputs["subjectAlternativeNames"]} == hosts
+    assert certificate.inputs["validationMethod"] == "DNS"
+    assert certificate.outputs["arn"].startswith("arn:aws:acm:us-east-1:")
+
+
+def test_validation_records_match_the_certificates_options_by_domain(stack_graph: Graph) -> None:
+    [certificate] = stack_graph.of_type("aws:acm/certificate:Certificate")
+    options = certificate.outputs["domainValidationOptions"]
+    requested = [certificate.inputs["domainName"], *certificate.inputs["subjectAlternativeNames"]]
+    # The mock answers in an order of its own, as ACM does: matching by position would pair the wrong records.
+    assert [option["domainName"] for option in options] != requested
+    records = component_records(stack_graph, "Certificate::certificate")
+    assert len(records) == len(options)
+    for option in options:
+        [record] = [r for r in records if r.inputs["name"] == option["resourceRecordName"].rstrip(".")]
+        assert record.inputs["name"].endswith("." + option["domainName"])
+        assert record.inputs["content"] == option["resourceRecordValue"].rstrip(".")
+        assert record.inputs["type"] == option["resourceRecordType"]
+        assert record.inputs["proxied"] is False
+
+
+def test_the_validated_arn_is_the_output_for_the_alb_listener(stack_graph: Graph) -> None:
+    [validation] = stack_graph.of_type("aws:acm/certificateValidation:CertificateValidation")
+    [certificate] = stack_graph.of_type("aws:acm/certificate:Certificate")
+    records = component_records(stack_graph, "Certificate::certificate")
+    assert validation.inputs["certificateArn"] == certificate.outputs["arn"]
+    assert sorted(validation.inputs["validationRecordFqdns"]) == sorted(r.inputs["name"] for r in records)
+    assert stack_graph.exports["certificateArn"] == certificate.outputs["arn"]
+
+
+# --- App records, and who configures the zone -------------------------------------------------------------------
+
+
+def test_app_records_are_proxied_to_the_albs_dns_name() -> None:
+    graph, _ = edge_run("pro")
+    [alb] = graph.of_type("aws:lb/loadBalancer:LoadBalancer")
+    records = component_records(graph, "Edge::edge")
+    assert {record.inputs["name"] for record in records} == {
+        "app.projectsentinel.ai",
+        "api.projectsentinel.ai",
+        "admin.projectsentinel.ai",
+    }
+    for record in records:
+        assert record.inputs["content"] == alb.outputs["dnsName"]
+        assert (record.inputs["type"], record.inputs["proxied"], record.inputs["ttl"]) == ("CNAME", True, 1)
+
+
+def test_without_the_albs_dns_name_there_is_no_app_record(stack_graph: Graph) -> None:
+    assert component_records(stack_graph, "Edge::edge") == []
+
+
+def test_prod_configures_the_shared_zone_and_dev_and_staging_do_not(stack_graph: Graph) -> None:
+    zone_types = {"cloudflare:index/zoneSetting:ZoneSetting", RULESET, "cloudflare:index/botManagement:BotManagement"}
+    configured = {resource.type for resource in stack_graph} & zone_types
+    assert configured == (zone_types if stack_graph.stack == "prod" else set())
+
+
+def test_every_cloudflare_resource_uses_the_one_provider(stack_graph: Graph) -> None:
+    [provider] = stack_graph.of_type("pulumi:providers:cloudflare")
+    cloudflare = [r for r in stack_graph if r.type.startswith("cloudflare:")]
+    assert cloudflare
+    assert {r.provider for r in cloudflare} == {provider.urn}
+
+
+# --- Zone settings --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preload", [True, False], ids=["prod default", "preload off"])
+def test_zone_settings_with_the_exact_hsts_shape(preload: bool) -> None:
+    graph = graph_of("prod") if preload else edge_run("pro", **{"sentinel:cloudflare.hstsPreload": False})[0]
+    settings = {
+        setting.inputs["settingId"]: setting.inputs["value"]
+        for setting in graph.of_type("cloudflare:index/zoneSetting:ZoneSetting")
+    }
+    assert settings == {
+        "ssl": "strict",
+        "min_tls_version": "1.2",
+        "tls_1_3": "on",
+        "always_use_https": "on",
+        "automatic_https_rewrites": "on",
+        "security_header": {
+            "strict_transport_security": {
+                "enabled": True,
+                "max_age": 31536000,
+                "include_subdomains": True,
+                "nosniff": True,
+                "preload": preload,
+            }
+        },
+    }
+
+
+# --- Rulesets, plan by plan -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_every_rule_has_a_unique_ref_and_the_phases_are_the_entry_points(plan: str) -> None:
+    graph, _ = edge_run(plan)
+    found = rulesets(graph)
+    assert set(found) == {
+        "http_request_firewall_managed",
+        "http_request_firewall_custom",
+        "http_ratelimit",
+        "http_response_headers_transform",
+    }
+    for ruleset in found.values():
+        assert ruleset.inputs["kind"] == "zone"
+        refs = [rule.get("ref") for rule in ruleset.inputs["rules"]]
+        assert all(refs) and len(set(refs)) == len(refs)
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_managed_rules_by_plan(plan: str) -> None:
+    graph, warnings = edge_run(plan)
+    executed = [rule["actionParameters"]["id"] for rule in rules(graph, "http_request_firewall_managed").values()]
+    if plan == "free":
+        assert executed == [FREE_MANAGED_RULESET]
+        assert any("Cloudflare OWASP Core Ruleset" in warning for warning in warnings)
+    else:
+        assert executed == [CLOUDFLARE_MANAGED_RULESET, OWASP_CORE_RULESET]
+        owasp = rules(graph, "http_request_firewall_managed")["execute_owasp_core_ruleset"]
+        overrides = owasp["actionParameters"]["overrides"]
+        assert overrides["rules"] == [{"id": OWASP_ANOMALY_SCORE_RULE, "action": "block", "scoreThreshold": 40}]
+        assert [c["category"] for c in overrides["categories"]] == [f"paranoia-level-{n}" for n in (2, 3, 4)]
+        assert not any(c["enabled"] for c in overrides["categories"])
+
+
+def test_owasp_paranoia_threshold_and_action_come_from_config() -> None:
+    graph, _ = edge_run(
+        "business",
+        **{
+            "sentinel:cloudflare.waf.paranoiaLevel": 3,
+            "sentinel:cloudflare.waf.scoreThreshold": 25,
+            "sentinel:cloudflare.waf.action": "managed_challenge",
+        },
+    )
+    overrides = rules(graph, "http_request_firewall_managed")["execute_owasp_core_ruleset"]["actionParameters"][
+        "overrides"
+    ]
+    assert overrides["categories"] == [{"category": "paranoia-level-4", "enabled": False}]
+    assert overrides["rules"][0]["action"] == "managed_challenge"
+    assert overrides["rules"][0]["scoreThreshold"] == 25
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_custom_rules_block_secret_probes_everywhere_and_attack_scores_on_enterprise(plan: str) -> None:
+    graph, warnings = edge_run(plan)
+    custom = rules(graph, "http_request_firewall_custom")
+    probes = custom["block_secret_path_probes"]
+    assert probes["action"] == "block"
+    assert '"/.env"' in probes["expression"] and '"/.git/"' in probes["expression"]
+    if plan == "enterprise":
+        assert custom["block_sqli_xss_attack_score"]["expression"] == (
+            "cf.waf.score.sqli le 20 or cf.waf.score.xss le 20"
+        )
+    else:
+        assert set(custom) == {"block_secret_path_probes"}
+        assert any("WAF attack score" in warning for warning in warnings)
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_rate_limit_holds_the_seeds_average_rate_per_ip_on_every_plan(plan: str) -> None:
+    graph, warnings = edge_run(plan)
+    limits = rules(graph, "http_ratelimit")
+    zone_wide = limits["rate_limit_per_ip"]
+    limit = zone_wide["ratelimit"]
+    assert (zone_wide["action"], zone_wide["expression"]) == ("block", "true")
+    assert limit["characteristics"] == ["cf.colo.id", "ip.src"]
+    rate = limit["requestsPerPeriod"] / limit["period"]
+    # Never more permissive than 100 per 60 s, and no stricter than rounding down to a whole request needs.
+    assert rate <= SEED_RATE_PER_SECOND < (limit["requestsPerPeriod"] + 1) / limit["period"]
+    if plan == "free":
+        assert (limit["requestsPerPeriod"], limit["period"], limit["mitigationTimeout"]) == (16, 10, 10)
+        assert set(limits) == {"rate_limit_per_ip"}
+        assert any("becomes 16 per 10 s" in warning for warning in warnings)
+        assert any("authentication paths" in warning for warning in warnings)
+    else:
+        assert (limit["requestsPerPeriod"], limit["period"], limit["mitigationTimeout"]) == (100, 60, 60)
+        authentication = limits["rate_limit_authentication"]
+        assert authentication["expression"].startswith('http.host eq "api.projectsentinel.ai" and (')
+        assert 'starts_with(http.request.uri.path, "/auth/")' in authentication["expression"]
+        assert authentication["ratelimit"]["requestsPerPeriod"] / authentication["ratelimit"]["period"] < rate
+        assert authentication["action"] == "block"
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_bot_protection_by_plan(plan: str) -> None:
+    graph, warnings = edge_run(plan)
+    [bots] = graph.of_type("cloudflare:index/botManagement:BotManagement")
+    settings = {key: value for key, value in bots.inputs.items() if key != "zoneId"}
+    expected: dict[str, dict[str, Any]] = {
+        "free": {"fightMode": False},
+        "pro": {"sbfmDefinitelyAutomated": "block", "sbfmVerifiedBots": "allow"},
+        "business": {"sbfmDefinitelyAutomated": "block", "sbfmLikelyAutomated": "block", "sbfmVerifiedBots": "allow"},
+    }
+    assert settings == expected.get(plan, expected["business"])
+    assert any("Super Bot Fight Mode" in warning for warning in warnings) is (plan in ("free", "pro"))
+
+
+def test_bot_fight_mode_on_free_only_when_config_asks() -> None:
+    graph, _ = edge_run("free", **{"sentinel:cloudflare.bots.fightMode": True})
+    [bots] = graph.of_type("cloudflare:index/botManagement:BotManagement")
+    assert bots.inputs["fightMode"] is True
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_the_seeds_security_headers_on_every_response(plan: str) -> None:
+    graph, _ = edge_run(plan)
+    rule = rules(graph, "http_response_headers_transform")["set_security_headers"]
+    assert (rule["action"], rule["expression"]) == ("rewrite", "true")
+    assert rule["actionParameters"]["headers"] == {
+        "X-Frame-Options": {"operation": "set", "value": "DENY"},
+        "X-Content-Type-Options": {"operation": "set", "value": "nosniff"},
+        "Referrer-Policy": {"operation": "set", "value": "origin-when-cross-origin"},
+        "Permissions-Policy": {"operation": "set", "value": "camera=(), microphone=(), geolocation=()"},
+        "Content-Security-Policy": {"operation": "set", "value": SEED_CONTENT_SECURITY_POLICY},
+    }
+
+
+# --- The API token ----------------------------------------------------------------------------------------------
+
+
+def test_the_api_token_reaches_the_provider_only_as_a_secret(tmp_path: Path) -> None:
+    shutil.copy(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    stack_path = tmp_path / "Pulumi.prod.yaml"
+    stack_path.write_text(
+        (PROJECT_DIR / "Pulumi.prod.yaml").read_text() + "  cloudflare:apiToken:\n    secure: AAABAGNpcGhlcnRleHQ=\n"
+    )
+    graph = offline.run("prod", stack_path=stack_path, program=PROGRAM)
+    [provider] = graph.of_type("pulumi:providers:cloudflare")
+    assert {key: provider.inputs["apiToken"].get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE
+
+
+def test_an_api_token_in_plain_text_is_refused_without_showing_it() -> None:
+    with pytest.raises(ConfigError) as refused:
+        api_token("prod", {API_TOKEN_KEY: "T0KEN"}, [])
+    [problem] = refused.value.problems
+    assert "`pulumi config set --secret cloudflare:apiToken`" in problem
+    assert "T0KEN" not in problem
+    assert api_token("prod", {}, []) is None
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_every_plans_edge_meets_the_deploy_constraints_and_the_edge_policies(plan: str) -> None:
+    graph, _ = edge_run(plan)
+    edge_policy_config = {"cloudflare-managed-waf": {"requireOwaspCoreRuleset": plan != "free"}}
+    found = evaluate(graph, edge_policy_config, policies=[AWS_DEPLOY_CONSTRAINTS, *EDGE_POLICIES])
+    assert [(violation.policy_name, violation.message) for violation in found] == []
+    # Free's zone fails the OWASP requirement that the policy's default (Pro and up) makes.
+    if plan == "free":
+        assert evaluate(graph, None, policies=[CLOUDFLARE_MANAGED_WAF]) != []
