@@ -1,4 +1,4 @@
-"""Security groups of the seed (webapp, database, bastion) plus the ALB, cache and file-system groups.
+"""Security groups of the seed (webapp, database, bastion) plus the ALB, cache, file-system and RDS Proxy groups.
 
 Every rule is a standalone resource with a description, declared once in `rules()` so the whole policy reads
 as one table. Nothing but the ALB faces the internet, and the ALB only the Cloudflare edge.
@@ -16,8 +16,8 @@ import pulumi_aws as aws
 from components.base import Component, Platform
 from components.config import AppConfig, CloudflareConfig
 
-Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs"]
-ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs")
+Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "proxy"]
+ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs", "proxy")
 PrefixList = Literal["cloudflare-ipv4", "cloudflare-ipv6"]
 
 DESCRIPTIONS: dict[Role, str] = {
@@ -27,6 +27,8 @@ DESCRIPTIONS: dict[Role, str] = {
     "database": "Security group for database servers",
     "cache": "Redis-compatible cache",
     "efs": "Shared EFS file system",
+    # Data tier
+    "proxy": "RDS Proxy: pools the PostgreSQL connections of the apps",
 }
 
 SSH, HTTP, HTTPS, NFS, POSTGRES, REDIS = 22, 80, 443, 2049, 5432, 6379
@@ -57,7 +59,8 @@ class Rule:
 
 def rules(app_ports: dict[str, int]) -> list[Rule]:
     """The whole network policy. Data-tier groups get no egress rules: security groups are stateful, so
-    replies flow without them, and a database or cache never opens connections of its own."""
+    replies flow without them, and a database or cache never opens connections of its own (RDS Proxy, which
+    opens the pooled connections, may reach the database and nothing else)."""
     table: list[Rule] = []
     for prefix_list in ("cloudflare-ipv4", "cloudflare-ipv6"):
         table += [
@@ -85,6 +88,10 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
         Rule("database", "ingress", POSTGRES, "PostgreSQL from the bastion", peer_group="bastion"),
         Rule("cache", "ingress", REDIS, "Redis from the apps", peer_group="webapp"),
         Rule("efs", "ingress", NFS, "NFS from the apps", peer_group="webapp"),
+        # Data tier: the apps reach PostgreSQL through RDS Proxy, which opens the pooled server connections.
+        Rule("proxy", "ingress", POSTGRES, "PostgreSQL from the apps, pooled by RDS Proxy", peer_group="webapp"),
+        Rule("proxy", "egress", POSTGRES, "RDS Proxy to the database", peer_group="database"),
+        Rule("database", "ingress", POSTGRES, "PostgreSQL from RDS Proxy", peer_group="proxy"),
     ]
     return table
 

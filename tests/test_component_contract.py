@@ -14,7 +14,15 @@ from tests.conftest import graph_of
 from tests.test_config import load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
-STATEFUL = {"aws:kms/key:Key"}
+STATEFUL = {
+    "aws:kms/key:Key",
+    # Data tier: the data, the credentials to it, and the generated secrets themselves.
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:secretsmanager/secret:Secret",
+    "random:index/randomPassword:RandomPassword",
+}
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """
 import pulumi

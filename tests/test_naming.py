@@ -15,11 +15,34 @@ FIXED_NAMES = {
     "aws:kms/alias:Alias": "the alias is how operators and key policies find a key",
     "aws:ec2/managedPrefixList:ManagedPrefixList": "the API requires a name, changes it in place and does not "
     "require it to be unique, so a replacement never waits for the old list",
+    # Data tier
+    "aws:rds/cluster:Cluster": "Aurora exports its logs to a log group named after the cluster, which must exist "
+    "(encrypted, with retention) before the cluster does",
+    "aws:rds/proxy:Proxy": "RDS Proxy logs to a log group named after the proxy, which must exist first",
+    "aws:rds/proxyEndpoint:ProxyEndpoint": "the API requires a name; it is part of the endpoint's host name",
+    "aws:route53/zone:Zone": "a zone's name is the domain it answers for",
+    "aws:route53/record:Record": "a record's name is what operators type (the seed's primary-db, read-replica, ...)",
+}
+
+# The property by which a type takes its physical name, where it is not `name`.
+NAME_PROPERTIES = {
+    "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:rds/proxyEndpoint:ProxyEndpoint": "dbProxyEndpointName",
 }
 
 # Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
 # delete-before-replace, which hangs while the old resource is in use.
-PREFIX_NAMED = {"aws:ec2/securityGroup:SecurityGroup", "aws:iam/role:Role"}
+PREFIX_NAMED = {
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:iam/role:Role",
+    # Data tier: groups a replacement must exist beside, and secrets, whose names stay taken while deleted.
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:secretsmanager/secret:Secret",
+}
 
 
 def aws_resources(graph: Graph) -> list[Resource]:
@@ -33,7 +56,11 @@ def sdk_class(type_token: str) -> type:
 
 
 def test_fixed_names_only_where_something_must_know_the_name(stack_graph: Graph) -> None:
-    fixed = {resource.type for resource in aws_resources(stack_graph) if "name" in resource.inputs}
+    fixed = {
+        resource.type
+        for resource in aws_resources(stack_graph)
+        if NAME_PROPERTIES.get(resource.type, "name") in resource.inputs
+    }
     assert fixed <= set(FIXED_NAMES), f"fixed names on {sorted(fixed - set(FIXED_NAMES))}: use name_prefix"
 
 

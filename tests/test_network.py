@@ -134,8 +134,8 @@ def test_s3_gateway_endpoint_serves_the_private_route_tables(stack_graph: Graph)
 def test_flow_logs_go_to_an_encrypted_log_group_with_retention(stack: str, retention: int) -> None:
     graph = graph_of(stack)
     [flow_log] = graph.of_type("aws:ec2/flowLog:FlowLog")
-    [log_group] = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
-    [key] = graph.of_type("aws:kms/key:Key")
+    log_group = graph.named("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")
+    key = graph.named("aws:kms/key:Key", "network-flow-logs")
     [vpc] = graph.of_type(VPC)
     assert flow_log.inputs["vpcId"] == vpc.id
     assert flow_log.inputs["trafficType"] == "ALL"
@@ -146,8 +146,8 @@ def test_flow_logs_go_to_an_encrypted_log_group_with_retention(stack: str, reten
 
 
 def test_flow_log_role_may_write_only_to_its_log_group(prod: Graph) -> None:
-    [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
-    [policy] = prod.of_type("aws:iam/rolePolicy:RolePolicy")
+    log_group = prod.named("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")
+    policy = prod.named("aws:iam/rolePolicy:RolePolicy", "network-flow-logs")
     write, describe = json.loads(policy.inputs["policy"])["Statement"]
     assert set(write["Resource"]) == {log_group.outputs["arn"], log_group.outputs["arn"] + ":*"}
     assert "logs:PutLogEvents" in write["Action"]
@@ -172,8 +172,8 @@ def test_eks_discovery_tags(prod: Graph) -> None:
 
 
 def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph) -> None:
-    [key] = prod.of_type("aws:kms/key:Key")
-    [log_group] = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
+    key = prod.named("aws:kms/key:Key", "network-flow-logs")
+    log_group = prod.named("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")
     admin, logs = json.loads(key.inputs["policy"])["Statement"]
     assert admin["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
     assert logs["Sid"] == "ServiceLogsUsEast1AmazonawsCom"

@@ -33,6 +33,9 @@ EXPECTED_INGRESS = {
     ("database", 5432, "bastion"),  # seed database_sg
     ("cache", 6379, "webapp"),
     ("efs", 2049, "webapp"),
+    # Data tier: the apps reach the database through RDS Proxy.
+    ("proxy", 5432, "webapp"),
+    ("database", 5432, "proxy"),
 }
 
 EXPECTED_EGRESS = {
@@ -41,13 +44,16 @@ EXPECTED_EGRESS = {
     ("bastion", 22, "webapp"),
     ("bastion", 5432, "database"),
     ("bastion", 443, "0.0.0.0/0"),
+    ("proxy", 5432, "database"),
 }
 
 
-def test_the_six_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
+def test_the_seven_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
     [vpc] = stack_graph.of_type("aws:ec2/vpc:Vpc")
     groups = stack_graph.of_type(SECURITY_GROUP)
-    assert sorted(group_roles(stack_graph).values()) == sorted(["alb", "webapp", "bastion", "database", "cache", "efs"])
+    assert sorted(group_roles(stack_graph).values()) == sorted(
+        ["alb", "webapp", "bastion", "database", "cache", "efs", "proxy"]
+    )
     assert all(group.inputs["vpcId"] == vpc.id and group.inputs["description"] for group in groups)
 
 

@@ -9,7 +9,9 @@ allowed.
 """
 
 from components.config.apps import AppConfig
+from components.config.cache import CacheConfig
 from components.config.cloudflare import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CloudflareConfig
+from components.config.database import DatabaseConfig
 from components.config.errors import ConfigError
 from components.config.loading import load, parse, validate
 from components.config.network import TIERS, NetworkConfig, Tier
@@ -24,8 +26,10 @@ __all__ = [
     "NAMESPACE",
     "TIERS",
     "AppConfig",
+    "CacheConfig",
     "CloudflareConfig",
     "ConfigError",
+    "DatabaseConfig",
     "Environment",
     "NetworkConfig",
     "Secret",

@@ -9,10 +9,20 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.config.apps import SEED_APPS, AppConfig
+from components.config.cache import CacheConfig
 from components.config.cloudflare import CloudflareConfig
+from components.config.database import DatabaseConfig
 from components.config.network import NetworkConfig
 from components.config.tags import TagsConfig
-from components.config.types import DnsLabel, Environment, Key, Section, SectionError, is_dns_label
+from components.config.types import (
+    DnsLabel,
+    Environment,
+    Key,
+    Section,
+    SectionError,
+    in_every_environment,
+    is_dns_label,
+)
 
 _REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$")
 
@@ -48,6 +58,9 @@ class StackConfig(Section):
     network: NetworkConfig
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
     cloudflare: CloudflareConfig = CloudflareConfig()
+    # Data tier: every environment's defaults are declared in the sections' modules.
+    database: Annotated[DatabaseConfig, in_every_environment({})]
+    cache: Annotated[CacheConfig, in_every_environment({})]
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -72,6 +85,16 @@ class StackConfig(Section):
                         )
                     )
                 seen[value] = app
+        # Data tier: each reader or replica takes a zone of its own.
+        zones = len(self.network.availability_zones)
+        for key, count in (
+            (("database", "readers"), self.database.readers),
+            (("cache", "replicas"), self.cache.replicas),
+        ):
+            if count > zones:
+                problems.append(
+                    (key, f"{count} exceeds the stack's {zones} availability zones; each needs a zone of its own")
+                )
         if problems:
             raise SectionError(problems)
         return self
