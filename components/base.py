@@ -115,7 +115,7 @@ def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
 
 
 def secret_url(
-    scheme: str, user: str, password: pulumi.Input[str], host: pulumi.Input[str], port: int, path: str = ""
+    scheme: str, user: str, password: pulumi.Input[str], *, host: pulumi.Input[str], port: int, path: str = ""
 ) -> pulumi.Output[str]:
     """A connection URL that carries a password: secret, with the credentials percent-encoded."""
     return pulumi.Output.secret(

@@ -137,7 +137,7 @@ class Cache(Component):
         self.primary_endpoint = group.primary_endpoint_address
         self.reader_endpoint = group.reader_endpoint_address
         # rediss:// is TLS; Redis AUTH with a token alone takes an empty user name.
-        self.url = secret_url("rediss", "", token.result, group.primary_endpoint_address, PORT)
+        self.url = secret_url("rediss", "", token.result, host=group.primary_endpoint_address, port=PORT)
         self.secret_arn = secret.arn
         self.register_outputs(
             {

@@ -19,7 +19,7 @@ from components.base import Component, Platform, iam_document, secret_url, servi
 from components.config import DatabaseConfig
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
 
-ENGINE = "aurora-postgresql"
+ENGINE = aws.rds.EngineType.AURORA_POSTGRESQL
 PORT = 5432
 MASTER_USERNAME = "sentinel"
 ENHANCED_MONITORING_SECONDS = 60
@@ -91,7 +91,7 @@ class Database(Component):
             tags={"Name": platform.name("database")},
             opts=self.child(),
         )
-        family = f"{ENGINE}{config.engine_version}"
+        family = f"{ENGINE.value}{config.engine_version}"
         cluster_parameters = aws.rds.ClusterParameterGroup(
             name,
             name_prefix=platform.name("database-"),
@@ -180,7 +180,17 @@ class Database(Component):
             ),
             opts=self.child(),
         )
-        proxy = self._proxy(name, proxy_name, args, cluster, instances, secret, secret_version, key, log_groups[1])
+        proxy = self._proxy(
+            name,
+            proxy_name=proxy_name,
+            args=args,
+            cluster=cluster,
+            instances=instances,
+            secret=secret,
+            secret_version=secret_version,
+            key=key,
+            log_group=log_groups[1],
+        )
         reader_endpoint = (
             aws.rds.ProxyEndpoint(
                 f"{name}-read-only",
@@ -203,8 +213,10 @@ class Database(Component):
         self.writer_endpoint = proxy.endpoint
         self.reader_endpoint = reader_endpoint
         path = f"/{config.database_name}?sslmode=require"
-        self.url = secret_url("postgresql", MASTER_USERNAME, password.result, proxy.endpoint, PORT, path)
-        self.read_replica_url = secret_url("postgresql", MASTER_USERNAME, password.result, reader_endpoint, PORT, path)
+        self.url = secret_url("postgresql", MASTER_USERNAME, password.result, host=proxy.endpoint, port=PORT, path=path)
+        self.read_replica_url = secret_url(
+            "postgresql", MASTER_USERNAME, password.result, host=reader_endpoint, port=PORT, path=path
+        )
         self.secret_arn = secret.arn
         self.cluster_identifier = cluster.cluster_identifier
         self.register_outputs(
@@ -271,6 +283,7 @@ class Database(Component):
     def _proxy(
         self,
         name: str,
+        *,
         proxy_name: str,
         args: DatabaseArgs,
         cluster: aws.rds.Cluster,

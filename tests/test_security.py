@@ -62,7 +62,7 @@ def test_ingress_is_exactly_the_seed_rules_plus_the_alb_path() -> None:
 
 
 def test_egress_is_exactly_what_each_tier_needs() -> None:
-    # Data-tier groups have none: groups are stateful, and a database never dials out.
+    # Data stores have none: groups are stateful, and a database never dials out; RDS Proxy reaches only it.
     assert rules_as_table(graph_of("prod"), EGRESS) == EXPECTED_EGRESS
 
 

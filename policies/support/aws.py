@@ -64,6 +64,19 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
 
+# Data tier
+RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+RDS_PROXY_ENDPOINT = "aws:rds/proxyEndpoint:ProxyEndpoint"
+RDS_EVENT_SUBSCRIPTION = "aws:rds/eventSubscription:EventSubscription"
+ELASTICACHE_PARAMETER_GROUP = "aws:elasticache/parameterGroup:ParameterGroup"
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+ROUTE53_ZONE = "aws:route53/zone:Zone"
+ROUTE53_RECORD = "aws:route53/record:Record"
+IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
+RANDOM_ID = "random:index/randomId:RandomId"
+
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 # A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
 ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
