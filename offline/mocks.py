@@ -249,7 +249,12 @@ SHAPES.update(
         "aws:rds/clusterInstance:ClusterInstance": Shape(
             _named("identifier"),
             lambda ctx, id_: ctx.arn("rds", f"db:{id_}"),
-            lambda ctx, id_: {"identifier": id_, **_rds_endpoint(ctx, id_)},
+            lambda ctx, id_: {
+                "identifier": id_,
+                **_rds_endpoint(ctx, id_),
+                # An Aurora instance's endpoint is its host name alone.
+                "endpoint": _rds_endpoint(ctx, id_)["address"],
+            },
         ),
         "aws:rds/proxyEndpoint:ProxyEndpoint": Shape(
             lambda ctx: f"{ctx.inputs.get('dbProxyName')}/{ctx.inputs.get('dbProxyEndpointName')}",
