@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from policies.rules.operations import AWS_PROVIDER_DEFAULT_TAGS, CLOUDWATCH_ALARM_ACTIONS, LOG_GROUP_RETENTION
-from policies.support.aws import LOG_GROUP, METRIC_ALARM
-from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, aws_provider, messages, single, violations
+from policies.rules.operations import (
+    AWS_PROVIDER_DEFAULT_TAGS,
+    CLOUDWATCH_ALARM_ACTIONS,
+    LOG_GROUP_RETENTION,
+    RDS_LOG_GROUPS_CREATED_FIRST,
+)
+from policies.support.aws import LOG_GROUP, METRIC_ALARM, RDS_PROXY, RDS_PROXY_TARGET
+from tests.policy_builders import (
+    REQUIRED_TAGS,
+    UNKNOWN,
+    GraphBuilder,
+    aurora,
+    aws_provider,
+    messages,
+    ref,
+    single,
+    violations,
+)
 
 
 def _tagged_stack(tags: dict[str, str] | str = REQUIRED_TAGS) -> GraphBuilder:
@@ -74,3 +89,49 @@ def test_log_group_retention() -> None:
         "retentionInDays is 0: set a retention such as 30, 90 or 365 days"
     ]
     assert len(messages(LOG_GROUP_RETENTION, single(LOG_GROUP, {"name": "/aws/vpc/flow-logs"}))) == 1
+
+
+# --- Log groups created first ---------------------------------------------------------------------------------
+
+
+def test_a_cluster_and_proxy_whose_log_groups_come_first_pass() -> None:
+    builder = GraphBuilder()
+    cluster = aurora(builder)
+    logs = builder.add(LOG_GROUP, "proxy-logs", {"name": "/aws/rds/proxy/sentinel-database-proxy"})
+    builder.add(RDS_PROXY, "proxy", {"name": "sentinel-database-proxy"}, depends_on=[logs])
+    builder.add(RDS_PROXY_TARGET, "target", {"dbClusterIdentifier": ref(cluster, "clusterIdentifier")})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == []
+
+
+def test_a_cluster_exporting_to_a_log_group_the_stack_lacks_fails() -> None:
+    builder = GraphBuilder()
+    aurora(builder, log_group=False)
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        'database writes to log group "/aws/rds/cluster/sentinel-database/postgresql", which the stack does not '
+        "create: create it (kmsKeyId, retentionInDays) and make the writer depend on it"
+    ]
+
+
+def test_a_proxy_created_beside_its_log_group_rather_than_after_it_fails() -> None:
+    builder = GraphBuilder()
+    builder.add(LOG_GROUP, "proxy-logs", {"name": "/aws/rds/proxy/sentinel-database-proxy"})
+    builder.add(RDS_PROXY, "proxy", {"name": "sentinel-database-proxy"})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        "proxy does not depend on log group proxy-logs: pass it in depends_on, or RDS may create the group first, "
+        "unencrypted and never expiring"
+    ]
+
+
+def test_a_generated_identifier_leaves_no_log_group_to_create_first_and_fails() -> None:
+    builder = GraphBuilder()
+    builder.add(RDS_PROXY, "proxy", {"engineFamily": "POSTGRESQL"})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        "proxy writes logs under a generated identifier: give it a fixed one, so that its log group can be created "
+        "first"
+    ]
+
+
+def test_an_identifier_unknown_during_preview_is_not_judged() -> None:
+    builder = GraphBuilder()
+    aurora(builder, clusterIdentifier=UNKNOWN)
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == []

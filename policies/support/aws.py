@@ -144,3 +144,24 @@ def covers_every_address(cidrs: Iterable[Any]) -> bool:
     ipv4 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv4Network))
     ipv6 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv6Network))
     return any(network.prefixlen == 0 for network in [*ipv4, *ipv6])
+
+
+# --- Data tier: Aurora ---------------------------------------------------------------------------------------
+
+
+def is_aurora(cluster: PolicyResource) -> bool:
+    """Whether an RDS cluster is Aurora (instances of its own) rather than a Multi-AZ DB cluster."""
+    engine = field(cluster.props, "engine")
+    return isinstance(engine, str) and engine.startswith("aurora")
+
+
+def cluster_members(stack: Stack) -> dict[str, list[PolicyResource]]:
+    """The instances of each Aurora cluster, by the cluster's URN, the preferred writer (lowest promotion tier,
+    RDS's default 1 when unset) first."""
+    members = stack.referrers((RDS_CLUSTER_INSTANCE,), "clusterIdentifier", (RDS_CLUSTER,))
+    return {urn: sorted(found, key=_promotion_tier) for urn, found in members.items()}
+
+
+def _promotion_tier(instance: PolicyResource) -> float:
+    tier = field(instance.props, "promotionTier")
+    return 1.0 if tier is None or is_unknown(tier) else float(tier)
