@@ -339,7 +339,7 @@ class Database(Component):
                 )
             ],
             tags={"Name": proxy_name},
-            opts=self.child(depends_on=[log_group, role_policy, secret_version]),
+            opts=self.child(depends_on=[log_group, role_policy]),
         )
         target_group = aws.rds.ProxyDefaultTargetGroup(
             name,
@@ -356,8 +356,8 @@ class Database(Component):
             db_proxy_name=proxy.name,
             target_group_name=target_group.name,
             db_cluster_identifier=cluster.cluster_identifier,
-            # The proxy registers the cluster's instances, which must exist by then.
-            opts=self.child(depends_on=list(instances)),
+            # The proxy signs in to the cluster's instances with the secret: both must exist by then.
+            opts=self.child(depends_on=[*instances, secret_version]),
         )
         return proxy
 
