@@ -21,7 +21,14 @@ from policies.rules.resilience import (
     RDS_READ_REPLICAS,
     STATEFUL_RESOURCES_PROTECTED,
 )
-from policies.support.aws import ELASTICACHE_REPLICATION_GROUP, KMS_KEY, LOG_GROUP, RDS_INSTANCE
+from policies.support.aws import (
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    LOG_GROUP,
+    RDS_CLUSTER_INSTANCE,
+    RDS_INSTANCE,
+    SECRET,
+)
 from tests.policy_builders import (
     AURORA_ZONES,
     UNKNOWN,
@@ -238,6 +245,14 @@ def test_autoscaler_of_a_deployment_not_named_yet_is_linked_by_dependency() -> N
 def test_stateful_resources_must_be_protected() -> None:
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(KMS_KEY, {"enableKeyRotation": True}, protect=True)) == []
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(KMS_KEY, {"enableKeyRotation": True})) == [
+        "protect is not set: pass pulumi.ResourceOptions(protect=True)"
+    ]
+
+
+@pytest.mark.parametrize("type_", [RDS_CLUSTER_INSTANCE, SECRET])
+def test_the_data_tiers_instances_and_secrets_must_be_protected(type_: str) -> None:
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {}, protect=True)) == []
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {})) == [
         "protect is not set: pass pulumi.ResourceOptions(protect=True)"
     ]
 

@@ -583,8 +583,9 @@ _DATA_TIER_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     ),
     SECRET_VERSION: (
         OneOf(
-            ("secretString", "secretBinary"),
-            "pulumi_aws/secretsmanager/secret_version.py (secret_string, secret_binary) and " + _PUT_SECRET_VALUE,
+            ("secretString", "secretBinary", "secretStringWo"),
+            "pulumi_aws/secretsmanager/secret_version.py (secret_string, secret_binary, secret_string_wo) and "
+            + _PUT_SECRET_VALUE,
         ),
     ),
     ROUTE53_ZONE: (

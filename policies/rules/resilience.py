@@ -16,8 +16,10 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     S3_BUCKETS,
+    SECRET,
     cluster_members,
     is_aurora,
     is_primary_database,
@@ -340,6 +342,10 @@ DEPLOYMENT_HAS_PDB_AND_HPA = StackPolicy(
 STATEFUL_TYPES = (
     RDS_INSTANCE,
     RDS_CLUSTER,
+    # Data tier: a cluster's instances (deleting the last one stops the database) and the secrets holding its
+    # credentials (RDS Proxy signs in with them).
+    RDS_CLUSTER_INSTANCE,
+    SECRET,
     ELASTICACHE_REPLICATION_GROUP,
     *S3_BUCKETS,
     EFS_FILE_SYSTEM,
@@ -356,9 +362,9 @@ def _protected(args: ResourceValidationArgs, _settings: Settings) -> Iterable[st
 STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     name="stateful-resources-protected",
     description=(
-        "Stateful resources (RDS instances and clusters, ElastiCache replication groups, S3 buckets, EFS file "
-        "systems, KMS keys, the EKS cluster) have the protect resource option, so no diff can delete or replace "
-        "them without first unprotecting them on purpose."
+        "Stateful resources (RDS instances, clusters and cluster instances, ElastiCache replication groups, S3 "
+        "buckets, EFS file systems, KMS keys, Secrets Manager secrets, the EKS cluster) have the protect resource "
+        "option, so no diff can delete or replace them without first unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,
