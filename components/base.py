@@ -82,8 +82,8 @@ class Component(pulumi.ComponentResource):
 
     def final_snapshot_identifier(self, name: str, purpose: str) -> pulumi.Output[str] | None:
         """Where state is protected, the name of the snapshot AWS takes when a data store is deleted (None
-        elsewhere: such stacks are torn down freely). A random suffix keeps it unique, since AWS refuses a
-        second snapshot of a name, as a replaced data store would take."""
+        elsewhere: such stacks are torn down freely). A random suffix keeps it unique: AWS refuses a name that an
+        earlier snapshot holds, as the snapshot of a replaced data store would."""
         if not self.platform.protect_stateful:
             return None
         suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=self.child())
