@@ -7,14 +7,18 @@ outputs of the components before it.
 import pulumi
 
 from components import config as stack_config
+from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.backup import Backup, BackupArgs
 from components.base import Platform, aws_provider, cloudflare_provider
 from components.bastion import Bastion, BastionArgs
+from components.cache import Cache, CacheArgs
 from components.certificate import Certificate, CertificateArgs
 from components.cluster import Cluster, ClusterArgs
+from components.database import Database, DatabaseArgs
+from components.dns import Dns, DnsArgs
 from components.edge import Edge, EdgeArgs
 from components.file_system import FileSystem, FileSystemArgs
-from components.monitoring import ClusterMetrics, Monitoring, MonitoringArgs
+from components.monitoring import CacheMetrics, ClusterMetrics, DatabaseMetrics, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.registry import Registry, RegistryArgs
 from components.security import Security, SecurityArgs
@@ -26,41 +30,46 @@ aws = aws_provider(config, pulumi.get_stack())
 on_aws = pulumi.ResourceOptions(providers=[aws])
 on_cloudflare = pulumi.ResourceOptions(providers=[cloudflare_provider(stack_config.load_cloudflare_api_token())])
 on_aws_and_cloudflare = pulumi.ResourceOptions.merge(on_aws, on_cloudflare)
+zones = config.network.availability_zones
 
 network = Network("network", platform, NetworkArgs(config.network), opts=on_aws)
 security = Security("security", platform, SecurityArgs(network.vpc_id, config.apps, config.cloudflare), opts=on_aws)
+groups, private_subnets, data_subnets = security.group_ids, network.subnet_ids["private"], network.subnet_ids["data"]
+alarm_topic = AlarmTopic("alarms", platform, AlarmTopicArgs(config.monitoring), opts=on_aws)
+
 registry = Registry("registry", platform, RegistryArgs(config.registry, list(config.apps)), opts=on_aws)
 cluster = Cluster(
     "cluster",
     platform,
-    ClusterArgs(
-        config.cluster,
-        config.nodes,
-        network.subnet_ids["private"],
-        security.group_ids["webapp"],
-        security.group_ids["controlplane"],
-    ),
+    ClusterArgs(config.cluster, config.nodes, private_subnets, groups["webapp"], groups["controlplane"]),
     opts=on_aws,
 )
 if config.bastion.enabled:
-    Bastion(
-        "bastion",
-        platform,
-        BastionArgs(config.bastion, network.subnet_ids["private"], security.group_ids["bastion"]),
-        opts=on_aws,
-    )
-monitoring = Monitoring(
-    "monitoring",
+    Bastion("bastion", platform, BastionArgs(config.bastion, private_subnets, groups["bastion"]), opts=on_aws)
+
+database = Database(
+    "database",
     platform,
-    MonitoringArgs(config.monitoring, cluster=ClusterMetrics(cluster.name, cluster.autoscaling_group_name)),
+    DatabaseArgs(config.database, zones, data_subnets, groups["database"], groups["proxy"], alarm_topic.arn),
     opts=on_aws,
 )
+cache = Cache("cache", platform, CacheArgs(config.cache, zones, data_subnets, groups["cache"]), opts=on_aws)
+dns = Dns(
+    "dns",
+    platform,
+    DnsArgs(
+        network.vpc_id,
+        database.writer_endpoint,
+        database.reader_endpoint,
+        cache.primary_endpoint,
+        cache.reader_endpoint,
+    ),
+    opts=on_aws,
+)
+
 storage = Storage("storage", platform, StorageArgs(config.storage, config.apps, config.domain), opts=on_aws)
 file_system = FileSystem(
-    "file-system",
-    platform,
-    FileSystemArgs(config.network, network.subnet_ids["data"], security.group_ids["efs"]),
-    opts=on_aws,
+    "file-system", platform, FileSystemArgs(config.network, data_subnets, groups["efs"]), opts=on_aws
 )
 backup = Backup(
     "backup",
@@ -70,27 +79,57 @@ backup = Backup(
         uploads_bucket_arn=storage.uploads.arn,
         file_system_arn=file_system.arn,
         file_system_key_arn=file_system.key_arn,
-        database_security_group_id=security.group_ids["database"],
-        alarm_topic_arn=monitoring.topic_arn,
+        database_security_group_id=groups["database"],
+        database_cluster_arn=database.cluster_arn,
+        database_subnet_group_name=database.subnet_group_name,
+        alarm_topic_arn=alarm_topic.arn,
     ),
     opts=on_aws,
 )
-# Tier 11, the edge. The ingress (ALB) takes certificate.arn; the edge then takes the ALB's DNS name.
+
+# The ingress (ALB) takes certificate.arn; the edge then takes the ALB's DNS name.
 certificate = Certificate(
     "certificate", platform, CertificateArgs(config.domain, config.apps, config.cloudflare), opts=on_aws_and_cloudflare
 )
 edge = Edge("edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare), opts=on_cloudflare)
 
+monitoring = Monitoring(
+    "monitoring",
+    platform,
+    MonitoringArgs(
+        config.monitoring,
+        alarm_topic.arn,
+        cluster=ClusterMetrics(cluster.name, cluster.autoscaling_group_name),
+        database=DatabaseMetrics(
+            database.cluster_identifier,
+            database.reader_identifiers,
+            config.database.instance_class,
+            serverless_max_capacity=config.database.serverless_capacity.maximum if config.database.serverless else None,
+            proxy_name=database.proxy_name,
+            proxy_max_connections_percent=config.database.proxy.max_connections_percent,
+        ),
+        cache=CacheMetrics(cache.replication_group_id, 1 + config.cache.replicas),
+    ),
+    opts=on_aws,
+)
+
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("subnetIds", network.subnet_ids)
-pulumi.export("securityGroupIds", security.group_ids)
+pulumi.export("securityGroupIds", groups)
 pulumi.export("clusterName", cluster.name)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("nodeAutoscalingGroupName", cluster.autoscaling_group_name)
 pulumi.export("repositoryUrls", registry.repository_urls)
-pulumi.export("alarmTopicArn", monitoring.topic_arn)
-pulumi.export("dashboardName", monitoring.dashboard_name)
+# The apps' connection URLs (secret), the secrets holding the credentials, the operators' names.
+pulumi.export("DATABASE_URL", database.url)
+pulumi.export("DATABASE_READ_REPLICA_URL", database.read_replica_url)
+pulumi.export("REDIS_URL", cache.url)
+pulumi.export("databaseSecretArn", database.secret_arn)
+pulumi.export("cacheSecretArn", cache.secret_arn)
+pulumi.export("privateNames", dns.names)
 pulumi.export("buckets", {"uploads": storage.uploads.name, "backups": storage.backups.name, "logs": storage.logs.name})
 pulumi.export("fileSystem", {"id": file_system.id, "accessPointId": file_system.access_point_id})
 pulumi.export("backupVaults", {"home": backup.vault_arn, "dr": backup.dr_vault_arn})
 pulumi.export("certificateArn", certificate.arn)
+pulumi.export("alarmTopicArn", alarm_topic.arn)
+pulumi.export("dashboardName", monitoring.dashboard_name)

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_cloudflare as cloudflare
+import pulumi_random as random
 
 from components.config import Environment, Secret, StackConfig
 
@@ -79,10 +81,49 @@ class Component(pulumi.ComponentResource):
         from deletion and replacement where the platform protects state, else as the caller chose."""
         return self.child(protect=True if self.platform.protect_stateful else None, **options)
 
+    def final_snapshot_identifier(self, name: str, purpose: str) -> pulumi.Output[str] | None:
+        """Where state is protected, the name of the snapshot AWS takes when a data store is deleted (None
+        elsewhere: such stacks are torn down freely). A random suffix keeps it unique: AWS refuses a name that an
+        earlier snapshot holds, as the snapshot of a replaced data store would."""
+        if not self.platform.protect_stateful:
+            return None
+        suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=self.child())
+        return pulumi.Output.concat(self.platform.name(purpose, "final-"), suffix.hex)
+
+    def log_group(
+        self, name: str, log_group_name: str, retention_days: int, key_arn: pulumi.Input[str]
+    ) -> aws.cloudwatch.LogGroup:
+        """A log group created before the service that writes to it, so that the service does not create one
+        that never expires and is not encrypted: encrypted with `key_arn` (whose policy must let CloudWatch
+        Logs use it for `log_group_arn(log_group_name)`), events kept `retention_days`."""
+        return aws.cloudwatch.LogGroup(
+            name,
+            # Fixed name: the service writes to it by name, and the key policy names it before either exists.
+            name=log_group_name,
+            retention_in_days=retention_days,
+            kms_key_id=key_arn,
+            tags={"Name": self.platform.name(name)},
+            opts=self.child(),
+        )
+
+    def log_group_arn(self, log_group_name: str) -> str:
+        return f"arn:aws:logs:{self.platform.region}:{self.platform.account_id}:log-group:{log_group_name}"
+
 
 def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
     """An IAM or resource policy document; statements may hold Outputs such as ARNs."""
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def secret_url(
+    scheme: str, user: str, password: pulumi.Input[str], *, host: pulumi.Input[str], port: int, path: str = ""
+) -> pulumi.Output[str]:
+    """A connection URL that carries a password: secret, with the credentials percent-encoded."""
+    return pulumi.Output.secret(
+        pulumi.Output.all(password, host).apply(
+            lambda parts: f"{scheme}://{quote(user, safe='')}:{quote(str(parts[0]), safe='')}@{parts[1]}:{port}{path}"
+        )
+    )
 
 
 def service_trust(

@@ -90,3 +90,11 @@ class EncryptionKey(Component):
         )
         self.arn = self.key.arn
         self.register_outputs({"arn": self.arn})
+
+
+def logs_grant(region: str, log_group_arns: Sequence[str]) -> ServiceGrant:
+    """Lets CloudWatch Logs of the region use the key for the named log groups only."""
+    return ServiceGrant(
+        service=f"logs.{region}.amazonaws.com",
+        condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": list(log_group_arns)}},
+    )

@@ -17,10 +17,9 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, iam_document
+from components.base import Component, Platform
 from components.config import MonitoringConfig, SeedAlarm
 from components.instance_classes import database_memory_gib, postgres_max_connections
-from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
 
 Tier = Literal["edge", "apps", "cluster", "database", "cache", "backups"]
 TIERS: tuple[Tier, ...] = ("edge", "apps", "cluster", "database", "cache", "backups")
@@ -39,14 +38,6 @@ SEED_DESCRIPTIONS: Mapping[SeedAlarm, str] = {
     "HighMemoryUtilization": "Memory utilization is too high",
     "HighResponseTime": "Application response time is too high",
 }
-
-# The services that publish to the alarm topic. ElastiCache is not among them: it cannot publish to an
-# encrypted topic (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html), so the
-# cache's failures reach the topic through the per-node alarms below instead.
-PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com")
-# What a publisher needs of the key of an encrypted topic.
-# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
-PUBLISH_TO_ENCRYPTED_TOPIC = ("kms:Decrypt", "kms:GenerateDataKey*")
 
 MINUTE, FIVE_MINUTES, HOUR = 60, 300, 3600
 GIBIBYTE = 2**30
@@ -168,6 +159,8 @@ class LogicalBackupMetrics:
 @dataclass(frozen=True)
 class MonitoringArgs:
     config: MonitoringConfig
+    topic_arn: pulumi.Input[str]
+    """The alarm topic (components/alarm_topic.py) every alarm notifies."""
     cluster: ClusterMetrics | None = None
     load_balancer: LoadBalancerMetrics | None = None
     database: DatabaseMetrics | None = None
@@ -601,7 +594,6 @@ def dashboard_body(definitions: Sequence[AlarmDefinition], region: str) -> pulum
 
 
 class Monitoring(Component):
-    topic_arn: pulumi.Output[str]
     alarm_names: list[str]
     dashboard_name: pulumi.Output[str]
 
@@ -609,11 +601,9 @@ class Monitoring(Component):
         self, name: str, platform: Platform, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(name, platform, opts)
-        topic = self._topic(name, args.config)
-        self.topic_arn = topic.arn
         definitions = alarm_definitions(args)
         for definition in definitions:
-            self._alarm(name, definition, topic.arn)
+            self._alarm(name, definition, args.topic_arn)
         self.alarm_names = [platform.name(definition.name) for definition in definitions]
         dashboard = aws.cloudwatch.Dashboard(
             name,
@@ -624,83 +614,10 @@ class Monitoring(Component):
             opts=self.child(),
         )
         self.dashboard_name = dashboard.dashboard_name
-        self.register_outputs({"topicArn": self.topic_arn, "dashboardName": self.dashboard_name})
-
-    def _topic(self, name: str, config: MonitoringConfig) -> aws.sns.Topic:
-        platform = self.platform
-        key = EncryptionKey(
-            f"{name}-alarms",
-            platform,
-            EncryptionKeyArgs(
-                description=f"Alarm and event notifications of {platform.name_prefix}",
-                purpose="alarms",
-                # The publishers encrypt with the key when they publish; whether they may publish at all is the
-                # topic policy's decision (limited there to this account).
-                grants=[ServiceGrant(service=service, actions=PUBLISH_TO_ENCRYPTED_TOPIC) for service in PUBLISHERS],
-            ),
-            opts=self.child(),
-        )
-        topic = aws.sns.Topic(
-            name,
-            name_prefix=platform.name("alarms-"),
-            kms_master_key_id=key.arn,
-            tags={"Name": platform.name("alarms")},
-            opts=self.child(),
-        )
-        aws.sns.TopicPolicy(name, arn=topic.arn, policy=self._topic_policy(topic.arn), opts=self.child())
-        for index, email in enumerate(config.emails):
-            aws.sns.TopicSubscription(
-                f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=self.child()
-            )
-        if config.incident_endpoint is not None:
-            aws.sns.TopicSubscription(
-                f"{name}-incidents",
-                topic=topic.arn,
-                protocol="https",
-                endpoint=config.incident_endpoint.output,
-                # Incident tools (PagerDuty, Opsgenie) confirm SNS subscriptions themselves.
-                endpoint_auto_confirms=True,
-                opts=self.child(),
-            )
-        return topic
-
-    def _topic_policy(self, topic_arn: pulumi.Output[str]) -> pulumi.Output[str]:
-        account = self.platform.account_id
-        statements: list[dict[str, Any]] = [
-            {
-                # Replacing the default policy must not take the topic away from its own account's administrators.
-                "Sid": "AccountAdministration",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                "Action": [
-                    "sns:GetTopicAttributes",
-                    "sns:SetTopicAttributes",
-                    "sns:AddPermission",
-                    "sns:RemovePermission",
-                    "sns:DeleteTopic",
-                    "sns:Subscribe",
-                    "sns:ListSubscriptionsByTopic",
-                ],
-                "Resource": topic_arn,
-            }
-        ]
-        statements += [
-            {
-                "Sid": "Publish" + service.split(".amazonaws.com")[0].replace(".", " ").title().replace(" ", ""),
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-                # Only this account's alarms, databases and vaults: no other account can use the service to
-                # publish here (confused deputy).
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-            }
-            for service in PUBLISHERS
-        ]
-        return iam_document(statements)
+        self.register_outputs({"dashboardName": self.dashboard_name})
 
     def _alarm(
-        self, name: str, definition: AlarmDefinition, topic_arn: pulumi.Output[str]
+        self, name: str, definition: AlarmDefinition, topic_arn: pulumi.Input[str]
     ) -> aws.cloudwatch.MetricAlarm:
         watched = definition.watches
         metric = watched if isinstance(watched, Metric) else None

@@ -1,4 +1,4 @@
-"""Security groups of the seed (webapp, database, bastion) plus the ALB, cache and file-system groups.
+"""Security groups of the seed (webapp, database, bastion) plus the ALB, cache, file-system and RDS Proxy groups.
 
 Every rule is a standalone resource with a description, declared once in `rules()` so the whole policy reads
 as one table. Nothing but the ALB faces the internet, and the ALB only the Cloudflare edge.
@@ -16,9 +16,10 @@ import pulumi_aws as aws
 from components.base import Component, Platform
 from components.config import AppConfig, CloudflareConfig
 
-# Tier 9 (cluster) added `controlplane`: attached to the EKS control plane's network interfaces.
-Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane"]
-ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs", "controlplane")
+# Tier 9 (cluster) added `controlplane`: attached to the EKS control plane's network interfaces; the data tier
+# added `proxy`, the RDS Proxy's group.
+Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy"]
+ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy")
 PrefixList = Literal["cloudflare-ipv4", "cloudflare-ipv6"]
 
 DESCRIPTIONS: dict[Role, str] = {
@@ -29,6 +30,8 @@ DESCRIPTIONS: dict[Role, str] = {
     "cache": "Redis-compatible cache",
     "efs": "Shared EFS file system",
     "controlplane": "EKS control plane: the Kubernetes API for operators through the bastion",
+    # Data tier
+    "proxy": "RDS Proxy: pools the PostgreSQL connections of the apps",
 }
 
 HTTP, HTTPS, NFS, POSTGRES, REDIS = 80, 443, 2049, 5432, 6379
@@ -59,7 +62,8 @@ class Rule:
 
 def rules(app_ports: dict[str, int]) -> list[Rule]:
     """The whole network policy. Data-tier groups get no egress rules: security groups are stateful, so
-    replies flow without them, and a database or cache never opens connections of its own."""
+    replies flow without them, and a database or cache never opens connections of its own (RDS Proxy, which
+    opens the pooled connections, may reach the database and nothing else)."""
     table: list[Rule] = []
     for prefix_list in ("cloudflare-ipv4", "cloudflare-ipv6"):
         table += [
@@ -95,6 +99,10 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
             "Kubernetes API from the bastion (SSM port forwarding)",
             peer_group="bastion",
         ),
+        # Data tier: the apps reach PostgreSQL through RDS Proxy, which opens the pooled server connections.
+        Rule("proxy", "ingress", POSTGRES, "PostgreSQL from the apps, pooled by RDS Proxy", peer_group="webapp"),
+        Rule("proxy", "egress", POSTGRES, "RDS Proxy to the database", peer_group="database"),
+        Rule("database", "ingress", POSTGRES, "PostgreSQL from RDS Proxy", peer_group="proxy"),
     ]
     return table
 

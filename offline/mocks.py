@@ -202,7 +202,7 @@ SHAPES: dict[str, Shape] = {
         lambda ctx, _: {"name": ctx.physical_name()},
     ),
     "aws:secretsmanager/secret:Secret": Shape(
-        lambda ctx: ctx.arn("secretsmanager", f"secret:{ctx.physical_name()}-{ctx.hex(6)}"), lambda _, id_: id_
+        lambda ctx: ctx.arn("secretsmanager", f"secret:{_prefixed_name()(ctx)}-{ctx.hex(6)}"), lambda _, id_: id_
     ),
     "aws:acm/certificate:Certificate": Shape(
         lambda ctx: ctx.arn("acm", f"certificate/{uuid.UUID(ctx.hex(32))}"), lambda _, id_: id_, _acm_validation_options
@@ -288,6 +288,95 @@ SHAPES: dict[str, Shape] = {
     "cloudflare:index/zoneSetting:ZoneSetting": Shape(lambda ctx: str(ctx.inputs.get("settingId"))),
     "cloudflare:index/botManagement:BotManagement": Shape(lambda ctx: str(ctx.inputs.get("zoneId"))),
 }
+
+# --- Data tier ---------------------------------------------------------------------------------------------
+
+
+def _prefixed_name(key: str = "name") -> Callable[[Context], str]:
+    """The configured name; else the prefix plus the provider's 26-character unique suffix; else an autoname."""
+
+    def physical(ctx: Context) -> str:
+        prefix = ctx.inputs.get(f"{key}Prefix")
+        return str(ctx.inputs.get(key) or (f"{prefix}{ctx.hex(26)}" if prefix else ctx.physical_name(key)))
+
+    return physical
+
+
+SHAPES.update(
+    {
+        "aws:rds/cluster:Cluster": Shape(
+            _named("clusterIdentifier"),
+            lambda ctx, id_: ctx.arn("rds", f"cluster:{id_}"),
+            lambda ctx, id_: {
+                "clusterIdentifier": id_,
+                "endpoint": _rds_endpoint(ctx, id_, "cluster-")["address"],
+                "readerEndpoint": _rds_endpoint(ctx, id_, "cluster-ro-")["address"],
+                "port": int(ctx.inputs.get("port") or 5432),
+                "clusterResourceId": f"cluster-{ctx.hex(26).upper()}",
+            },
+        ),
+        "aws:rds/clusterInstance:ClusterInstance": Shape(
+            _named("identifier"),
+            lambda ctx, id_: ctx.arn("rds", f"db:{id_}"),
+            lambda ctx, id_: {
+                "identifier": id_,
+                **_rds_endpoint(ctx, id_),
+                # An Aurora instance's endpoint is its host name alone.
+                "endpoint": _rds_endpoint(ctx, id_)["address"],
+            },
+        ),
+        "aws:rds/proxyEndpoint:ProxyEndpoint": Shape(
+            lambda ctx: f"{ctx.inputs.get('dbProxyName')}/{ctx.inputs.get('dbProxyEndpointName')}",
+            lambda ctx, _: ctx.arn("rds", f"db-proxy-endpoint:prx-endpoint-{ctx.hex(17)}"),
+            lambda ctx, _: {
+                "endpoint": f"{ctx.inputs.get('dbProxyEndpointName')}.endpoint.proxy-{ctx.hex(12)}.{ctx.region}"
+                ".rds.amazonaws.com"
+            },
+        ),
+        "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": Shape(
+            lambda ctx: str(ctx.inputs.get("dbProxyName")),
+            lambda ctx, _: ctx.arn("rds", f"target-group:prx-tg-{ctx.hex(17)}"),
+            lambda _, __: {"name": "default"},
+        ),
+        "aws:rds/subnetGroup:SubnetGroup": Shape(
+            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"subgrp:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:rds/parameterGroup:ParameterGroup": Shape(
+            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"pg:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup": Shape(
+            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"cluster-pg:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:rds/eventSubscription:EventSubscription": Shape(
+            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"es:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:elasticache/subnetGroup:SubnetGroup": Shape(
+            _named(), lambda ctx, id_: ctx.arn("elasticache", f"subnetgroup:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:elasticache/parameterGroup:ParameterGroup": Shape(
+            _named(), lambda ctx, id_: ctx.arn("elasticache", f"parametergroup:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:route53/zone:Zone": Shape(
+            lambda ctx: f"Z{ctx.hex(20).upper()}",
+            lambda _, id_: f"arn:aws:route53:::hostedzone/{id_}",
+            lambda _, id_: {"zoneId": id_},
+        ),
+        "aws:secretsmanager/secretVersion:SecretVersion": Shape(
+            lambda ctx: f"{ctx.inputs.get('secretId')}|{uuid.UUID(ctx.hex(32))}",
+            lambda ctx, _: str(ctx.inputs.get("secretId")),
+            lambda ctx, _: {"versionId": str(uuid.UUID(ctx.hex(32)))},
+        ),
+        # Deterministic stand-ins for the random provider's values, of the requested length.
+        "random:index/randomPassword:RandomPassword": Shape(
+            lambda _: "none",
+            extra=lambda ctx, _: {"result": ctx.hex(int(ctx.inputs.get("length") or 16))},
+        ),
+        "random:index/randomId:RandomId": Shape(
+            lambda ctx: ctx.hex(2 * int(ctx.inputs.get("byteLength") or 4)),
+            extra=lambda _, id_: {"hex": id_},
+        ),
+    }
+)
 
 CALLS: dict[str, Callable[[str, str], dict[str, Any]]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": lambda region, account: {

@@ -77,6 +77,7 @@ class GraphBuilder:
         provider: Resource | None = None,
         parent: Resource | None = None,
         protect: bool = False,
+        depends_on: Sequence[Resource] = (),
     ) -> Resource:
         resolved: dict[str, Any] = {}
         property_dependencies: dict[str, frozenset[str]] = {}
@@ -99,7 +100,7 @@ class GraphBuilder:
             inputs=resolved,
             outputs=resolved,
             parent=parent.urn if parent else None,
-            dependencies=frozenset().union(*property_dependencies.values()),
+            dependencies=frozenset(other.urn for other in depends_on).union(*property_dependencies.values()),
             property_dependencies=property_dependencies,
             provider=provider.urn if provider else None,
             options=ResourceOptions(protect=protect),
@@ -551,3 +552,74 @@ RATE_LIMIT_RULE = {
     "expression": "true",
     "ratelimit": {"characteristics": ["ip.src", "cf.colo.id"], "period": 60, "requestsPerPeriod": 100},
 }
+
+
+# --- Data tier ---------------------------------------------------------------------------------------------
+
+AURORA_ZONES = ("us-east-1a", "us-east-1b", "us-east-1c")
+
+
+def aurora(
+    builder: GraphBuilder,
+    zones: tuple[str | None, ...] = AURORA_ZONES,
+    *,
+    instance_class: str = "db.r7g.large",
+    force_ssl: str | None = "1",
+    log_group: bool = True,
+    **changes: Any,
+) -> Resource:
+    """An Aurora PostgreSQL cluster with its cluster parameter group, its postgresql log group (created first) and
+    one instance per zone, the first the preferred writer."""
+    parameters = builder.add(
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+        "cluster-parameters",
+        {
+            "name": "sentinel-database-1",
+            "family": "aurora-postgresql16",
+            "parameters": [] if force_ssl is None else [{"name": "rds.force_ssl", "value": force_ssl}],
+        },
+    )
+    logs = (
+        builder.add(
+            "aws:cloudwatch/logGroup:LogGroup", "postgresql", {"name": "/aws/rds/cluster/sentinel-database/postgresql"}
+        )
+        if log_group
+        else None
+    )
+    inputs = {
+        "clusterIdentifier": "sentinel-database",
+        "engine": "aurora-postgresql",
+        "dbClusterParameterGroupName": ref(parameters, "name"),
+        "enabledCloudwatchLogsExports": ["postgresql"],
+    }
+    cluster = builder.add(
+        "aws:rds/cluster:Cluster", "database", merged(inputs, changes), depends_on=[logs] if logs else []
+    )
+    for index, zone in enumerate(zones):
+        builder.add(
+            "aws:rds/clusterInstance:ClusterInstance",
+            f"database-{index + 1}",
+            {
+                "identifier": f"database-{index + 1}",
+                "clusterIdentifier": ref(cluster, "clusterIdentifier"),
+                "instanceClass": instance_class,
+                "availabilityZone": zone,
+                "promotionTier": 0 if index == 0 else 1,
+            },
+        )
+    return cluster
+
+
+def aurora_proxy(builder: GraphBuilder, cluster: Resource, *, max_connections_percent: int = 90) -> Resource:
+    proxy = builder.add("aws:rds/proxy:Proxy", "proxy", {"name": "sentinel-database-proxy", "requireTls": True})
+    builder.add(
+        "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+        "proxy",
+        {"dbProxyName": ref(proxy, "name"), "connectionPoolConfig": {"maxConnectionsPercent": max_connections_percent}},
+    )
+    builder.add(
+        "aws:rds/proxyTarget:ProxyTarget",
+        "proxy",
+        {"dbProxyName": ref(proxy, "name"), "dbClusterIdentifier": ref(cluster, "clusterIdentifier")},
+    )
+    return proxy

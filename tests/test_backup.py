@@ -132,14 +132,15 @@ def test_compliance_mode_sets_the_grace_period(tmp_path: Path) -> None:
     assert {lock.inputs["changeableForDays"] for lock in graph.of_type(LOCK)} == {3}
 
 
-def test_the_uploads_bucket_and_the_file_system_are_selected(stack_graph: Graph) -> None:
+def test_the_uploads_bucket_the_file_system_and_the_database_are_selected(stack_graph: Graph) -> None:
     [uploads] = [b for b in stack_graph.of_type("aws:s3/bucket:Bucket") if b.name == "storage-uploads"]
     [file_system] = stack_graph.of_type("aws:efs/fileSystem:FileSystem")
+    [database] = stack_graph.of_type("aws:rds/cluster:Cluster")
     [plan] = stack_graph.of_type(PLAN)
     [role] = [r for r in stack_graph.of_type("aws:iam/role:Role") if r.name == "backup"]
     selections = stack_graph.of_type(SELECTION)
     assert sorted(s.inputs["resources"] for s in selections) == sorted(
-        [[uploads.outputs["arn"]], [file_system.outputs["arn"]]]
+        [[uploads.outputs["arn"]], [file_system.outputs["arn"]], [database.outputs["arn"]]]
     )
     assert all(s.inputs["planId"] == plan.id and s.inputs["iamRoleArn"] == role.outputs["arn"] for s in selections)
 
@@ -172,7 +173,7 @@ def test_restores_are_tested_monthly_in_prod_only(stack: str, tested: bool) -> N
 
 
 def test_efs_restores_land_under_the_file_systems_key(prod: Graph) -> None:
-    [efs] = prod.of_type(RESTORE_SELECTION)  # no database yet: see the wired program below
+    [efs] = [s for s in prod.of_type(RESTORE_SELECTION) if s.inputs["protectedResourceType"] == "EFS"]
     key = prod.named("aws:kms/key:Key", "file-system-key")
     assert efs.inputs["protectedResourceType"] == "EFS"
     assert efs.inputs["restoreMetadataOverrides"] == {

@@ -23,6 +23,12 @@ STATEFUL = {
     "aws:s3/bucket:Bucket",
     "aws:efs/fileSystem:FileSystem",
     "aws:backup/vault:Vault",
+    # Data tier: the data, the credentials to it, and the generated secrets themselves.
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:secretsmanager/secret:Secret",
+    "random:index/randomPassword:RandomPassword",
 }
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """

@@ -365,6 +365,161 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
         "printable ASCII",
     ),
     ("unknown edge key", {"sentinel:cloudflare.rateLimits": {}}, "sentinel:cloudflare.rateLimits", "rateLimit"),
+    # Data tier: database
+    ("postgres too old", {"sentinel:database.engineVersion": 14}, "sentinel:database.engineVersion", "15, 16 or 17"),
+    ("postgres as text", {"sentinel:database.engineVersion": "16.4"}, "sentinel:database.engineVersion", "16"),
+    (
+        "database class not aurora",
+        {"sentinel:database.instanceClass": "db.m6g.large"},
+        "sentinel:database.instanceClass",
+        "db.r7g.large",
+    ),
+    ("too many readers", {"sentinel:database.readers": 6}, "sentinel:database.readers", "less than or equal to 5"),
+    ("negative readers", {"sentinel:database.readers": -1}, "sentinel:database.readers", "greater than or equal to 0"),
+    ("readers beyond zones", {"sentinel:database.readers": 4}, "sentinel:database.readers", "3 availability zones"),
+    (
+        "serverless range upside down",
+        {"sentinel:database.serverlessCapacity": {"minimum": 8, "maximum": 4}},
+        "sentinel:database.serverlessCapacity.maximum",
+        "at least minimum",
+    ),
+    (
+        "serverless half units",
+        {"sentinel:database.serverlessCapacity": {"minimum": 0.25, "maximum": 4}},
+        "sentinel:database.serverlessCapacity.minimum",
+        "multiple of 0.5",
+    ),
+    (
+        "serverless too large",
+        {"sentinel:database.serverlessCapacity": {"minimum": 0, "maximum": 512}},
+        "sentinel:database.serverlessCapacity.maximum",
+        "less than or equal to 256",
+    ),
+    ("storage type", {"sentinel:database.storageType": "gp3"}, "sentinel:database.storageType", "'aurora-iopt1'"),
+    ("database name", {"sentinel:database.databaseName": "Sentinel-DB"}, "sentinel:database.databaseName", "letter"),
+    (
+        "backups kept too long",
+        {"sentinel:database.backupRetentionDays": 36},
+        "sentinel:database.backupRetentionDays",
+        "less than or equal to 35",
+    ),
+    (
+        "no backups",
+        {"sentinel:database.backupRetentionDays": 0},
+        "sentinel:database.backupRetentionDays",
+        "greater than or equal to 1",
+    ),
+    ("backup window format", {"sentinel:database.backupWindow": "3am-4am"}, "sentinel:database.backupWindow", "03:00"),
+    (
+        "backup window too short",
+        {"sentinel:database.backupWindow": "03:00-03:20"},
+        "sentinel:database.backupWindow",
+        "at least 30 minutes",
+    ),
+    (
+        "maintenance window format",
+        {"sentinel:database.maintenanceWindow": "sunday 05:00"},
+        "sentinel:database.maintenanceWindow",
+        "sun:05:00-sun:06:00",
+    ),
+    (
+        "maintenance window too long",
+        {"sentinel:database.maintenanceWindow": "sat:05:00-sun:06:00"},
+        "sentinel:database.maintenanceWindow",
+        "at most 24 hours",
+    ),
+    (
+        "maintenance during backups",
+        {"sentinel:database.maintenanceWindow": "wed:03:30-wed:04:30"},
+        "sentinel:database.maintenanceWindow",
+        "overlaps backupWindow 03:00-04:00",
+    ),
+    (
+        "maintenance during backups past midnight",
+        {"sentinel:database.backupWindow": "23:30-00:30", "sentinel:database.maintenanceWindow": "sun:00:00-sun:01:00"},
+        "sentinel:database.maintenanceWindow",
+        "overlaps backupWindow",
+    ),
+    (
+        "slow statement threshold",
+        {"sentinel:database.slowStatementMilliseconds": 0},
+        "sentinel:database.slowStatementMilliseconds",
+        "greater than or equal to 100",
+    ),
+    (
+        "insights retention",
+        {"sentinel:database.insightsRetentionDays": 30},
+        "sentinel:database.insightsRetentionDays",
+        "multiple of 31",
+    ),
+    (
+        "database log retention",
+        {"sentinel:database.logRetentionDays": 10},
+        "sentinel:database.logRetentionDays",
+        "retention periods",
+    ),
+    (
+        "proxy share",
+        {"sentinel:database.proxy": {"maxConnectionsPercent": 101}},
+        "sentinel:database.proxy.maxConnectionsPercent",
+        "less than or equal to 100",
+    ),
+    (
+        "proxy idle share above its share",
+        {"sentinel:database.proxy": {"maxConnectionsPercent": 40}},
+        "sentinel:database.proxy.maxIdleConnectionsPercent",
+        "must not exceed maxConnectionsPercent (40)",
+    ),
+    (
+        "proxy borrow timeout",
+        {"sentinel:database.proxy": {"connectionBorrowTimeoutSeconds": 3601}},
+        "sentinel:database.proxy.connectionBorrowTimeoutSeconds",
+        "less than or equal to 3600",
+    ),
+    (
+        "proxy idle client timeout",
+        {"sentinel:database.proxy": {"idleClientTimeoutSeconds": 0}},
+        "sentinel:database.proxy.idleClientTimeoutSeconds",
+        "greater than or equal to 1",
+    ),
+    ("typo in database", {"sentinel:database.reader": 2}, "sentinel:database.reader", "readers"),
+    # Data tier: cache
+    ("cache engine", {"sentinel:cache.engine": "memcached"}, "sentinel:cache.engine", "'valkey' or 'redis'"),
+    ("valkey version", {"sentinel:cache.engineVersion": "7.1"}, "sentinel:cache.engineVersion", "'8.1'"),
+    (
+        "redis version of valkey",
+        {"sentinel:cache.engine": "redis", "sentinel:cache.engineVersion": "8.0"},
+        "sentinel:cache.engineVersion",
+        "not a redis version",
+    ),
+    ("cache node type", {"sentinel:cache.nodeType": "cache.r5.large"}, "sentinel:cache.nodeType", "cache.r7g.large"),
+    ("too many replicas", {"sentinel:cache.replicas": 6}, "sentinel:cache.replicas", "less than or equal to 5"),
+    ("replicas beyond zones", {"sentinel:cache.replicas": 4}, "sentinel:cache.replicas", "3 availability zones"),
+    (
+        "snapshots kept too long",
+        {"sentinel:cache.snapshotRetentionDays": 36},
+        "sentinel:cache.snapshotRetentionDays",
+        "less than or equal to 35",
+    ),
+    (
+        "snapshot window too short",
+        {"sentinel:cache.snapshotWindow": "02:00-02:30"},
+        "sentinel:cache.snapshotWindow",
+        "at least 60 minutes",
+    ),
+    (
+        "cache maintenance window too short",
+        {"sentinel:cache.maintenanceWindow": "sun:06:00-sun:06:30"},
+        "sentinel:cache.maintenanceWindow",
+        "at least 60 minutes",
+    ),
+    (
+        "cache maintenance during snapshots",
+        {"sentinel:cache.maintenanceWindow": "mon:02:30-mon:03:30"},
+        "sentinel:cache.maintenanceWindow",
+        "overlaps snapshotWindow 02:00-03:00",
+    ),
+    ("cache log retention", {"sentinel:cache.logRetentionDays": 2}, "sentinel:cache.logRetentionDays", "periods"),
 ]
 
 
@@ -463,3 +618,26 @@ def test_a_delegated_subdomain_zone_is_allowed_on_enterprise_and_country_domains
 def test_free_accepts_the_seeds_rate_it_converts() -> None:
     config = load("prod", {"sentinel:cloudflare.plan": "free"})
     assert (config.cloudflare.rate_limit.period, config.cloudflare.rate_limit.mitigation_timeout) == (60, 60)
+
+
+@pytest.mark.parametrize(
+    ("stack", "instance_class", "readers", "node_type", "replicas"),
+    [
+        ("dev", "db.serverless", 0, "cache.t4g.small", 0),
+        ("staging", "db.r7g.large", 2, "cache.r7g.large", 2),
+        ("prod", "db.r7g.xlarge", 2, "cache.r7g.xlarge", 2),
+    ],
+)
+def test_each_environment_gets_its_data_tier_defaults(
+    stack: str, instance_class: str, readers: int, node_type: str, replicas: int
+) -> None:
+    config = load(stack)
+    assert (config.database.instance_class, config.database.readers) == (instance_class, readers)
+    assert (config.cache.node_type, config.cache.replicas) == (node_type, replicas)
+    assert config.database.backup_retention_days == (30 if stack != "dev" else 7)
+
+
+def test_the_cache_engine_picks_its_newest_version_and_its_parameter_family() -> None:
+    assert (load().cache.version, load().cache.parameter_family) == ("8.1", "valkey8")
+    redis = load("prod", {"sentinel:cache.engine": "redis"}).cache
+    assert (redis.version, redis.parameter_family) == ("7.1", "redis7")

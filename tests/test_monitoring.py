@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import offline
-from components.monitoring import PUBLISHERS
+from components.alarm_topic import PUBLISHERS
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
@@ -37,6 +37,7 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 MONITORED_PROGRAM = """
 import pulumi
 from components import config
+from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.base import Platform, aws_provider
 from components.monitoring import (
     CacheMetrics, ClusterMetrics, DatabaseMetrics, LoadBalancerMetrics, LogicalBackupMetrics, Monitoring,
@@ -46,11 +47,14 @@ from components.monitoring import (
 stack_config = config.load()
 platform = Platform.of(stack_config)
 prod_shaped = stack_config.environment != "dev"
+on_aws = pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())])
+alarm_topic = AlarmTopic("alarms", platform, AlarmTopicArgs(stack_config.monitoring), opts=on_aws)
 monitoring = Monitoring(
     "monitoring",
     platform,
     MonitoringArgs(
         stack_config.monitoring,
+        alarm_topic.arn,
         cluster=ClusterMetrics(platform.cluster_name, "eks-nodes-0123"),
         load_balancer=LoadBalancerMetrics(
             "app/sentinel/50dc6c495c0c9188",
@@ -67,9 +71,9 @@ monitoring = Monitoring(
         cache=CacheMetrics("sentinel-cache", 3 if prod_shaped else 1),
         logical_backup=LogicalBackupMetrics("logical-backup"),
     ),
-    opts=pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())]),
+    opts=on_aws,
 )
-pulumi.export("alarmTopicArn", monitoring.topic_arn)
+pulumi.export("alarmTopicArn", alarm_topic.arn)
 """
 
 
@@ -263,7 +267,7 @@ def test_the_dashboard_shows_exactly_the_alarms_metrics_by_tier(full_prod: Graph
 
 def test_the_topic_is_encrypted_with_its_own_key_that_the_publishers_may_use(prod: Graph) -> None:
     [topic] = prod.of_type(TOPIC)
-    key = prod.named(KEY, "monitoring-alarms")
+    key = prod.named(KEY, "alarms")
     assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
     assert topic.inputs["namePrefix"] == "sentinel-prod-alarms-"
     statements = json.loads(key.inputs["policy"])["Statement"]

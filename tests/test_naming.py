@@ -29,9 +29,23 @@ FIXED_NAMES = {
     "provider's hyphenated auto-name breaks",
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": "AWS Backup allows only letters, digits and _, "
     "which the provider's hyphenated auto-name breaks",
+    # Data tier
+    "aws:rds/cluster:Cluster": "Aurora exports its logs to a log group named after the cluster, which must exist "
+    "(encrypted, with retention) before the cluster does",
+    "aws:rds/proxy:Proxy": "RDS Proxy logs to a log group named after the proxy, which must exist first",
+    "aws:rds/proxyEndpoint:ProxyEndpoint": "the API requires a name; it is part of the endpoint's host name",
+    "aws:route53/zone:Zone": "a zone's name is the domain it answers for",
+    "aws:route53/record:Record": "a record's name is what operators type (the seed's primary-db, read-replica, ...)",
 }
+
 # The input holding the physical name, where it is not `name`.
-NAME_INPUTS = {"aws:s3/bucket:Bucket": "bucket"}
+NAME_INPUTS = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:rds/proxyEndpoint:ProxyEndpoint": "dbProxyEndpointName",
+}
 
 # Types that AWS replaces when their description or another fixed setting changes: a fixed name would force
 # delete-before-replace, which hangs while the old resource is in use.
@@ -45,6 +59,11 @@ PREFIX_NAMED = {
     "aws:ec2/launchTemplate:LaunchTemplate": "namePrefix",
     "aws:eks/nodeGroup:NodeGroup": "nodeGroupNamePrefix",
     "aws:iam/instanceProfile:InstanceProfile": "namePrefix",
+    # Data tier: groups a replacement must exist beside, and secrets, whose names stay taken while deleted.
+    "aws:rds/subnetGroup:SubnetGroup": "namePrefix",
+    "aws:rds/parameterGroup:ParameterGroup": "namePrefix",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": "namePrefix",
+    "aws:secretsmanager/secret:Secret": "namePrefix",
 }
 # What a stack may leave out: dev runs no bastion.
 OPTIONAL_IN_DEV = {"aws:iam/instanceProfile:InstanceProfile"}

@@ -15,7 +15,10 @@ from policies.rules.capacity import (
 from policies.support.aws import LAUNCH_TEMPLATE
 from policies.support.kubernetes import DAEMON_SET
 from tests.policy_builders import (
+    AURORA_ZONES,
     GraphBuilder,
+    aurora,
+    aurora_proxy,
     config_map,
     container,
     deployment,
@@ -197,3 +200,39 @@ def test_a_node_group_capped_below_20_nodes_fails_unless_configured_lower() -> N
     graph = builder.build()
     assert messages(EKS_NODE_GROUP_MAXIMUM, graph) == ["scalingConfig.maxSize is 6: set it to at least 20"]
     assert messages(EKS_NODE_GROUP_MAXIMUM, graph, {"minimumMaxSize": 6}) == []
+
+
+# --- The connection budget of an Aurora cluster ---------------------------------------------------------------
+
+
+def test_pools_within_the_proxys_share_of_the_smallest_instance_pass() -> None:
+    builder = GraphBuilder()
+    _apps_with_pools(builder)
+    aurora_proxy(builder, aurora(builder, instance_class="db.r7g.large"))  # 90 % of 1802 = 1621 >= 1200
+    assert messages(DATABASE_CONNECTION_BUDGET, builder.build()) == []
+
+
+def test_pools_beyond_the_proxys_share_of_an_aurora_cluster_fail() -> None:
+    builder = GraphBuilder()
+    _apps_with_pools(builder)
+    aurora_proxy(builder, aurora(builder, instance_class="db.r7g.large"), max_connections_percent=50)
+    assert messages(DATABASE_CONNECTION_BUDGET, builder.build()) == [
+        "at peak the apps' pools open 1200 connections (admin 20 x 20; api 20 x 20; web 20 x 20) but database "
+        "(db.r7g.large, max_connections 1802) accepts 901 through RDS Proxy at 50 %"
+    ]
+
+
+def test_a_serverless_cluster_is_sized_by_its_maximum_capacity() -> None:
+    builder = GraphBuilder()
+    _apps_with_pools(builder)
+    serverless = aurora(
+        builder,
+        AURORA_ZONES[:1],
+        instance_class="db.serverless",
+        serverlessv2ScalingConfiguration={"minCapacity": 0, "maxCapacity": 4},
+    )
+    aurora_proxy(builder, serverless)
+    assert messages(DATABASE_CONNECTION_BUDGET, builder.build()) == [
+        "at peak the apps' pools open 1200 connections (admin 20 x 20; api 20 x 20; web 20 x 20) but database "
+        "(db.serverless, max_connections 901) accepts 810 through RDS Proxy at 90 %"
+    ]

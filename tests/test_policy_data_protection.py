@@ -12,12 +12,14 @@ from policies.rules.data_protection import (
     EFS_ENCRYPTED,
     EFS_TLS_ONLY,
     EKS_SECRETS_ENCRYPTED,
+    ELASTICACHE_AUTH_TOKEN,
     ELASTICACHE_ENCRYPTED_AT_REST,
     ELASTICACHE_ENCRYPTED_IN_TRANSIT,
     KMS_KEY_ROTATION,
     LAUNCH_TEMPLATE_EBS_ENCRYPTED,
     LOG_GROUP_ENCRYPTED,
     RDS_FORCE_SSL,
+    RDS_PROXY_REQUIRES_TLS,
     RDS_STORAGE_ENCRYPTED,
     S3_BUCKET_ENCRYPTED,
     S3_BUCKET_TLS_ONLY,
@@ -33,6 +35,7 @@ from policies.support.aws import (
     LAUNCH_TEMPLATE,
     LOG_GROUP,
     RDS_INSTANCE,
+    RDS_PROXY,
     S3_BUCKET_POLICY,
     S3_BUCKETS,
     SNS_TOPIC,
@@ -40,6 +43,7 @@ from policies.support.aws import (
 from tests.policy_builders import (
     UNKNOWN,
     GraphBuilder,
+    aurora,
     bucket,
     merged,
     messages,
@@ -396,3 +400,82 @@ def test_force_ssl_is_a_postgres_rule() -> None:
 def test_cluster_secrets_with_an_unknown_key_are_not_judged_during_preview() -> None:
     props = {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN}}}
     assert messages(EKS_SECRETS_ENCRYPTED, single(EKS_CLUSTER, props)) == []
+
+
+# --- TLS: the cluster's parameter group, the proxy, the cache's auth token ------------------------------------
+
+
+def test_an_aurora_cluster_forcing_tls_passes() -> None:
+    builder = GraphBuilder()
+    aurora(builder)
+    assert messages(RDS_FORCE_SSL, builder.build()) == []
+
+
+@pytest.mark.parametrize(
+    ("force_ssl", "expected"),
+    [
+        ("0", 'parameter group cluster-parameters: rds.force_ssl is "0", set it to 1'),
+        (None, "parameter group cluster-parameters: rds.force_ssl is not set, set it to 1"),
+    ],
+)
+def test_an_aurora_cluster_admitting_plaintext_fails(force_ssl: str | None, expected: str) -> None:
+    builder = GraphBuilder()
+    aurora(builder, force_ssl=force_ssl)
+    assert messages(RDS_FORCE_SSL, builder.build()) == [expected]
+
+
+def test_an_aurora_cluster_on_the_default_group_fails() -> None:
+    builder = GraphBuilder()
+    aurora(builder, dbClusterParameterGroupName=None)
+    assert messages(RDS_FORCE_SSL, builder.build()) == [
+        "database uses the engine's default group: give it a parameter group with rds.force_ssl=1"
+    ]
+
+
+AUTHENTICATED_CACHE = {"transitEncryptionEnabled": True, "authToken": "generated-token-of-32-characters"}
+
+DATA_TIER_CASES = [
+    pytest.param(
+        RDS_PROXY_REQUIRES_TLS,
+        RDS_PROXY,
+        {"engineFamily": "POSTGRESQL", "requireTls": True},
+        {"requireTls": False},
+        "requireTls is false: set requireTls=true",
+        id="proxy-tls",
+    ),
+    pytest.param(
+        RDS_PROXY_REQUIRES_TLS,
+        RDS_PROXY,
+        {"engineFamily": "POSTGRESQL", "requireTls": True},
+        {"requireTls": None},
+        "requireTls is not set: set requireTls=true",
+        id="proxy-tls-default",
+    ),
+    pytest.param(
+        ELASTICACHE_AUTH_TOKEN,
+        ELASTICACHE_REPLICATION_GROUP,
+        AUTHENTICATED_CACHE,
+        {"authToken": None},
+        "transitEncryptionEnabled is true but neither authToken nor userGroupIds is set: set authToken",
+        id="cache-auth-token",
+    ),
+]
+
+test_data_tier_rule_passes_compliant_resource, test_data_tier_rule_reports_the_broken_property = property_rule_tests(
+    DATA_TIER_CASES
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"authToken": None, "userGroupIds": ["sentinel-apps"]},
+        {"authToken": UNKNOWN},
+        {"transitEncryptionEnabled": False},
+    ],
+    ids=["rbac", "token unknown in preview", "no tls: another rule's concern"],
+)
+def test_other_ways_to_authenticate_or_nothing_to_judge_pass(changes: dict[str, Any]) -> None:
+    builder = GraphBuilder()
+    builder.add(ELASTICACHE_REPLICATION_GROUP, "cache", merged(AUTHENTICATED_CACHE, changes))
+    assert messages(ELASTICACHE_AUTH_TOKEN, builder.build()) == []

@@ -10,9 +10,20 @@ from policies.rules.operations import (
     CONTROL_PLANE_LOG_TYPES,
     EKS_CONTROL_PLANE_LOGS,
     LOG_GROUP_RETENTION,
+    RDS_LOG_GROUPS_CREATED_FIRST,
 )
-from policies.support.aws import EKS_CLUSTER, LOG_GROUP, METRIC_ALARM
-from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, aws_provider, messages, single, violations
+from policies.support.aws import EKS_CLUSTER, LOG_GROUP, METRIC_ALARM, RDS_PROXY, RDS_PROXY_TARGET
+from tests.policy_builders import (
+    REQUIRED_TAGS,
+    UNKNOWN,
+    GraphBuilder,
+    aurora,
+    aws_provider,
+    messages,
+    ref,
+    single,
+    violations,
+)
 
 
 def _tagged_stack(tags: dict[str, str] | str = REQUIRED_TAGS) -> GraphBuilder:
@@ -100,3 +111,49 @@ def test_a_cluster_leaving_out_log_types_names_them() -> None:
 def test_a_cluster_without_log_types_fails_and_unknown_ones_wait() -> None:
     assert len(messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {}))) == 1
     assert messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {"enabledClusterLogTypes": UNKNOWN})) == []
+
+
+# --- Log groups created first ---------------------------------------------------------------------------------
+
+
+def test_a_cluster_and_proxy_whose_log_groups_come_first_pass() -> None:
+    builder = GraphBuilder()
+    cluster = aurora(builder)
+    logs = builder.add(LOG_GROUP, "proxy-logs", {"name": "/aws/rds/proxy/sentinel-database-proxy"})
+    builder.add(RDS_PROXY, "proxy", {"name": "sentinel-database-proxy"}, depends_on=[logs])
+    builder.add(RDS_PROXY_TARGET, "target", {"dbClusterIdentifier": ref(cluster, "clusterIdentifier")})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == []
+
+
+def test_a_cluster_exporting_to_a_log_group_the_stack_lacks_fails() -> None:
+    builder = GraphBuilder()
+    aurora(builder, log_group=False)
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        'database writes to log group "/aws/rds/cluster/sentinel-database/postgresql", which the stack does not '
+        "create: create it (kmsKeyId, retentionInDays) and make the writer depend on it"
+    ]
+
+
+def test_a_proxy_created_beside_its_log_group_rather_than_after_it_fails() -> None:
+    builder = GraphBuilder()
+    builder.add(LOG_GROUP, "proxy-logs", {"name": "/aws/rds/proxy/sentinel-database-proxy"})
+    builder.add(RDS_PROXY, "proxy", {"name": "sentinel-database-proxy"})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        "proxy does not depend on log group proxy-logs: pass it in depends_on, or RDS may create the group first, "
+        "unencrypted and never expiring"
+    ]
+
+
+def test_a_generated_identifier_leaves_no_log_group_to_create_first_and_fails() -> None:
+    builder = GraphBuilder()
+    builder.add(RDS_PROXY, "proxy", {"engineFamily": "POSTGRESQL"})
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == [
+        "proxy writes logs under a generated identifier: give it a fixed one, so that its log group can be created "
+        "first"
+    ]
+
+
+def test_an_identifier_unknown_during_preview_is_not_judged() -> None:
+    builder = GraphBuilder()
+    aurora(builder, clusterIdentifier=UNKNOWN)
+    assert messages(RDS_LOG_GROUPS_CREATED_FIRST, builder.build()) == []

@@ -21,10 +21,19 @@ from policies.rules.resilience import (
     RDS_READ_REPLICAS,
     STATEFUL_RESOURCES_PROTECTED,
 )
-from policies.support.aws import ELASTICACHE_REPLICATION_GROUP, KMS_KEY, LOG_GROUP, RDS_INSTANCE
+from policies.support.aws import (
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    LOG_GROUP,
+    RDS_CLUSTER_INSTANCE,
+    RDS_INSTANCE,
+    SECRET,
+)
 from tests.policy_builders import (
+    AURORA_ZONES,
     UNKNOWN,
     GraphBuilder,
+    aurora,
     deployment,
     hpa,
     merged,
@@ -240,5 +249,56 @@ def test_stateful_resources_must_be_protected() -> None:
     ]
 
 
+@pytest.mark.parametrize("type_", [RDS_CLUSTER_INSTANCE, SECRET])
+def test_the_data_tiers_instances_and_secrets_must_be_protected(type_: str) -> None:
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {}, protect=True)) == []
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {})) == [
+        "protect is not set: pass pulumi.ResourceOptions(protect=True)"
+    ]
+
+
 def test_stateless_resources_need_no_protection() -> None:
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(LOG_GROUP, {"retentionInDays": 30})) == []
+
+
+# --- Readers spread over zones (rds-read-replicas) ------------------------------------------------------------
+
+
+def test_a_writer_and_two_readers_in_three_zones_pass() -> None:
+    builder = GraphBuilder()
+    aurora(builder)
+    assert messages(RDS_READ_REPLICAS, builder.build()) == []
+
+
+@pytest.mark.parametrize(
+    ("zones", "expected"),
+    [
+        (AURORA_ZONES[:2], ["database has 1 reader instances, fewer than 2"]),
+        (("us-east-1a", "us-east-1b", "us-east-1b"), ["database puts 2 readers in us-east-1b"]),
+        (("us-east-1a", "us-east-1b", None), ["instances database-3 of database name no availabilityZone"]),
+        (
+            ("us-east-1a",),
+            [
+                "database has 0 reader instances, fewer than 2",
+                "every instance of database is in us-east-1a: one zone's outage stops it",
+            ],
+        ),
+    ],
+    ids=["one reader", "readers share a zone", "zone left to AWS", "one zone only"],
+)
+def test_readers_missing_or_sharing_a_zone_fail(zones: tuple[str | None, ...], expected: list[str]) -> None:
+    builder = GraphBuilder()
+    aurora(builder, zones)
+    assert messages(RDS_READ_REPLICAS, builder.build()) == expected
+
+
+def test_a_reader_may_share_the_writers_zone_when_readers_fill_every_zone() -> None:
+    builder = GraphBuilder()
+    aurora(builder, ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1a"))
+    assert messages(RDS_READ_REPLICAS, builder.build()) == []
+
+
+def test_readers_whose_zones_are_unknown_are_not_judged() -> None:
+    builder = GraphBuilder()
+    aurora(builder, ("us-east-1a", UNKNOWN, UNKNOWN))
+    assert messages(RDS_READ_REPLICAS, builder.build()) == []

@@ -24,7 +24,16 @@ def test_stack_exports_the_network_and_groups(stack: str) -> None:
     exports = graph_of(stack).exports
     assert exports["vpcId"].startswith("vpc-")
     assert {tier: len(ids) for tier, ids in exports["subnetIds"].items()} == {"public": 3, "private": 3, "data": 3}
-    assert set(exports["securityGroupIds"]) == {"alb", "webapp", "bastion", "database", "cache", "efs", "controlplane"}
+    assert set(exports["securityGroupIds"]) == {
+        "alb",
+        "webapp",
+        "bastion",
+        "database",
+        "cache",
+        "efs",
+        "controlplane",
+        "proxy",
+    }
 
 
 def test_every_aws_resource_uses_the_one_tagged_account_pinned_provider(stack_graph: Graph) -> None:

@@ -33,6 +33,9 @@ EXPECTED_INGRESS = {
     ("cache", 6379, "webapp"),
     ("efs", 2049, "webapp"),
     ("controlplane", 443, "bastion"),  # tier 9: the API through SSM port forwarding
+    # Data tier: the apps reach the database through RDS Proxy.
+    ("proxy", 5432, "webapp"),
+    ("database", 5432, "proxy"),
 }
 
 EXPECTED_EGRESS = {
@@ -40,6 +43,7 @@ EXPECTED_EGRESS = {
     ("webapp", None, "0.0.0.0/0"),
     ("bastion", 5432, "database"),
     ("bastion", 443, "0.0.0.0/0"),
+    ("proxy", 5432, "database"),
 }
 
 
@@ -47,7 +51,7 @@ def test_the_seven_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
     [vpc] = stack_graph.of_type("aws:ec2/vpc:Vpc")
     groups = stack_graph.of_type(SECURITY_GROUP)
     assert sorted(group_roles(stack_graph).values()) == sorted(
-        ["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane"]
+        ["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy"]
     )
     assert all(group.inputs["vpcId"] == vpc.id and group.inputs["description"] for group in groups)
 
@@ -57,7 +61,7 @@ def test_ingress_is_exactly_the_seed_rules_plus_the_alb_path() -> None:
 
 
 def test_egress_is_exactly_what_each_tier_needs() -> None:
-    # Data-tier groups have none: groups are stateful, and a database never dials out.
+    # Data stores have none: groups are stateful, and a database never dials out; RDS Proxy reaches only it.
     assert rules_as_table(graph_of("prod"), EGRESS) == EXPECTED_EGRESS
 
 

@@ -9,7 +9,9 @@ allowed.
 """
 
 from components.config.apps import AppConfig, app_hosts
+from components.config.cache import CacheConfig
 from components.config.cloudflare import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CloudflareConfig
+from components.config.database import DatabaseConfig
 from components.config.errors import ConfigError
 from components.config.loading import load, load_cloudflare_api_token, parse, validate
 from components.config.monitoring import SEED_ALARM_NAMES, AlarmSettings, MonitoringConfig, SeedAlarm, Thresholds
@@ -27,8 +29,10 @@ __all__ = [
     "TIERS",
     "AlarmSettings",
     "AppConfig",
+    "CacheConfig",
     "CloudflareConfig",
     "ConfigError",
+    "DatabaseConfig",
     "Environment",
     "MonitoringConfig",
     "NetworkConfig",

@@ -11,8 +11,10 @@ from pydantic.alias_generators import to_camel
 from components.config.apps import SEED_APPS, AppConfig
 from components.config.backup import BackupConfig
 from components.config.bastion import BastionConfig
+from components.config.cache import CacheConfig
 from components.config.cloudflare import CloudflareConfig
 from components.config.cluster import ClusterConfig, NodesConfig, node_problems
+from components.config.database import DatabaseConfig
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
 from components.config.registry import RegistryConfig
@@ -66,18 +68,17 @@ class StackConfig(Section):
     network: NetworkConfig
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
     cloudflare: CloudflareConfig
-    # tier: observability
-    monitoring: MonitoringConfig = MonitoringConfig()
-    # Tier 9 (cluster). Sections whose every setting has a default: a stack file that omits one gets its
-    # environment's defaults from `with_defaults` before validation, so the None below is never used (and
-    # would be refused if it were).
     cluster: ClusterConfig
-    nodes: NodesConfig = Field(default=None, validate_default=True)
-    bastion: BastionConfig = Field(default=None, validate_default=True)
-    registry: RegistryConfig = Field(default=None, validate_default=True)
-    # Storage and backup tier.
+    # Sections a stack file may omit: each setting's default for every environment is declared in the section's
+    # module, and an omitted section starts empty so those defaults fill it.
+    nodes: Annotated[NodesConfig, in_every_environment({})]
+    bastion: Annotated[BastionConfig, in_every_environment({})]
+    registry: Annotated[RegistryConfig, in_every_environment({})]
+    database: Annotated[DatabaseConfig, in_every_environment({})]
+    cache: Annotated[CacheConfig, in_every_environment({})]
     storage: Annotated[StorageConfig, in_every_environment({})]
     backup: Annotated[BackupConfig, in_every_environment({})]
+    monitoring: Annotated[MonitoringConfig, in_every_environment({})]
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -106,6 +107,16 @@ class StackConfig(Section):
         problems += self._edge_problems()
         # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
+        # Data tier: each reader or replica takes a zone of its own.
+        zones = len(self.network.availability_zones)
+        for key, count in (
+            (("database", "readers"), self.database.readers),
+            (("cache", "replicas"), self.cache.replicas),
+        ):
+            if count > zones:
+                problems.append(
+                    (key, f"{count} exceeds the stack's {zones} availability zones; each needs a zone of its own")
+                )
         if problems:
             raise SectionError(problems)
         return self

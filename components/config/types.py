@@ -203,6 +203,57 @@ AuroraInstanceClass = Annotated[str, AfterValidator(partial(require_instance_cla
 CacheNodeType = Annotated[str, AfterValidator(partial(require_instance_class, "elasticache"))]
 
 
+# --- recurring windows (data tier): AWS's formats, in UTC -----------------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MINUTES_PER_DAY = 24 * 60
+_MINUTES_PER_WEEK = 7 * _MINUTES_PER_DAY
+_TIME = r"([01]\d|2[0-3]):([0-5]\d)"
+_DAILY_WINDOW = re.compile(f"{_TIME}-{_TIME}")
+_WEEKLY_WINDOW = re.compile(f"({'|'.join(WEEKDAYS)}):{_TIME}-({'|'.join(WEEKDAYS)}):{_TIME}")
+
+
+def _window_minutes(text: str) -> list[range]:
+    """The minutes of the week a window occupies, as ranges from Monday 00:00 (a daily window once a day; a
+    window past midnight or past Sunday wraps). ValueError for text in neither of AWS's formats."""
+    if daily := _DAILY_WINDOW.fullmatch(text):
+        start_hour, start_minute, end_hour, end_minute = map(int, daily.groups())
+        start, end = start_hour * 60 + start_minute, end_hour * 60 + end_minute
+        length = (end - start) % _MINUTES_PER_DAY
+        return [range(day * _MINUTES_PER_DAY + start, day * _MINUTES_PER_DAY + start + length) for day in range(7)]
+    if weekly := _WEEKLY_WINDOW.fullmatch(text):
+        start_day, start_hour, start_minute, end_day, end_hour, end_minute = weekly.groups()
+        start = WEEKDAYS.index(start_day) * _MINUTES_PER_DAY + int(start_hour) * 60 + int(start_minute)
+        end = WEEKDAYS.index(end_day) * _MINUTES_PER_DAY + int(end_hour) * 60 + int(end_minute)
+        return [range(start, start + (end - start) % _MINUTES_PER_WEEK)]
+    raise ValueError(f"{text!r} is not a window")
+
+
+def _window(pattern: re.Pattern[str], example: str, minimum: int, text: str) -> str:
+    if not pattern.fullmatch(text):
+        raise ValueError(f"must be a UTC window written like {example}")
+    length = len(_window_minutes(text)[0])
+    if not minimum <= length <= _MINUTES_PER_DAY:
+        raise ValueError(f"lasts {length} minutes; AWS requires at least {minimum} minutes and at most 24 hours")
+    return text
+
+
+def daily_window(minimum_minutes: int) -> AfterValidator:
+    """A daily window `hh24:mi-hh24:mi` (UTC) of at least `minimum_minutes`, as backups and snapshots take."""
+    return AfterValidator(partial(_window, _DAILY_WINDOW, "03:00-04:00", minimum_minutes))
+
+
+def weekly_window(minimum_minutes: int) -> AfterValidator:
+    """A weekly window `ddd:hh24:mi-ddd:hh24:mi` (UTC) of at least `minimum_minutes`, as maintenance takes."""
+    return AfterValidator(partial(_window, _WEEKLY_WINDOW, "sun:05:00-sun:06:00", minimum_minutes))
+
+
+def windows_overlap(first: str, second: str) -> bool:
+    """Whether two valid windows (daily or weekly) ever share a minute."""
+    occupied = {minute % _MINUTES_PER_WEEK for span in _window_minutes(first) for minute in span}
+    return any(minute % _MINUTES_PER_WEEK in occupied for span in _window_minutes(second) for minute in span)
+
+
 def dotted(key: Key) -> str:
     """A key as the user writes it: sentinel:network.subnetCidrs.public[2]."""
     text = f"{NAMESPACE}:"

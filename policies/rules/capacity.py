@@ -12,6 +12,7 @@ from typing import Any
 from pulumi_policy import Policy, PolicyResource, Severity
 
 from components.instance_classes import (
+    AURORA_SERVERLESS,
     DATABASE_INSTANCE_CLASSES,
     NODE_INSTANCE_TYPES,
     NodeInstanceType,
@@ -20,11 +21,15 @@ from components.instance_classes import (
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
+    RDS_CLUSTER,
+    RDS_CLUSTER_PARAMETER_GROUP,
     RDS_INSTANCE,
     RDS_PARAMETER_GROUP,
     RDS_PROXY,
     RDS_PROXY_DEFAULT_TARGET_GROUP,
     RDS_PROXY_TARGET,
+    cluster_members,
+    is_aurora,
     is_primary_database,
     parameter,
 )
@@ -298,6 +303,11 @@ def max_connections(instance_class: str, configured: Any) -> float | None:
     return postgres_max_connections(database.memory_gib)
 
 
+# Aurora Serverless v2 sizes max_connections by the memory of its maximum capacity, about 2 GiB per ACU.
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
+_GIB_PER_CAPACITY_UNIT = 2.0
+
+
 class _ConfigMaps:
     """The stack's ConfigMaps by namespace and name, to read the environment that workloads take from them."""
 
@@ -435,19 +445,72 @@ def _connection_budgets(
     return budgets
 
 
+def _cluster_budget(
+    stack: Stack,
+    cluster: PolicyResource,
+    instances: Sequence[PolicyResource],
+    targets: Mapping[str, list[PolicyResource]],
+    target_groups: Mapping[str, list[PolicyResource]],
+) -> _ConnectionBudget | Finding | Unknown:
+    """An Aurora cluster's budget: any instance may become the writer, so the smallest instance's limit."""
+    groups = stack.referenced(cluster, "dbClusterParameterGroupName", (RDS_CLUSTER_PARAMETER_GROUP,))
+    configured = [parameter(group, "max_connections") for group in groups]
+    share = _proxy_share(stack, cluster, targets, target_groups)
+    classes = [field(instance.props, "instanceClass") for instance in instances]
+    capacity = field(cluster.props, "serverlessv2ScalingConfiguration", "maxCapacity")
+    if any(is_unknown(value) for value in (*classes, *configured, capacity)) or isinstance(share, Unknown):
+        return UNKNOWN
+    limits: list[tuple[float, str]] = []
+    for instance_class in map(str, classes):
+        if instance_class == AURORA_SERVERLESS and number(configured[0] if configured else None) is None:
+            limit = postgres_max_connections((number(capacity) or 0.0) * _GIB_PER_CAPACITY_UNIT)
+        else:
+            limit = max_connections(instance_class, configured[0] if configured else None)
+        if limit is None:
+            return Finding(
+                cluster.urn,
+                f"instance class {shown(instance_class)} of {cluster.name} is missing from DATABASE_INSTANCE_CLASSES "
+                "in components/instance_classes.py: add its row",
+            )
+        limits.append((limit, instance_class))
+    limit, instance_class = min(limits)
+    return _ConnectionBudget(cluster, instance_class, limit, share)
+
+
+def _aurora_budgets(stack: Stack) -> list[_ConnectionBudget] | Finding | Unknown:
+    """The budget of each Aurora PostgreSQL cluster with instances."""
+    members = cluster_members(stack)
+    targets = stack.referrers((RDS_PROXY_TARGET,), "dbClusterIdentifier", (RDS_CLUSTER,))
+    target_groups = stack.referrers((RDS_PROXY_DEFAULT_TARGET_GROUP,), "dbProxyName", (RDS_PROXY,))
+    budgets: list[_ConnectionBudget] = []
+    for cluster in stack.of_type(RDS_CLUSTER):
+        instances = members.get(cluster.urn, [])
+        if not is_aurora(cluster) or "postgres" not in str(field(cluster.props, "engine")) or not instances:
+            continue
+        budget = _cluster_budget(stack, cluster, instances, targets, target_groups)
+        if not isinstance(budget, _ConnectionBudget):
+            return budget
+        budgets.append(budget)
+    return budgets
+
+
 def _database_connections(stack: Stack, _settings: Settings) -> Iterable[Finding]:
     primaries = [
         instance
         for instance in stack.of_type(RDS_INSTANCE)
         if is_primary_database(instance.props) and "postgres" in str(field(instance.props, "engine") or "")
     ]
-    demand = _connection_demand(stack) if primaries else UNKNOWN
+    demand = _connection_demand(stack) if primaries or stack.of_type(RDS_CLUSTER) else UNKNOWN
     if isinstance(demand, Unknown) or not demand:
         return
-    budgets = _connection_budgets(stack, primaries)
-    if isinstance(budgets, Finding):
-        yield budgets
-    if not isinstance(budgets, list):
+    instance_budgets, cluster_budgets = _connection_budgets(stack, primaries), _aurora_budgets(stack)
+    for found in (instance_budgets, cluster_budgets):
+        if isinstance(found, Finding):
+            yield found
+    if not isinstance(instance_budgets, list) or not isinstance(cluster_budgets, list):
+        return
+    budgets = instance_budgets + cluster_budgets
+    if not budgets:
         return
     # Which app uses which database is not in the graph: with several primaries only their combined budget
     # is certain to be exceeded; with one (the design), the check is exact.
@@ -466,8 +529,9 @@ DATABASE_CONNECTION_BUDGET = StackPolicy(
         "At peak, the apps' connection pools fit the database: the sum over Deployments of the HPA's maxReplicas "
         f"x {POOL_SIZE_VARIABLE} stays within the RDS Proxy's share (maxConnectionsPercent) of the primary's "
         "max_connections, or within max_connections without a proxy (RDS PostgreSQL: "
-        "LEAST(DBInstanceClassMemory/9531392, 5000)). Lower the pool size or maxReplicas, raise the proxy's "
-        "share, or choose a larger instance class."
+        "LEAST(DBInstanceClassMemory/9531392, 5000)); for an Aurora cluster, of its smallest instance's "
+        "(Serverless v2: of its maximum capacity at 2 GiB per ACU), since any instance may become the writer. "
+        "Lower the pool size or maxReplicas, raise the proxy's share, or choose a larger instance class."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.HIGH,

@@ -19,8 +19,10 @@ from policies.support.aws import (
     LAUNCH_TEMPLATE,
     LOG_GROUP,
     RDS_CLUSTER,
+    RDS_CLUSTER_PARAMETER_GROUP,
     RDS_INSTANCE,
     RDS_PARAMETER_GROUP,
+    RDS_PROXY,
     S3_BUCKET_POLICY,
     S3_BUCKETS,
     S3_ENCRYPTION_CONFIGURATIONS,
@@ -378,17 +380,24 @@ _POSTGRES_FORCE_SSL = "rds.force_ssl"
 
 
 def _postgres_force_ssl(stack: Stack, _settings: Settings) -> Iterable[Finding]:
-    for instance in stack.of_type(RDS_INSTANCE):
-        engine = rds_engine(stack, instance)
+    # An Aurora cluster takes rds.force_ssl from its cluster parameter group, which its instances cannot override.
+    databases = [
+        (instance, rds_engine(stack, instance), "parameterGroupName") for instance in stack.of_type(RDS_INSTANCE)
+    ]
+    databases += [
+        (cluster, field(cluster.props, "engine"), "dbClusterParameterGroupName")
+        for cluster in stack.of_type(RDS_CLUSTER)
+    ]
+    for database, engine, group_property in databases:
         if not isinstance(engine, str) or "postgres" not in engine:
             continue
-        group_name = field(instance.props, "parameterGroupName")
-        groups = stack.referenced(instance, "parameterGroupName", (RDS_PARAMETER_GROUP,))
+        group_name = field(database.props, group_property)
+        groups = stack.referenced(database, group_property, (RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP))
         if is_unknown(group_name) and not groups:
             continue
         if not groups:
             where = "the engine's default group" if group_name is None else f"{shown(group_name)}, not in this stack"
-            yield Finding(instance.urn, f"{instance.name} uses {where}: give it a parameter group with rds.force_ssl=1")
+            yield Finding(database.urn, f"{database.name} uses {where}: give it a parameter group with rds.force_ssl=1")
             continue
         for group in groups:
             value = parameter(group, _POSTGRES_FORCE_SSL)
@@ -400,7 +409,8 @@ RDS_FORCE_SSL = StackPolicy(
     name="rds-force-ssl",
     description=(
         "Every RDS PostgreSQL instance, read replicas included, uses a parameter group from this stack that sets "
-        'rds.force_ssl to "1", so the server refuses unencrypted connections.'
+        'rds.force_ssl to "1", and every Aurora PostgreSQL cluster a cluster parameter group '
+        "(dbClusterParameterGroupName) that does, so the server refuses unencrypted connections."
     ),
     concern=Concern.SECURITY,
     severity=Severity.HIGH,
@@ -447,6 +457,43 @@ ECR_IMMUTABLE_AND_SCANNED = ResourcePolicy(
     ),
 )
 
+
+# --- Data tier ----------------------------------------------------------------------------------------------
+
+RDS_PROXY_REQUIRES_TLS = ResourcePolicy(
+    name="rds-proxy-requires-tls",
+    description=(
+        "RDS proxies accept TLS connections only: set requireTls=true (the apps' URLs carry sslmode=require, and "
+        "the proxy's certificate, signed by a public root, names its endpoints)."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(RDS_PROXY,),
+    rule=expecting(Expect("requireTls", is_true, "set requireTls=true")),
+)
+
+
+def _authenticates_clients(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    if not is_true(field(args.props, "transitEncryptionEnabled")):
+        return
+    credentials = (field(args.props, "authToken"), field(args.props, "userGroupIds"))
+    if not any(is_unknown(value) or is_set(value) for value in credentials):
+        yield "transitEncryptionEnabled is true but neither authToken nor userGroupIds is set: set authToken"
+
+
+ELASTICACHE_AUTH_TOKEN = ResourcePolicy(
+    name="elasticache-auth-token",
+    description=(
+        "ElastiCache replication groups that encrypt in transit also authenticate clients: set authToken (a "
+        "generated secret of 16 to 128 characters) or userGroupIds (RBAC); TLS alone lets anyone who reaches the "
+        "port read and write the cache."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(ELASTICACHE_REPLICATION_GROUP,),
+    rule=_authenticates_clients,
+)
+
 POLICIES: tuple[Policy, ...] = (
     RDS_STORAGE_ENCRYPTED,
     ELASTICACHE_ENCRYPTED_AT_REST,
@@ -463,4 +510,6 @@ POLICIES: tuple[Policy, ...] = (
     # Tier 9 (cluster)
     EKS_SECRETS_ENCRYPTED,
     ECR_IMMUTABLE_AND_SCANNED,
+    RDS_PROXY_REQUIRES_TLS,
+    ELASTICACHE_AUTH_TOKEN,
 )

@@ -52,6 +52,9 @@ from policies.support.aws import (
     EKS_CLUSTER,
     EKS_NODE_GROUP,
     EKS_POD_IDENTITY_ASSOCIATION,
+    ELASTICACHE_PARAMETER_GROUP,
+    ELASTICACHE_REPLICATION_GROUP,
+    ELASTICACHE_SUBNET_GROUP,
     FLOW_LOG,
     HELM_RELEASE,
     IAM_INSTANCE_PROFILE,
@@ -67,7 +70,21 @@ from policies.support.aws import (
     MANAGED_PREFIX_LIST,
     METRIC_ALARM,
     NAT_GATEWAY,
+    RANDOM_ID,
+    RANDOM_PASSWORD,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
+    RDS_CLUSTER_PARAMETER_GROUP,
+    RDS_EVENT_SUBSCRIPTION,
+    RDS_PARAMETER_GROUP,
+    RDS_PROXY,
+    RDS_PROXY_DEFAULT_TARGET_GROUP,
+    RDS_PROXY_ENDPOINT,
+    RDS_PROXY_TARGET,
+    RDS_SUBNET_GROUP,
     ROUTE,
+    ROUTE53_RECORD,
+    ROUTE53_ZONE,
     ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
     S3_BUCKET,
@@ -80,6 +97,8 @@ from policies.support.aws import (
     S3_BUCKET_POLICY,
     S3_BUCKET_VERSIONING,
     S3_PUBLIC_ACCESS_BLOCK,
+    SECRET,
+    SECRET_VERSION,
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
@@ -98,7 +117,17 @@ from policies.support.cloudflare import (
     CLOUDFLARE_ZONE_SETTING,
 )
 from policies.support.declare import Concern, ResourcePolicy, Settings
-from policies.support.values import elements, entries, field, is_unknown, json_document, number, one_of, shown
+from policies.support.values import (
+    elements,
+    entries,
+    field,
+    is_false,
+    is_unknown,
+    json_document,
+    number,
+    one_of,
+    shown,
+)
 
 _EC2_API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference"
 _CREATE_SECURITY_GROUP = f"{_EC2_API}/API_CreateSecurityGroup.html"
@@ -839,6 +868,223 @@ _EDGE_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     ),
 }
 
+# --- Data tier ----------------------------------------------------------------------------------------------
+
+_RDS_API = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference"
+_CREATE_DB_CLUSTER = f"{_RDS_API}/API_CreateDBCluster.html"
+_CREATE_DB_INSTANCE = f"{_RDS_API}/API_CreateDBInstance.html"
+_CREATE_CLUSTER_PARAMETER_GROUP = f"{_RDS_API}/API_CreateDBClusterParameterGroup.html"
+_CREATE_PARAMETER_GROUP = f"{_RDS_API}/API_CreateDBParameterGroup.html"
+_CREATE_DB_SUBNET_GROUP = f"{_RDS_API}/API_CreateDBSubnetGroup.html"
+_CREATE_DB_PROXY = f"{_RDS_API}/API_CreateDBProxy.html"
+_CREATE_DB_PROXY_ENDPOINT = f"{_RDS_API}/API_CreateDBProxyEndpoint.html"
+_POOL_CONFIGURATION = f"{_RDS_API}/API_ConnectionPoolConfiguration.html"
+_REGISTER_PROXY_TARGETS = f"{_RDS_API}/API_RegisterDBProxyTargets.html"
+_CREATE_EVENT_SUBSCRIPTION = f"{_RDS_API}/API_CreateEventSubscription.html"
+_ELASTICACHE_API = "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference"
+_CREATE_REPLICATION_GROUP = f"{_ELASTICACHE_API}/API_CreateReplicationGroup.html"
+_CREATE_CACHE_SUBNET_GROUP = f"{_ELASTICACHE_API}/API_CreateCacheSubnetGroup.html"
+_CREATE_CACHE_PARAMETER_GROUP = f"{_ELASTICACHE_API}/API_CreateCacheParameterGroup.html"
+_AUTH_TOKEN = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html"
+_CREATE_SECRET = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"
+_PUT_SECRET_VALUE = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html"
+_CREATE_HOSTED_ZONE = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html"
+_RESOURCE_RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html"
+_ATTACH_ROLE_POLICY = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html"
+
+# RDS identifiers (clusters, instances, snapshots, proxies, parameter groups): a letter first, then letters,
+# digits and single hyphens, never a hyphen last.
+_RDS_IDENTIFIER = characters(
+    r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)", "a letter first, then letters, digits and single hyphens, no hyphen last"
+)
+# A prefix is completed by the provider's suffix, so it may end in a hyphen.
+_RDS_IDENTIFIER_PREFIX = characters(
+    r"[A-Za-z](?!.*--)[A-Za-z0-9-]*", "a letter first, then letters, digits and single hyphens"
+)
+_SQL_IDENTIFIER = characters(r"[A-Za-z][A-Za-z0-9_]*", "a letter first, then letters, digits and underscores")
+# Performance Insights keeps 7 days, whole months of 31 days up to 23, or 731 days.
+_INSIGHTS_RETENTION = among(7, *(31 * months for months in range(1, 24)), 731)
+# RDS refuses / " @ and spaces in a master password, ElastiCache in an auth token; the program's random values
+# become both, so each meets the tighter limits of the two.
+_PASSWORD_SOURCES = f"{_CREATE_DB_CLUSTER} (MasterUserPassword) and {_AUTH_TOKEN}"
+
+
+def _rds_name(path: str, maximum: int, source: str) -> tuple[Constraint, ...]:
+    return (Value(path, length(maximum), source), Value(path, _RDS_IDENTIFIER, source))
+
+
+def _rds_name_prefix(path: str, maximum: int, source: str) -> tuple[Constraint, ...]:
+    return (Value(path, length(maximum - _UNIQUE_SUFFIX), source), Value(path, _RDS_IDENTIFIER_PREFIX, source))
+
+
+_RDS_PARAMETER_GROUP = (
+    *_rds_name("name", 255, _CREATE_PARAMETER_GROUP),
+    *_rds_name_prefix("namePrefix", 255, _CREATE_PARAMETER_GROUP),
+    Value("parameters[].applyMethod", among("immediate", "pending-reboot"), f"{_RDS_API}/API_Parameter.html"),
+    Tags(),
+)
+
+_DATA_TIER_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
+    RDS_CLUSTER: (
+        *_rds_name("clusterIdentifier", 63, _CREATE_DB_CLUSTER),
+        *_rds_name("finalSnapshotIdentifier", 255, _CREATE_DB_CLUSTER),
+        Value("databaseName", length(63), _CREATE_DB_CLUSTER),
+        Value("databaseName", _SQL_IDENTIFIER, _CREATE_DB_CLUSTER),
+        Value("masterUsername", length(63), _CREATE_DB_CLUSTER),
+        Value("masterUsername", _SQL_IDENTIFIER, _CREATE_DB_CLUSTER),
+        Value("backupRetentionPeriod", between(1, 35), _CREATE_DB_CLUSTER),
+        Value("performanceInsightsRetentionPeriod", _INSIGHTS_RETENTION, _CREATE_DB_CLUSTER),
+        Value("databaseInsightsMode", among("standard", "advanced"), _CREATE_DB_CLUSTER),
+        Value("storageType", among("aurora", "aurora-iopt1", "io1", "io2", "gp3"), _CREATE_DB_CLUSTER),
+        Value(
+            "serverlessv2ScalingConfiguration.maxCapacity",
+            Allowed(lambda v: 1 <= (number(v) or 0) <= 256, "from 1 to 256 capacity units"),
+            f"{_RDS_API}/API_ServerlessV2ScalingConfiguration.html",
+        ),
+        Tags(),
+    ),
+    RDS_CLUSTER_INSTANCE: (
+        *_rds_name("identifier", 63, _CREATE_DB_INSTANCE),
+        Value("promotionTier", between(0, 15), _CREATE_DB_INSTANCE),
+        Value("monitoringInterval", among(0, 1, 5, 10, 15, 30, 60), _CREATE_DB_INSTANCE),
+        Value("performanceInsightsRetentionPeriod", _INSIGHTS_RETENTION, _CREATE_DB_INSTANCE),
+        Tags(),
+    ),
+    RDS_CLUSTER_PARAMETER_GROUP: _RDS_PARAMETER_GROUP,
+    RDS_PARAMETER_GROUP: _RDS_PARAMETER_GROUP,
+    RDS_SUBNET_GROUP: (
+        Value("name", length(255), _CREATE_DB_SUBNET_GROUP),
+        Value("namePrefix", length(255 - _UNIQUE_SUFFIX), _CREATE_DB_SUBNET_GROUP),
+        Value(
+            "namePrefix",
+            characters(r"[a-z0-9 ._-]+", "lowercase letters, digits, spaces and ._-"),
+            _CREATE_DB_SUBNET_GROUP,
+        ),
+        Tags(),
+    ),
+    RDS_PROXY: (
+        *_rds_name("name", 60, _CREATE_DB_PROXY),
+        Value("engineFamily", among("MYSQL", "POSTGRESQL", "SQLSERVER"), _CREATE_DB_PROXY),
+        Value("idleClientTimeout", between(1, 28800), _CREATE_DB_PROXY),
+        Tags(),
+    ),
+    RDS_PROXY_DEFAULT_TARGET_GROUP: (
+        Value("connectionPoolConfig.maxConnectionsPercent", between(1, 100), _POOL_CONFIGURATION),
+        Value("connectionPoolConfig.maxIdleConnectionsPercent", between(0, 100), _POOL_CONFIGURATION),
+        Value("connectionPoolConfig.connectionBorrowTimeout", between(0, 3600), _POOL_CONFIGURATION),
+    ),
+    RDS_PROXY_TARGET: (OneOf(("dbClusterIdentifier", "dbInstanceIdentifier"), _REGISTER_PROXY_TARGETS),),
+    RDS_PROXY_ENDPOINT: (
+        *_rds_name("dbProxyEndpointName", 63, _CREATE_DB_PROXY_ENDPOINT),
+        Value("targetRole", among("READ_WRITE", "READ_ONLY"), _CREATE_DB_PROXY_ENDPOINT),
+        Tags(),
+    ),
+    RDS_EVENT_SUBSCRIPTION: (
+        Value("namePrefix", length(255 - _UNIQUE_SUFFIX), _CREATE_EVENT_SUBSCRIPTION),
+        Value("namePrefix", _RDS_IDENTIFIER_PREFIX, _CREATE_EVENT_SUBSCRIPTION),
+        Value(
+            "sourceType",
+            among(
+                "db-instance",
+                "db-cluster",
+                "db-parameter-group",
+                "db-security-group",
+                "db-snapshot",
+                "db-cluster-snapshot",
+                "db-proxy",
+            ),
+            _CREATE_EVENT_SUBSCRIPTION,
+        ),
+        Tags(),
+    ),
+    ELASTICACHE_SUBNET_GROUP: (
+        Value("name", length(255), _CREATE_CACHE_SUBNET_GROUP),
+        Value("name", characters(r"[a-z0-9-]+", "lowercase letters, digits and hyphens"), _CREATE_CACHE_SUBNET_GROUP),
+        Tags(),
+    ),
+    ELASTICACHE_PARAMETER_GROUP: (
+        Value("name", length(255), _CREATE_CACHE_PARAMETER_GROUP),
+        Value("name", _RDS_IDENTIFIER, _CREATE_CACHE_PARAMETER_GROUP),
+        Tags(),
+    ),
+    ELASTICACHE_REPLICATION_GROUP: (
+        Value("replicationGroupId", length(40), _CREATE_REPLICATION_GROUP),
+        Value("replicationGroupId", _RDS_IDENTIFIER, _CREATE_REPLICATION_GROUP),
+        Value("numCacheClusters", between(1, 6), _CREATE_REPLICATION_GROUP),
+        Fits("preferredCacheClusterAzs", "numCacheClusters", _CREATE_REPLICATION_GROUP),
+        Value("snapshotRetentionLimit", between(0, 35), _CREATE_REPLICATION_GROUP),
+        Value("engine", among("redis", "valkey"), _CREATE_REPLICATION_GROUP),
+        Value("transitEncryptionMode", among("preferred", "required"), _CREATE_REPLICATION_GROUP),
+        Value("authTokenUpdateStrategy", among("SET", "ROTATE", "DELETE"), _CREATE_REPLICATION_GROUP),
+        Tags(),
+    ),
+    SECRET: (
+        Value("name", length(512), _CREATE_SECRET),
+        Value("namePrefix", length(512 - _UNIQUE_SUFFIX), _CREATE_SECRET),
+        Value("namePrefix", characters(r"[A-Za-z0-9/_+=.@-]+", "letters, digits and /_+=.@-"), _CREATE_SECRET),
+        Value("description", length(2048, minimum=0), _CREATE_SECRET),
+        Value(
+            "recoveryWindowInDays",
+            Allowed(
+                lambda v: number(v) == 0 or between(7, 30).accepts(v),
+                "0 (delete at once) or whole numbers from 7 to 30",
+            ),
+            "pulumi_aws/secretsmanager/secret.py (recovery_window_in_days)",
+        ),
+        Tags(),
+    ),
+    SECRET_VERSION: (
+        OneOf(
+            ("secretString", "secretBinary", "secretStringWo"),
+            "pulumi_aws/secretsmanager/secret_version.py (secret_string, secret_binary, secret_string_wo) and "
+            + _PUT_SECRET_VALUE,
+        ),
+    ),
+    ROUTE53_ZONE: (
+        Value("name", length(1024), _CREATE_HOSTED_ZONE),
+        Value(
+            "comment",
+            length(256, minimum=0),
+            "https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZoneConfig.html",
+        ),
+        Tags(),
+    ),
+    ROUTE53_RECORD: (
+        Value(
+            "type",
+            among(
+                "A",
+                "AAAA",
+                "CAA",
+                "CNAME",
+                "DS",
+                "HTTPS",
+                "MX",
+                "NAPTR",
+                "NS",
+                "PTR",
+                "SOA",
+                "SPF",
+                "SRV",
+                "SSHFP",
+                "SVCB",
+                "TLSA",
+                "TXT",
+            ),
+            _RESOURCE_RECORD_SET,
+        ),
+        Value("ttl", between(0, 2147483647), _RESOURCE_RECORD_SET),
+        OneOf(("records", "aliases"), _RESOURCE_RECORD_SET),
+    ),
+    RANDOM_PASSWORD: (
+        Value("length", between(16, 41), _PASSWORD_SOURCES),
+        Value("special", Allowed(is_false, 'false: the default special characters include / " @'), _PASSWORD_SOURCES),
+    ),
+    # The suffix of a final snapshot's identifier, which RDS and ElastiCache limit to 255 characters.
+    RANDOM_ID: (Value("byteLength", between(1, 32), f"{_CREATE_DB_CLUSTER} (FinalDBSnapshotIdentifier)"),),
+}
+
+
 DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     AWS_PROVIDER: (
         Value("region", characters(r"[a-z]{2}(-[a-z]+)+-\d+", "region codes such as us-east-1"), _REGIONS),
@@ -1164,6 +1410,7 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     ),
     **STORAGE_AND_BACKUP_CONSTRAINTS,
     **_EDGE_CONSTRAINTS,
+    **_DATA_TIER_CONSTRAINTS,
 }
 
 

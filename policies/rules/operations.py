@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from pulumi_policy import Policy, PolicyProviderResource, ResourceValidationArgs, Severity
+from pulumi_policy import Policy, PolicyProviderResource, PolicyResource, ResourceValidationArgs, Severity
 
-from policies.support.aws import COMPOSITE_ALARM, EKS_CLUSTER, LOG_GROUP, METRIC_ALARM
+from policies.support.aws import (
+    COMPOSITE_ALARM,
+    EKS_CLUSTER,
+    LOG_GROUP,
+    METRIC_ALARM,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    RDS_PROXY,
+)
 from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
 from policies.support.stack import Stack
 from policies.support.values import (
@@ -116,9 +125,76 @@ EKS_CONTROL_PLANE_LOGS = ResourcePolicy(
     rule=_control_plane_logs,
 )
 
+
+# --- Data tier ----------------------------------------------------------------------------------------------
+
+# Where RDS writes the logs a database exports and RDS Proxy its own, by the writer's identifier. A log group
+# RDS creates itself is never encrypted with the stack's key and never expires.
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html
+_EXPORTED_LOGS = (
+    (RDS_CLUSTER, "clusterIdentifier", "/aws/rds/cluster/{}/{}"),
+    (RDS_INSTANCE, "identifier", "/aws/rds/instance/{}/{}"),
+)
+
+
+def _log_destinations(stack: Stack) -> Iterable[tuple[PolicyResource, Any, str | None]]:
+    """Each RDS resource that writes logs, its identifier and the log group it writes to (None while unknown)."""
+    for type_, identifier_property, pattern in _EXPORTED_LOGS:
+        for resource in stack.of_type(type_):
+            identifier = field(resource.props, identifier_property)
+            for log_type in elements(field(resource.props, "enabledCloudwatchLogsExports")):
+                known = isinstance(identifier, str) and isinstance(log_type, str)
+                yield resource, identifier, pattern.format(identifier, log_type) if known else None
+    for proxy in stack.of_type(RDS_PROXY):
+        name = field(proxy.props, "name")
+        yield proxy, name, f"/aws/rds/proxy/{name}" if isinstance(name, str) else None
+
+
+def _log_groups_created_first(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    groups = {field(group.props, "name"): group for group in stack.of_type(LOG_GROUP)}
+    for writer, identifier, destination in _log_destinations(stack):
+        if destination is None:
+            if identifier is None:
+                yield Finding(
+                    writer.urn,
+                    f"{writer.name} writes logs under a generated identifier: give it a fixed one, so that its log "
+                    "group can be created first",
+                )
+            continue
+        group = groups.get(destination)
+        if group is None:
+            if not any(is_unknown(name) for name in groups):
+                yield Finding(
+                    writer.urn,
+                    f"{writer.name} writes to log group {shown(destination)}, which the stack does not create: create "
+                    "it (kmsKeyId, retentionInDays) and make the writer depend on it",
+                )
+        elif group.urn not in {dependency.urn for dependency in writer.dependencies}:
+            yield Finding(
+                writer.urn,
+                f"{writer.name} does not depend on log group {group.name}: pass it in depends_on, or RDS may create "
+                "the group first, unencrypted and never expiring",
+            )
+
+
+RDS_LOG_GROUPS_CREATED_FIRST = StackPolicy(
+    name="rds-log-groups-created-first",
+    description=(
+        "Every log group RDS writes to, for a cluster's or instance's exported logs "
+        "(/aws/rds/cluster/<clusterIdentifier>/<type>, /aws/rds/instance/<identifier>/<type>) and for an RDS Proxy "
+        "(/aws/rds/proxy/<name>), is created by the stack, with its key and retention, and the writer depends on "
+        "it, so RDS never creates one of its own that is unencrypted and never expires."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    rule=_log_groups_created_first,
+)
+
 POLICIES: tuple[Policy, ...] = (
     AWS_PROVIDER_DEFAULT_TAGS,
     CLOUDWATCH_ALARM_ACTIONS,
     LOG_GROUP_RETENTION,
     EKS_CONTROL_PLANE_LOGS,
+    RDS_LOG_GROUPS_CREATED_FIRST,
 )

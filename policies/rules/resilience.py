@@ -18,8 +18,12 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     S3_BUCKETS,
+    SECRET,
+    cluster_members,
+    is_aurora,
     is_primary_database,
     is_read_replica,
     replication_source,
@@ -63,7 +67,7 @@ RDS_MULTI_AZ = ResourcePolicy(
     name="rds-multi-az",
     description=(
         "Primary RDS instances run Multi-AZ, with a synchronous standby in a second zone that takes over on its "
-        "own: set multiAz=true."
+        "own: set multiAz=true. (An Aurora cluster is Multi-AZ through readers in other zones: rds-read-replicas.)"
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.HIGH,
@@ -109,16 +113,52 @@ def _read_replicas(stack: Stack, settings: Settings) -> Iterable[Finding]:
                 yield Finding(primary.urn, f"{primary.name} and its replicas put {count} instances in {zone}")
 
 
+def _aurora_readers(stack: Stack, minimum: float) -> Iterable[Finding]:
+    """Each Aurora cluster keeps `minimum` readers besides its writer, each in a zone no other reader takes, and
+    its instances span two zones at least (Aurora's Multi-AZ: a reader elsewhere takes over from the writer)."""
+    members = cluster_members(stack)
+    for cluster in stack.of_type(RDS_CLUSTER):
+        if not is_aurora(cluster):
+            continue
+        instances = members.get(cluster.urn, [])
+        readers = instances[1:]
+        if len(readers) < minimum:
+            yield Finding(
+                cluster.urn, f"{cluster.name} has {len(readers)} reader instances, fewer than {shown(minimum)}"
+            )
+        zones = {instance.name: field(instance.props, "availabilityZone") for instance in instances}
+        if any(is_unknown(zone) for zone in zones.values()):
+            continue
+        unpinned = sorted(name for name, zone in zones.items() if zone is None)
+        if unpinned:
+            yield Finding(cluster.urn, f"instances {', '.join(unpinned)} of {cluster.name} name no availabilityZone")
+        for zone, count in sorted(Counter(zones[reader.name] for reader in readers if zones[reader.name]).items()):
+            if count > 1:
+                yield Finding(cluster.urn, f"{cluster.name} puts {count} readers in {zone}")
+        pinned = {zone for zone in zones.values() if zone is not None}
+        if len(pinned) == 1 and not unpinned:
+            yield Finding(
+                cluster.urn, f"every instance of {cluster.name} is in {pinned.pop()}: one zone's outage stops it"
+            )
+
+
+def _read_replicas_and_readers(stack: Stack, settings: Settings) -> Iterable[Finding]:
+    yield from _read_replicas(stack, settings)
+    yield from _aurora_readers(stack, settings["minimumReplicas"])
+
+
 RDS_READ_REPLICAS = StackPolicy(
     name="rds-read-replicas",
     description=(
         "Every primary RDS instance has at least two read replicas (replicateSourceDb), each pinned with "
         "availabilityZone to a zone of its own, different from the primary's when the primary names one (only a "
-        "single-AZ primary can; AWS places a Multi-AZ primary and its standby itself)."
+        "single-AZ primary can; AWS places a Multi-AZ primary and its standby itself). Every Aurora cluster has at "
+        "least two reader instances besides its writer (clusterIdentifier), each pinned to a zone no other reader "
+        "takes, and its instances span at least two zones, which is Aurora's Multi-AZ."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.HIGH,
-    rule=_read_replicas,
+    rule=_read_replicas_and_readers,
     config={"minimumReplicas": {"type": "integer", "minimum": 0, "default": 2}},
 )
 
@@ -304,6 +344,10 @@ DEPLOYMENT_HAS_PDB_AND_HPA = StackPolicy(
 STATEFUL_TYPES = (
     RDS_INSTANCE,
     RDS_CLUSTER,
+    # Data tier: a cluster's instances (deleting the last one stops the database) and the secrets holding its
+    # credentials (RDS Proxy signs in with them).
+    RDS_CLUSTER_INSTANCE,
+    SECRET,
     ELASTICACHE_REPLICATION_GROUP,
     *S3_BUCKETS,
     EFS_FILE_SYSTEM,
@@ -322,9 +366,10 @@ def _protected(args: ResourceValidationArgs, _settings: Settings) -> Iterable[st
 STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     name="stateful-resources-protected",
     description=(
-        "Stateful resources (RDS instances and clusters, ElastiCache replication groups, S3 buckets, EFS file "
-        "systems, KMS keys, the EKS cluster, ECR repositories, AWS Backup vaults) have the protect resource "
-        "option, so no diff can delete or replace them without first unprotecting them on purpose."
+        "Stateful resources (RDS instances, clusters and cluster instances, ElastiCache replication groups, S3 "
+        "buckets, EFS file systems, KMS keys, Secrets Manager secrets, the EKS cluster, ECR repositories, AWS "
+        "Backup vaults) have the protect resource option, so no diff can delete or replace them without first "
+        "unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,

@@ -104,6 +104,19 @@ BACKUP_RESTORE_TESTING_SELECTION = "aws:backup/restoreTestingSelection:RestoreTe
 ACM_CERTIFICATE = "aws:acm/certificate:Certificate"
 ACM_CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
 
+# Data tier
+RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+RDS_PROXY_ENDPOINT = "aws:rds/proxyEndpoint:ProxyEndpoint"
+RDS_EVENT_SUBSCRIPTION = "aws:rds/eventSubscription:EventSubscription"
+ELASTICACHE_PARAMETER_GROUP = "aws:elasticache/parameterGroup:ParameterGroup"
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+ROUTE53_ZONE = "aws:route53/zone:Zone"
+ROUTE53_RECORD = "aws:route53/record:Record"
+IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
+RANDOM_ID = "random:index/randomId:RandomId"
+
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 # A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
 ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
@@ -171,3 +184,24 @@ def covers_every_address(cidrs: Iterable[Any]) -> bool:
     ipv4 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv4Network))
     ipv6 = ipaddress.collapse_addresses(n for n in networks if isinstance(n, ipaddress.IPv6Network))
     return any(network.prefixlen == 0 for network in [*ipv4, *ipv6])
+
+
+# --- Data tier: Aurora ---------------------------------------------------------------------------------------
+
+
+def is_aurora(cluster: PolicyResource) -> bool:
+    """Whether an RDS cluster is Aurora (instances of its own) rather than a Multi-AZ DB cluster."""
+    engine = field(cluster.props, "engine")
+    return isinstance(engine, str) and engine.startswith("aurora")
+
+
+def cluster_members(stack: Stack) -> dict[str, list[PolicyResource]]:
+    """The instances of each Aurora cluster, by the cluster's URN, the preferred writer (lowest promotion tier,
+    RDS's default 1 when unset) first."""
+    members = stack.referrers((RDS_CLUSTER_INSTANCE,), "clusterIdentifier", (RDS_CLUSTER,))
+    return {urn: sorted(found, key=_promotion_tier) for urn, found in members.items()}
+
+
+def _promotion_tier(instance: PolicyResource) -> float:
+    tier = field(instance.props, "promotionTier")
+    return 1.0 if tier is None or is_unknown(tier) else float(tier)

@@ -11,7 +11,7 @@ from pulumi_policy import PolicyResource
 from policies.support.values import elements, field
 
 # Outputs by which one resource names another: what a literal reference (rather than an Output) can hold.
-_IDENTITY_PROPERTIES = ("id", "arn", "name", "bucket", "identifier")
+_IDENTITY_PROPERTIES = ("id", "arn", "name", "bucket", "identifier", "clusterIdentifier")
 
 
 class Stack:

@@ -1,0 +1,111 @@
+"""The alarm topic: where every alarm, the database's events and the backup vault's notifications go, and who
+hears them (email addresses and an incident tool from `sentinel:monitoring`).
+
+Its own component, built before the tiers that publish to it, so the database and the backups take its ARN
+while the alarms (components/monitoring.py) take the tiers' identifiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, Platform, iam_document
+from components.config import MonitoringConfig
+from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
+
+# The services that publish to the alarm topic. ElastiCache is not among them: it cannot publish to an
+# encrypted topic (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html), so the
+# cache's failures reach the topic through its per-node alarms (components/monitoring.py) instead.
+PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com")
+# What a publisher needs of the key of an encrypted topic.
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+PUBLISH_TO_ENCRYPTED_TOPIC = ("kms:Decrypt", "kms:GenerateDataKey*")
+
+
+@dataclass(frozen=True)
+class AlarmTopicArgs:
+    config: MonitoringConfig
+
+
+class AlarmTopic(Component):
+    arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, platform: Platform, args: AlarmTopicArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
+        key = EncryptionKey(
+            name,
+            platform,
+            EncryptionKeyArgs(
+                description=f"Alarm and event notifications of {platform.name_prefix}",
+                purpose="alarms",
+                # The publishers encrypt with the key when they publish; whether they may publish at all is the
+                # topic policy's decision (limited there to this account).
+                grants=[ServiceGrant(service=service, actions=PUBLISH_TO_ENCRYPTED_TOPIC) for service in PUBLISHERS],
+            ),
+            opts=self.child(),
+        )
+        topic = aws.sns.Topic(
+            name,
+            name_prefix=platform.name("alarms-"),
+            kms_master_key_id=key.arn,
+            tags={"Name": platform.name("alarms")},
+            opts=self.child(),
+        )
+        aws.sns.TopicPolicy(name, arn=topic.arn, policy=self._topic_policy(topic.arn), opts=self.child())
+        for index, email in enumerate(args.config.emails):
+            aws.sns.TopicSubscription(
+                f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=self.child()
+            )
+        if args.config.incident_endpoint is not None:
+            aws.sns.TopicSubscription(
+                f"{name}-incidents",
+                topic=topic.arn,
+                protocol="https",
+                endpoint=args.config.incident_endpoint.output,
+                # Incident tools (PagerDuty, Opsgenie) confirm SNS subscriptions themselves.
+                endpoint_auto_confirms=True,
+                opts=self.child(),
+            )
+        self.arn = topic.arn
+        self.register_outputs({"arn": self.arn})
+
+    def _topic_policy(self, topic_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+        account = self.platform.account_id
+        statements: list[dict[str, Any]] = [
+            {
+                # Replacing the default policy must not take the topic away from its own account's administrators.
+                "Sid": "AccountAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:DeleteTopic",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                ],
+                "Resource": topic_arn,
+            }
+        ]
+        statements += [
+            {
+                "Sid": "Publish" + service.split(".amazonaws.com")[0].replace(".", " ").title().replace(" ", ""),
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                # Only this account's alarms, databases and vaults: no other account can use the service to
+                # publish here (confused deputy).
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+            for service in PUBLISHERS
+        ]
+        return iam_document(statements)

@@ -1,0 +1,396 @@
+"""Aurora PostgreSQL (design D5): a writer and readers in distinct zones behind RDS Proxy, with the connection
+URLs the apps take (`DATABASE_URL`, `DATABASE_READ_REPLICA_URL`).
+
+The URLs name the proxy's AWS endpoints, which its certificate (public roots) covers, with `sslmode=require`;
+the master password is generated, secret end to end, and stored with the connection details in Secrets Manager,
+where the proxy reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from components.base import Component, Platform, iam_document, secret_url, service_trust
+from components.config import DatabaseConfig
+from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
+
+ENGINE = aws.rds.EngineType.AURORA_POSTGRESQL
+PORT = 5432
+MASTER_USERNAME = "sentinel"
+ENHANCED_MONITORING_SECONDS = 60
+# The RDS certificate authority every instance presents; rotate here when AWS retires it.
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL-certificate-rotation.html
+CERTIFICATE_AUTHORITY = "rds-ca-rsa2048-g1"
+# Events an operator must hear about: a failover, a failed instance, storage running out.
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+CLUSTER_EVENTS = ("failover", "failure")
+INSTANCE_EVENTS = ("failover", "failure", "low storage")
+ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    config: DatabaseConfig
+    zones: Sequence[str]
+    """The stack's availability zones; the writer takes the first, each reader the next."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """The data subnets, one per zone."""
+    security_group_id: pulumi.Input[str]
+    proxy_security_group_id: pulumi.Input[str]
+    alarm_topic_arn: pulumi.Input[str] | None = None
+    """The SNS topic for failover, failure and low-storage events; without one, no subscription is made."""
+
+
+class Database(Component):
+    url: pulumi.Output[str]
+    """DATABASE_URL: the proxy's read-write endpoint (secret)."""
+    read_replica_url: pulumi.Output[str]
+    """DATABASE_READ_REPLICA_URL: the proxy's read-only endpoint, or the read-write one without readers (secret)."""
+    writer_endpoint: pulumi.Output[str]
+    reader_endpoint: pulumi.Output[str]
+    secret_arn: pulumi.Output[str]
+    cluster_identifier: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
+    """What AWS Backup selects and restores."""
+    subnet_group_name: pulumi.Output[str]
+    reader_identifiers: list[pulumi.Output[str]]
+    """The readers' instance identifiers, for their replica-lag alarms."""
+    proxy_name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, platform: Platform, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
+        config = args.config
+        # Fixed names: Aurora and RDS Proxy write to log groups named after them, which must exist (encrypted,
+        # with retention) before either does, and the key policy names those log groups.
+        cluster_identifier = platform.name("database")
+        proxy_name = platform.name("database-proxy")
+        postgres_logs = f"/aws/rds/cluster/{cluster_identifier}/postgresql"
+        proxy_logs = f"/aws/rds/proxy/{proxy_name}"
+        key = EncryptionKey(
+            name,
+            platform,
+            EncryptionKeyArgs(
+                description=f"Aurora storage, Performance Insights, credentials and logs of {platform.name_prefix}",
+                purpose="database",
+                grants=[
+                    logs_grant(platform.region, [self.log_group_arn(postgres_logs), self.log_group_arn(proxy_logs)])
+                ],
+            ),
+            opts=self.child(),
+        )
+        log_groups = [
+            self.log_group(f"{name}-postgresql", postgres_logs, config.log_retention_days, key.arn),
+            self.log_group(f"{name}-proxy", proxy_logs, config.log_retention_days, key.arn),
+        ]
+        subnet_group = aws.rds.SubnetGroup(
+            name,
+            name_prefix=platform.name("database-"),
+            description=f"Data subnets of {platform.name_prefix}",
+            subnet_ids=list(args.subnet_ids),
+            tags={"Name": platform.name("database")},
+            opts=self.child(),
+        )
+        family = f"{ENGINE.value}{config.engine_version}"
+        cluster_parameters = aws.rds.ClusterParameterGroup(
+            name,
+            name_prefix=platform.name("database-"),
+            family=family,
+            description=f"Aurora PostgreSQL {config.engine_version} cluster settings of {platform.name_prefix}",
+            # pg_stat_statements stays loaded through Aurora's default shared_preload_libraries.
+            parameters=[aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1")],
+            tags={"Name": platform.name("database")},
+            opts=self.child(),
+        )
+        instance_parameters = aws.rds.ParameterGroup(
+            name,
+            name_prefix=platform.name("database-"),
+            family=family,
+            description=f"Aurora PostgreSQL {config.engine_version} instance settings of {platform.name_prefix}",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(
+                    name="log_min_duration_statement", value=str(config.slow_statement_milliseconds)
+                )
+            ],
+            tags={"Name": platform.name("database")},
+            opts=self.child(),
+        )
+        # Letters and digits only: RDS refuses / " @ and a space, and the password travels inside URLs.
+        password = random.RandomPassword(f"{name}-master", length=32, special=False, opts=self.stateful())
+        cluster = aws.rds.Cluster(
+            name,
+            cluster_identifier=cluster_identifier,
+            engine=ENGINE,
+            # The major only: RDS picks its current minor and upgrades minors itself without a diff here.
+            engine_version=str(config.engine_version),
+            storage_type=None if config.storage_type == "aurora" else config.storage_type,
+            database_name=config.database_name,
+            master_username=MASTER_USERNAME,
+            master_password=password.result,
+            iam_database_authentication_enabled=True,
+            port=PORT,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[args.security_group_id],
+            db_cluster_parameter_group_name=cluster_parameters.name,
+            storage_encrypted=True,
+            kms_key_id=key.arn,
+            backup_retention_period=config.backup_retention_days,
+            preferred_backup_window=config.backup_window,
+            preferred_maintenance_window=config.maintenance_window,
+            copy_tags_to_snapshot=True,
+            deletion_protection=platform.protect_stateful,
+            skip_final_snapshot=not platform.protect_stateful,
+            final_snapshot_identifier=self.final_snapshot_identifier(name, "database"),
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            database_insights_mode="standard",
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=key.arn,
+            performance_insights_retention_period=config.insights_retention_days,
+            serverlessv2_scaling_configuration=aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+                min_capacity=config.serverless_capacity.minimum, max_capacity=config.serverless_capacity.maximum
+            )
+            if config.serverless
+            else None,
+            tags={"Name": platform.name("database")},
+            opts=self.stateful(depends_on=log_groups),
+        )
+        instances = self._instances(name, args, cluster, instance_parameters, key)
+        secret = aws.secretsmanager.Secret(
+            name,
+            name_prefix=platform.name("database-"),
+            description=f"Master credentials and connection details of the {platform.name_prefix} database",
+            kms_key_id=key.arn,
+            tags={"Name": platform.name("database")},
+            opts=self.stateful(),
+        )
+        # The shape RDS Proxy and Secrets Manager rotation expect of a database secret.
+        secret_version = aws.secretsmanager.SecretVersion(
+            name,
+            secret_id=secret.id,
+            secret_string=pulumi.Output.json_dumps(
+                {
+                    "engine": "postgres",
+                    "host": cluster.endpoint,
+                    "port": PORT,
+                    "dbname": config.database_name,
+                    "dbClusterIdentifier": cluster.cluster_identifier,
+                    "username": MASTER_USERNAME,
+                    "password": password.result,
+                }
+            ),
+            opts=self.child(),
+        )
+        proxy = self._proxy(
+            name,
+            proxy_name=proxy_name,
+            args=args,
+            cluster=cluster,
+            instances=instances,
+            secret=secret,
+            secret_version=secret_version,
+            key=key,
+            log_group=log_groups[1],
+        )
+        reader_endpoint = (
+            aws.rds.ProxyEndpoint(
+                f"{name}-read-only",
+                db_proxy_name=proxy.name,
+                # Fixed name: the API requires one; it is part of the endpoint's host name.
+                db_proxy_endpoint_name=platform.name("database-read-only"),
+                target_role="READ_ONLY",
+                vpc_subnet_ids=list(args.subnet_ids),
+                vpc_security_group_ids=[args.proxy_security_group_id],
+                tags={"Name": platform.name("database-read-only")},
+                opts=self.child(),
+            ).endpoint
+            if config.readers
+            # Without readers the read-only endpoint would refuse every connection; reads go to the writer.
+            else proxy.endpoint
+        )
+        if args.alarm_topic_arn is not None:
+            self._event_subscriptions(name, args.alarm_topic_arn, cluster, instances)
+
+        self.writer_endpoint = proxy.endpoint
+        self.reader_endpoint = reader_endpoint
+        path = f"/{config.database_name}?sslmode=require"
+        self.url = secret_url("postgresql", MASTER_USERNAME, password.result, host=proxy.endpoint, port=PORT, path=path)
+        self.read_replica_url = secret_url(
+            "postgresql", MASTER_USERNAME, password.result, host=reader_endpoint, port=PORT, path=path
+        )
+        self.secret_arn = secret.arn
+        self.cluster_identifier = cluster.cluster_identifier
+        self.cluster_arn = cluster.arn
+        self.subnet_group_name = subnet_group.name
+        self.reader_identifiers = [instance.identifier for instance in instances[1:]]
+        self.proxy_name = proxy.name
+        self.register_outputs(
+            {
+                "url": self.url,
+                "readReplicaUrl": self.read_replica_url,
+                "writerEndpoint": self.writer_endpoint,
+                "readerEndpoint": self.reader_endpoint,
+                "secretArn": self.secret_arn,
+                "clusterIdentifier": self.cluster_identifier,
+                "clusterArn": self.cluster_arn,
+                "readerIdentifiers": self.reader_identifiers,
+            }
+        )
+
+    def _instances(
+        self,
+        name: str,
+        args: DatabaseArgs,
+        cluster: aws.rds.Cluster,
+        parameters: aws.rds.ParameterGroup,
+        key: EncryptionKey,
+    ) -> list[aws.rds.ClusterInstance]:
+        """The writer in the first zone and each reader in the next: every instance in a zone of its own while
+        there are zones enough (config allows no more readers than zones)."""
+        platform, config = self.platform, args.config
+        monitoring_role = aws.iam.Role(
+            f"{name}-monitoring",
+            name_prefix=platform.name("database-monitoring-"),
+            assume_role_policy=service_trust("monitoring.rds.amazonaws.com", platform.account_id),
+            tags={"Name": platform.name("database-monitoring")},
+            opts=self.child(),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring", role=monitoring_role.name, policy_arn=ENHANCED_MONITORING_POLICY, opts=self.child()
+        )
+        instances = []
+        for index in range(1 + config.readers):
+            zone = args.zones[index % len(args.zones)]
+            instances.append(
+                aws.rds.ClusterInstance(
+                    f"{name}-{index + 1}",
+                    cluster_identifier=cluster.id,
+                    engine=ENGINE,
+                    instance_class=config.instance_class,
+                    availability_zone=zone,
+                    # The first instance is created first and becomes the writer; on failover Aurora promotes a
+                    # reader of the lowest tier, and the first instance is the preferred writer when it returns.
+                    promotion_tier=0 if index == 0 else 1,
+                    db_parameter_group_name=parameters.name,
+                    publicly_accessible=False,
+                    auto_minor_version_upgrade=True,
+                    ca_cert_identifier=CERTIFICATE_AUTHORITY,
+                    monitoring_interval=ENHANCED_MONITORING_SECONDS,
+                    monitoring_role_arn=monitoring_role.arn,
+                    performance_insights_enabled=True,
+                    performance_insights_kms_key_id=key.arn,
+                    performance_insights_retention_period=config.insights_retention_days,
+                    copy_tags_to_snapshot=True,
+                    tags={"Name": platform.name("database", str(index + 1)), "Zone": zone},
+                    opts=self.stateful(depends_on=[attachment]),
+                )
+            )
+        return instances
+
+    def _proxy(
+        self,
+        name: str,
+        *,
+        proxy_name: str,
+        args: DatabaseArgs,
+        cluster: aws.rds.Cluster,
+        instances: Sequence[aws.rds.ClusterInstance],
+        secret: aws.secretsmanager.Secret,
+        secret_version: aws.secretsmanager.SecretVersion,
+        key: EncryptionKey,
+        log_group: aws.cloudwatch.LogGroup,
+    ) -> aws.rds.Proxy:
+        """RDS Proxy (the seed's PgBouncer): TLS only, signing in with the secret, which its role alone may read."""
+        platform, pool = self.platform, args.config.proxy
+        role = aws.iam.Role(
+            f"{name}-proxy",
+            name_prefix=platform.name("database-proxy-"),
+            assume_role_policy=service_trust("rds.amazonaws.com", platform.account_id),
+            tags={"Name": platform.name("database-proxy")},
+            opts=self.child(),
+        )
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-proxy",
+            role=role.id,
+            policy=iam_document(
+                [
+                    {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret.arn},
+                    {
+                        "Effect": "Allow",
+                        "Action": "kms:Decrypt",
+                        "Resource": key.arn,
+                        "Condition": {
+                            "StringEquals": {"kms:ViaService": f"secretsmanager.{platform.region}.amazonaws.com"}
+                        },
+                    },
+                ]
+            ),
+            opts=self.child(),
+        )
+        proxy = aws.rds.Proxy(
+            name,
+            name=proxy_name,
+            engine_family="POSTGRESQL",
+            require_tls=True,
+            idle_client_timeout=pool.idle_client_timeout_seconds,
+            debug_logging=False,
+            role_arn=role.arn,
+            vpc_subnet_ids=list(args.subnet_ids),
+            vpc_security_group_ids=[args.proxy_security_group_id],
+            auths=[
+                aws.rds.ProxyAuthArgs(
+                    auth_scheme="SECRETS",
+                    secret_arn=secret.arn,
+                    iam_auth="DISABLED",
+                    client_password_auth_type="POSTGRES_SCRAM_SHA_256",
+                )
+            ],
+            tags={"Name": proxy_name},
+            opts=self.child(depends_on=[log_group, role_policy]),
+        )
+        target_group = aws.rds.ProxyDefaultTargetGroup(
+            name,
+            db_proxy_name=proxy.name,
+            connection_pool_config=aws.rds.ProxyDefaultTargetGroupConnectionPoolConfigArgs(
+                max_connections_percent=pool.max_connections_percent,
+                max_idle_connections_percent=pool.max_idle_connections_percent,
+                connection_borrow_timeout=pool.connection_borrow_timeout_seconds,
+            ),
+            opts=self.child(),
+        )
+        aws.rds.ProxyTarget(
+            name,
+            db_proxy_name=proxy.name,
+            target_group_name=target_group.name,
+            db_cluster_identifier=cluster.cluster_identifier,
+            # The proxy signs in to the cluster's instances with the secret: both must exist by then.
+            opts=self.child(depends_on=[*instances, secret_version]),
+        )
+        return proxy
+
+    def _event_subscriptions(
+        self,
+        name: str,
+        topic_arn: pulumi.Input[str],
+        cluster: aws.rds.Cluster,
+        instances: Sequence[aws.rds.ClusterInstance],
+    ) -> None:
+        for suffix, source_type, source_ids, categories in (
+            ("cluster", "db-cluster", [cluster.cluster_identifier], CLUSTER_EVENTS),
+            ("instances", "db-instance", [instance.identifier for instance in instances], INSTANCE_EVENTS),
+        ):
+            aws.rds.EventSubscription(
+                f"{name}-{suffix}",
+                name_prefix=self.platform.name(f"database-{suffix}-"),
+                sns_topic=topic_arn,
+                source_type=source_type,
+                source_ids=source_ids,
+                event_categories=list(categories),
+                tags={"Name": self.platform.name(f"database-{suffix}")},
+                opts=self.child(),
+            )
