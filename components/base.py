@@ -110,6 +110,53 @@ class Component(pulumi.ComponentResource):
         return f"arn:aws:logs:{self.platform.region}:{self.platform.account_id}:log-group:{log_group_name}"
 
 
+def hardened_launch_template(
+    component: Component,
+    resource_name: str,
+    *,
+    purpose: str,
+    description: str,
+    security_group_ids: Sequence[pulumi.Input[str]],
+    root_volume_gib: int,
+    **launch: Any,
+) -> aws.ec2.LaunchTemplate:
+    """A launch template with what every instance of the platform has: IMDSv2 only, with one hop (a pod, one
+    hop further behind the node's network namespace, cannot reach the instance's credentials); an encrypted
+    gp3 root volume that goes with the instance; detailed monitoring; and the readable name `purpose` on the
+    template and on each instance, volume and network interface it launches. `launch` adds the rest (image,
+    type, profile)."""
+    readable_name = component.platform.name(purpose)
+    return aws.ec2.LaunchTemplate(
+        resource_name,
+        name_prefix=f"{readable_name}-",
+        description=description,
+        vpc_security_group_ids=list(security_group_ids),
+        metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+            http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
+        ),
+        block_device_mappings=[
+            aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name="/dev/xvda",
+                # The AWS managed EBS key: a customer key would need a policy admitting the Auto Scaling
+                # service-linked role, or node groups fail to launch instances.
+                ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    volume_size=root_volume_gib, volume_type="gp3", encrypted="true", delete_on_termination="true"
+                ),
+            )
+        ],
+        monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+        tag_specifications=[
+            aws.ec2.LaunchTemplateTagSpecificationArgs(
+                resource_type=kind, tags={"Name": component.platform.name(purpose)}
+            )
+            for kind in ("instance", "volume", "network-interface")
+        ],
+        tags={"Name": readable_name},
+        opts=component.child(),
+        **launch,
+    )
+
+
 def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
     """An IAM or resource policy document; statements may hold Outputs such as ARNs."""
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, service_trust
+from components.base import Component, Platform, hardened_launch_template, service_trust
 from components.config.bastion import BastionConfig
 from components.instance_classes import Architecture
 
@@ -59,37 +59,18 @@ class Bastion(Component):
             tags={"Name": platform.name("bastion")},
             opts=self.child(),
         )
-        template = aws.ec2.LaunchTemplate(
+        template = hardened_launch_template(
+            self,
             name,
-            name_prefix=platform.name("bastion-"),
+            purpose="bastion",
             description=f"Operators' bastion of {platform.name_prefix}, reached through SSM Session Manager",
+            security_group_ids=[args.security_group_id],
+            root_volume_gib=config.root_volume_gib,
             # Resolved by EC2 at launch: a preview needs no image look-up, and a new image does not replace the
             # running bastion (it takes the new image when next replaced).
             image_id=f"resolve:ssm:{AL2023_IMAGE_PARAMETERS[config.architecture]}",
             instance_type=config.instance_type,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
-            vpc_security_group_ids=[args.security_group_id],
-            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
-            ),
-            block_device_mappings=[
-                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name="/dev/xvda",
-                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                        volume_size=config.root_volume_gib,
-                        volume_type="gp3",
-                        encrypted="true",
-                        delete_on_termination="true",
-                    ),
-                )
-            ],
-            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
-            tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={"Name": platform.name("bastion")})
-                for kind in ("instance", "volume", "network-interface")
-            ],
-            tags={"Name": platform.name("bastion")},
-            opts=self.child(),
         )
         instance = aws.ec2.Instance(
             name,

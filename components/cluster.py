@@ -21,7 +21,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.base import Component, Platform, iam_document, service_trust
+from components.base import Component, Platform, hardened_launch_template, iam_document, service_trust
 from components.config.cluster import (
     STANDARD_SUPPORT_ENDS,
     SUPPORT_WARNING_WINDOW,
@@ -434,39 +434,14 @@ class Cluster(Component):
             opts=self.child(),
         )
         attachments = [self._attach(f"{name}-nodes", role, policy) for policy in NODE_POLICIES]
-        template = aws.ec2.LaunchTemplate(
+        template = hardened_launch_template(
+            self,
             f"{name}-nodes",
-            name_prefix=platform.name("eks-nodes-"),
+            purpose="eks-nodes",
             description=f"EKS nodes of {platform.cluster_name}",
             # The cluster's group too: without it nodes cannot reach the control plane and never join.
-            vpc_security_group_ids=[args.node_security_group_id, cluster.vpc_config.cluster_security_group_id],
-            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled",
-                http_tokens="required",
-                # One hop: pods (one hop further, behind the node's network namespace) cannot reach the
-                # node's instance credentials.
-                http_put_response_hop_limit=1,
-            ),
-            block_device_mappings=[
-                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name="/dev/xvda",
-                    # The AWS managed EBS key: a customer key would need a policy admitting the Auto Scaling
-                    # service-linked role, or instances fail to launch.
-                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                        volume_size=nodes.disk_size_gib,
-                        volume_type="gp3",
-                        encrypted="true",
-                        delete_on_termination="true",
-                    ),
-                )
-            ],
-            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
-            tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={"Name": platform.name("eks-node")})
-                for kind in ("instance", "volume", "network-interface")
-            ],
-            tags={"Name": platform.name("eks-nodes")},
-            opts=self.child(),
+            security_group_ids=[args.node_security_group_id, cluster.vpc_config.cluster_security_group_id],
+            root_volume_gib=nodes.disk_size_gib,
         )
         return aws.eks.NodeGroup(
             f"{name}-nodes",
