@@ -14,7 +14,13 @@ from tests.conftest import graph_of
 from tests.test_config import load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
-STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:ecr/repository:Repository"}
+STATEFUL = {
+    "aws:kms/key:Key",
+    "aws:eks/cluster:Cluster",
+    "aws:ecr/repository:Repository",
+    # Tier 10: the apps' generated secrets (a new value logs everyone out and makes encrypted data unreadable)
+    "random:index/randomPassword:RandomPassword",
+}
 
 NETWORK_PROTECTED_BY_ITS_CALLER = """
 import pulumi

@@ -15,8 +15,8 @@ from tests.conftest import STACKS
 
 
 def load(stack: str = "prod", overrides: dict[str, Any] | None = None) -> StackConfig:
-    _, config, _ = stackfiles.load(stackfiles.stack_file(stack), overrides)
-    return parse(stack, config)
+    _, config, secret_keys = stackfiles.load(stackfiles.stack_file(stack), overrides)
+    return parse(stack, config, secret_keys)
 
 
 def problems_of(overrides: dict[str, Any], stack: str = "prod") -> list[str]:

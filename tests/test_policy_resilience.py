@@ -21,7 +21,7 @@ from policies.rules.resilience import (
     RDS_READ_REPLICAS,
     STATEFUL_RESOURCES_PROTECTED,
 )
-from policies.support.aws import ELASTICACHE_REPLICATION_GROUP, KMS_KEY, LOG_GROUP, RDS_INSTANCE
+from policies.support.aws import ELASTICACHE_REPLICATION_GROUP, KMS_KEY, LOG_GROUP, RANDOM_PASSWORD, RDS_INSTANCE
 from tests.policy_builders import (
     UNKNOWN,
     GraphBuilder,
@@ -236,6 +236,12 @@ def test_autoscaler_of_a_deployment_not_named_yet_is_linked_by_dependency() -> N
 def test_stateful_resources_must_be_protected() -> None:
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(KMS_KEY, {"enableKeyRotation": True}, protect=True)) == []
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(KMS_KEY, {"enableKeyRotation": True})) == [
+        "protect is not set: pass pulumi.ResourceOptions(protect=True)"
+    ]
+
+
+def test_generated_app_secrets_must_be_protected() -> None:
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(RANDOM_PASSWORD, {"length": 64})) == [
         "protect is not set: pass pulumi.ResourceOptions(protect=True)"
     ]
 

@@ -8,15 +8,17 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from components.config.apps import SEED_APPS, AppConfig
+from components.config.apps import SEED_APPS, AppConfig, app_problems
 from components.config.bastion import BastionConfig
 from components.config.cloudflare import CloudflareConfig
 from components.config.cluster import ClusterConfig, NodesConfig, node_problems
+from components.config.ingress import IngressConfig
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
 from components.config.registry import RegistryConfig
 from components.config.tags import TagsConfig
 from components.config.types import DnsLabel, Environment, Key, Section, SectionError, is_dns_label
+from components.config.workloads import WorkloadsConfig, key_problems
 
 _REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$")
 
@@ -61,6 +63,9 @@ class StackConfig(Section):
     nodes: NodesConfig = Field(default=None, validate_default=True)
     bastion: BastionConfig = Field(default=None, validate_default=True)
     registry: RegistryConfig = Field(default=None, validate_default=True)
+    # Tier 10 (ingress and workloads)
+    ingress: IngressConfig = IngressConfig()
+    workloads: WorkloadsConfig = Field(default=None, validate_default=True)
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -88,6 +93,9 @@ class StackConfig(Section):
         problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
         # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
+        # Tier 10 (ingress and workloads)
+        problems += app_problems(self.environment, self.apps, self.nodes.instance_types)
+        problems += key_problems(self.environment, self.workloads)
         if problems:
             raise SectionError(problems)
         return self

@@ -16,6 +16,7 @@ from policies.support.aws import (
     EKS_NODE_GROUP,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
+    RANDOM_PASSWORD,
     RDS_CLUSTER,
     RDS_INSTANCE,
     S3_BUCKETS,
@@ -309,6 +310,7 @@ STATEFUL_TYPES = (
     KMS_KEY,
     EKS_CLUSTER,
     ECR_REPOSITORY,  # tier 9: images a rollback needs
+    RANDOM_PASSWORD,  # tier 10: the apps' generated secrets; a new one logs everyone out, loses encrypted data
 )
 
 
@@ -321,8 +323,8 @@ STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     name="stateful-resources-protected",
     description=(
         "Stateful resources (RDS instances and clusters, ElastiCache replication groups, S3 buckets, EFS file "
-        "systems, KMS keys, the EKS cluster, ECR repositories) have the protect resource option, so no diff can "
-        "delete or replace them without first unprotecting them on purpose."
+        "systems, KMS keys, the EKS cluster, ECR repositories, generated app secrets) have the protect resource "
+        "option, so no diff can delete or replace them without first unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,
