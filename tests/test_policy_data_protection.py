@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from policies.rules.data_protection import (
+    ALB_TLS_POLICY_CURRENT,
     ECR_IMMUTABLE_AND_SCANNED,
     EFS_ENCRYPTED,
     EFS_TLS_ONLY,
@@ -31,6 +32,7 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LAUNCH_TEMPLATE,
+    LISTENER,
     LOG_GROUP,
     RDS_INSTANCE,
     S3_BUCKET_POLICY,
@@ -396,3 +398,29 @@ def test_force_ssl_is_a_postgres_rule() -> None:
 def test_cluster_secrets_with_an_unknown_key_are_not_judged_during_preview() -> None:
     props = {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN}}}
     assert messages(EKS_SECRETS_ENCRYPTED, single(EKS_CLUSTER, props)) == []
+
+
+# --- Tier 10: the ALB's TLS policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("listener", "violations"),
+    [
+        ({"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"}, []),
+        ({"protocol": "HTTP", "defaultActions": [{"type": "redirect"}]}, []),
+        (
+            {"protocol": "HTTPS"},
+            ["sslPolicy is not set: name a TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-2021-06"],
+        ),
+        (
+            {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"},
+            [
+                'sslPolicy is "ELBSecurityPolicy-2016-08": name a TLS 1.3 policy such as '
+                "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+            ],
+        ),
+    ],
+    ids=["tls13", "plain-redirect", "unset", "2016-08"],
+)
+def test_https_listeners_name_a_tls13_policy(listener: dict[str, Any], violations: list[str]) -> None:
+    assert messages(ALB_TLS_POLICY_CURRENT, single(LISTENER, listener)) == violations
