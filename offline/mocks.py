@@ -207,6 +207,10 @@ SHAPES: dict[str, Shape] = {
         lambda ctx: ctx.arn("elasticloadbalancing", f"listener-rule/app/{ctx.name}/{ctx.hex(16)}/{ctx.hex(24)}"),
         lambda _, id_: id_,
     ),
+    # Tier 10 (workloads): a generated secret of the requested length, the same on every run.
+    "random:index/randomPassword:RandomPassword": Shape(
+        lambda ctx: "none", None, lambda ctx, _: {"result": ctx.hex(int(ctx.inputs.get("length") or 16))}
+    ),
     "aws:eks/cluster:Cluster": Shape(
         _named(),
         lambda ctx, id_: ctx.arn("eks", f"cluster/{id_}"),
