@@ -411,3 +411,7 @@ def test_every_kubernetes_rule_applies_to_the_real_workloads(prod: Graph) -> Non
         assert isinstance(policy, ResourcePolicy)
         assert policy.resource_types & types, f"{policy.name} applies to nothing in prod"
     assert types >= {DEPLOYMENT, HPA, PDB}
+
+
+def test_prod_with_every_tier_wired_meets_every_policy(wired: Graph) -> None:
+    assert evaluate(wired, load_policy_config("prod")) == []
