@@ -18,11 +18,21 @@ from components.database import Database, DatabaseArgs
 from components.dns import Dns, DnsArgs
 from components.edge import Edge, EdgeArgs
 from components.file_system import FileSystem, FileSystemArgs
-from components.monitoring import CacheMetrics, ClusterMetrics, DatabaseMetrics, Monitoring, MonitoringArgs
+from components.ingress import Ingress, IngressArgs
+from components.monitoring import (
+    CacheMetrics,
+    ClusterMetrics,
+    DatabaseMetrics,
+    LoadBalancerMetrics,
+    LogicalBackupMetrics,
+    Monitoring,
+    MonitoringArgs,
+)
 from components.network import Network, NetworkArgs
 from components.registry import Registry, RegistryArgs
 from components.security import Security, SecurityArgs
 from components.storage import Storage, StorageArgs
+from components.workloads import Bucket, DataEndpoints, SharedFiles, Workloads, WorkloadsArgs
 
 config = stack_config.load()
 platform = Platform.of(config)
@@ -87,11 +97,53 @@ backup = Backup(
     opts=on_aws,
 )
 
-# The ingress (ALB) takes certificate.arn; the edge then takes the ALB's DNS name.
+# The certificate comes first: the ALB presents it, and the edge then points the apps' records at the ALB.
 certificate = Certificate(
     "certificate", platform, CertificateArgs(config.domain, config.apps, config.cloudflare), opts=on_aws_and_cloudflare
 )
-edge = Edge("edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare), opts=on_cloudflare)
+ingress = Ingress(
+    "ingress",
+    platform,
+    IngressArgs(
+        config.ingress,
+        config.apps,
+        config.domain,
+        network.vpc_id,
+        network.subnet_ids["public"],
+        groups["alb"],
+        cluster.autoscaling_group_name,
+        certificate_arn=certificate.arn,
+        access_log_bucket=storage.logs.name,
+    ),
+    opts=on_aws,
+)
+edge = Edge(
+    "edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare, ingress.dns_name), opts=on_cloudflare
+)
+
+subnet_cidrs = config.network.subnet_layout()
+workloads = Workloads(
+    "workloads",
+    platform,
+    WorkloadsArgs(
+        config.workloads,
+        config.apps,
+        config.domain,
+        config.cluster.version,
+        cluster.name,
+        cluster.provider,
+        registry.repository_urls,
+        node_cidrs=[str(cidr) for cidr in subnet_cidrs["private"]],
+        data_cidrs=[str(cidr) for cidr in subnet_cidrs["data"]],
+        data=DataEndpoints(database.url, database.read_replica_url, cache.url, cache.auth_token),
+        uploads_bucket=Bucket(storage.uploads.name, storage.uploads.arn, storage.uploads.key_arn),
+        backups_bucket=Bucket(storage.backups.name, storage.backups.arn, storage.backups.key_arn),
+        shared_files=SharedFiles(
+            file_system.id, file_system.arn, file_system.access_point_id, file_system.access_point_arn
+        ),
+    ),
+    opts=on_aws,
+)
 
 monitoring = Monitoring(
     "monitoring",
@@ -109,6 +161,10 @@ monitoring = Monitoring(
             proxy_max_connections_percent=config.database.proxy.max_connections_percent,
         ),
         cache=CacheMetrics(cache.replication_group_id, 1 + config.cache.replicas),
+        load_balancer=LoadBalancerMetrics(ingress.arn_suffix, ingress.target_group_arn_suffixes),
+        logical_backup=(
+            LogicalBackupMetrics(workloads.logical_backup_name) if workloads.logical_backup_name is not None else None
+        ),
     ),
     opts=on_aws,
 )
@@ -133,3 +189,5 @@ pulumi.export("backupVaults", {"home": backup.vault_arn, "dr": backup.dr_vault_a
 pulumi.export("certificateArn", certificate.arn)
 pulumi.export("alarmTopicArn", alarm_topic.arn)
 pulumi.export("dashboardName", monitoring.dashboard_name)
+pulumi.export("loadBalancerDnsName", ingress.dns_name)
+pulumi.export("appsNamespace", workloads.namespace)

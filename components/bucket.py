@@ -97,6 +97,7 @@ class PrivateBucket(Component):
     bucket: aws.s3.Bucket
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
+    _key_arn: pulumi.Output[str] | None
 
     def __init__(
         self, name: str, platform: Platform, args: PrivateBucketArgs, opts: pulumi.ResourceOptions | None = None
@@ -203,6 +204,15 @@ class PrivateBucket(Component):
             )
         self.register_outputs({"name": self.name, "arn": self.arn})
 
+    @property
+    def key_arn(self) -> pulumi.Output[str]:
+        """The bucket's own KMS key, which its writers must be allowed to use."""
+        if self._key_arn is None:
+            raise ValueError(
+                f"{self.pulumi_resource_name} is encrypted with S3-managed keys: it has no KMS key to grant"
+            )
+        return self._key_arn
+
     def _encryption(
         self, name: str, args: PrivateBucketArgs, opts: pulumi.ResourceOptions
     ) -> aws.s3.BucketServerSideEncryptionConfiguration:
@@ -218,7 +228,9 @@ class PrivateBucket(Component):
             default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                 sse_algorithm="aws:kms", kms_master_key_id=key.arn
             )
+            self._key_arn = key.arn
         else:
+            self._key_arn = None
             default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                 sse_algorithm="AES256"
             )

@@ -38,6 +38,8 @@ class Cache(Component):
     reader_endpoint: pulumi.Output[str]
     secret_arn: pulumi.Output[str]
     replication_group_id: pulumi.Output[str]
+    auth_token: pulumi.Output[str]
+    """REDIS_PASSWORD: the auth token alone, for clients that take it apart from the URL (secret)."""
 
     def __init__(
         self, name: str, platform: Platform, args: CacheArgs, opts: pulumi.ResourceOptions | None = None
@@ -141,6 +143,7 @@ class Cache(Component):
         self.url = secret_url("rediss", "", token.result, host=group.primary_endpoint_address, port=PORT)
         self.secret_arn = secret.arn
         self.replication_group_id = group.id
+        self.auth_token = pulumi.Output.secret(token.result)
         self.register_outputs(
             {
                 "url": self.url,

@@ -217,6 +217,39 @@ def require_node_instance_type(name: str) -> str:
     return name
 
 
+# --- What a node offers pods (tier: workloads) ---------------------------------------------------------------
+#
+# A node's allocatable CPU and memory, as the EKS-optimized AMIs configure the kubelet (AL2023's nodeadm, and
+# AL2's bootstrap.sh before it):
+# - kube-reserved CPU: 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of
+#   every further core (70m on a 2-vCPU node);
+# - kube-reserved memory: 255 MiB plus 11 MiB for each pod the node may run (its max pods under the VPC CNI);
+# - the hard eviction threshold, memory.available < 100 MiB;
+# - and the memory the kubelet sees is less than the nominal size (firmware and kernel take their share);
+#   Karpenter's estimate of that overhead, 7.5 %, is used here.
+# A 2 vCPU / 4 GiB node such as c6i.large thus offers 1.93 CPU and 3.04 GiB to pods. The capacity policy and
+# the apps' config validation both size pods against these figures.
+_KUBELET_VISIBLE_MEMORY = 0.925
+_KUBE_RESERVED_MEMORY_MIB = 255.0
+_KUBE_RESERVED_MEMORY_PER_POD_MIB = 11.0
+_EVICTION_THRESHOLD_MIB = 100.0
+_MEBIBYTE = 2.0**20
+
+# Requests of the EKS add-ons' DaemonSets on every node that the stack does not declare (vpc-cni, kube-proxy, the
+# pod identity agent, the EFS CSI node plugin, the CloudWatch agent): an allowance to check against `kubectl
+# describe node` once the cluster runs. Kubernetes quantities, as a policy config writes them.
+DAEMON_SET_RESERVE: Mapping[str, str] = {"cpu": "500m", "memory": "512Mi"}
+
+
+def allocatable(node: NodeInstanceType) -> tuple[float, float]:
+    """What a node leaves to pods, (cores, bytes): its cores after kube-reserved, and its memory after the
+    kernel, kube-reserved and the eviction threshold."""
+    shares = [0.06, 0.01, 0.005, 0.005] + [0.0025] * max(0, node.vcpus - 4)
+    visible_mib = node.memory_gib * 1024 * _KUBELET_VISIBLE_MEMORY
+    reserved_mib = _KUBE_RESERVED_MEMORY_MIB + _KUBE_RESERVED_MEMORY_PER_POD_MIB * node.max_pods
+    return node.vcpus - sum(shares[: node.vcpus]), (visible_mib - reserved_mib - _EVICTION_THRESHOLD_MIB) * _MEBIBYTE
+
+
 # --- PostgreSQL connection limits (tier: observability) ------------------------------------------------------
 #
 # RDS for PostgreSQL and Aurora PostgreSQL set max_connections to LEAST({DBInstanceClassMemory/9531392}, 5000)

@@ -221,6 +221,19 @@ SHAPES: dict[str, Shape] = {
         lambda _, id_: id_,
         lambda _, id_: {"arnSuffix": id_.split(":", 5)[5]},
     ),
+    # Tier 10 (ingress): a listener's and a rule's ARNs name their load balancer's.
+    "aws:lb/listener:Listener": Shape(
+        lambda ctx: ctx.arn("elasticloadbalancing", f"listener/app/{ctx.name}/{ctx.hex(16)}/{ctx.hex(16)[::-1]}"),
+        lambda _, id_: id_,
+    ),
+    "aws:lb/listenerRule:ListenerRule": Shape(
+        lambda ctx: ctx.arn("elasticloadbalancing", f"listener-rule/app/{ctx.name}/{ctx.hex(16)}/{ctx.hex(24)}"),
+        lambda _, id_: id_,
+    ),
+    # Tier 10 (workloads): a generated secret of the requested length, the same on every run.
+    "random:index/randomPassword:RandomPassword": Shape(
+        lambda ctx: "none", None, lambda ctx, _: {"result": ctx.hex(int(ctx.inputs.get("length") or 16))}
+    ),
     "aws:eks/cluster:Cluster": Shape(
         _named(),
         lambda ctx, id_: ctx.arn("eks", f"cluster/{id_}"),

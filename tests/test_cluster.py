@@ -312,7 +312,7 @@ def test_the_efs_driver_controller_gets_only_the_efs_policy(prod: Graph) -> None
 def test_the_autoscaler_is_a_pinned_release_configured_for_this_cluster(stack_graph: Graph) -> None:
     config = load(stack_graph.stack).cluster
     release = one(stack_graph, RELEASE)
-    association = one(stack_graph, POD_IDENTITY)
+    association = stack_graph.named(POD_IDENTITY, "cluster-cluster-autoscaler")
     values = release.inputs["values"]
     assert release.inputs["chart"] == "cluster-autoscaler"
     assert release.inputs["version"] == config.autoscaler.chart_version
@@ -328,7 +328,7 @@ def test_the_autoscaler_is_a_pinned_release_configured_for_this_cluster(stack_gr
 
 
 def test_the_autoscaler_may_resize_only_this_clusters_groups(prod: Graph) -> None:
-    role = role_of(prod, one(prod, POD_IDENTITY).inputs["roleArn"])
+    role = role_of(prod, prod.named(POD_IDENTITY, "cluster-cluster-autoscaler").inputs["roleArn"])
     statements = json.loads(prod.named(ROLE_POLICY, "cluster-cluster-autoscaler").inputs["policy"])["Statement"]
     assert managed_policies(prod, role) == set()
     mutating = {"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"}

@@ -28,6 +28,7 @@ STATEFUL = {
     "aws:rds/clusterInstance:ClusterInstance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:secretsmanager/secret:Secret",
+    # Tier 10: the apps' generated secrets (a new value logs everyone out and makes encrypted data unreadable)
     "random:index/randomPassword:RandomPassword",
 }
 

@@ -15,8 +15,8 @@ from tests.conftest import STACKS
 
 
 def load(stack: str = "prod", overrides: dict[str, Any] | None = None) -> StackConfig:
-    _, config, _ = stackfiles.load(stackfiles.stack_file(stack), overrides)
-    return parse(stack, config)
+    _, config, secret_keys = stackfiles.load(stackfiles.stack_file(stack), overrides)
+    return parse(stack, config, secret_keys)
 
 
 def problems_of(overrides: dict[str, Any], stack: str = "prod") -> list[str]:
@@ -520,6 +520,80 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
         "overlaps snapshotWindow 02:00-03:00",
     ),
     ("cache log retention", {"sentinel:cache.logRetentionDays": 2}, "sentinel:cache.logRetentionDays", "periods"),
+    # Tier 10 (ingress and workloads)
+    ("latest tag", {"sentinel:apps.web.image.tag": "latest"}, "sentinel:apps.web.image.tag", "must not be latest"),
+    ("bad tag", {"sentinel:apps.web.image.tag": "v 1"}, "sentinel:apps.web.image.tag", "letters, digits"),
+    ("bad digest", {"sentinel:apps.web.image.digest": "sha256:abc"}, "sentinel:apps.web.image.digest", "64 hex"),
+    (
+        "tag and digest",
+        {"sentinel:apps.web.image.digest": "sha256:" + "a" * 64},
+        "sentinel:apps.web.image.digest",
+        "give one of them",
+    ),
+    ("deployed without image", {"sentinel:apps.api.image.tag": REMOVE}, "sentinel:apps.api.image", "pinned image"),
+    ("bad quantity", {"sentinel:apps.web.resources.requests.cpu": "lots"}, "sentinel:apps.web.resources", "quantity"),
+    (
+        "request above limit",
+        {"sentinel:apps.web.resources.requests.memory": "2Gi"},
+        "sentinel:apps.web.resources.requests.memory",
+        "above the limit 768Mi",
+    ),
+    (
+        "pod larger than a node",
+        {"sentinel:apps.web.resources.requests.cpu": "1.5", "sentinel:apps.web.resources.limits.cpu": "2"},
+        "sentinel:apps.web.resources.requests.cpu",
+        "offers pods 1.43 cores",
+    ),
+    (
+        "hpa min above max",
+        {"sentinel:apps.web.autoscaling.minReplicas": 21},
+        "sentinel:apps.web.autoscaling.minReplicas",
+        "1 <= min <= max",
+    ),
+    ("hpa min zero", {"sentinel:apps.web.autoscaling.minReplicas": 0}, "sentinel:apps.web.autoscaling", "greater"),
+    (
+        "one pod in prod",
+        {"sentinel:apps.admin.autoscaling.minReplicas": 1},
+        "sentinel:apps.admin.autoscaling.minReplicas",
+        "at least 2 in prod",
+    ),
+    ("pre-stop sleep", {"sentinel:apps.web.rollout.preStopSleepSeconds": 5}, "sentinel:apps.web.rollout", "10"),
+    (
+        "probe timeout",
+        {"sentinel:apps.web.probes.timeoutSeconds": 10},
+        "sentinel:apps.web.probes.timeoutSeconds",
+        "below periodSeconds",
+    ),
+    ("secret in env", {"sentinel:apps.web.env": {"JWT_SECRET": "x"}}, "sentinel:apps.web.env", "Kubernetes Secret"),
+    ("env name", {"sentinel:apps.web.env": {"log-level": "x"}}, "sentinel:apps.web.env", "upper case"),
+    ("idle timeout", {"sentinel:ingress.idleTimeoutSeconds": 0}, "sentinel:ingress.idleTimeoutSeconds", "1"),
+    (
+        "draining shorter than a check",
+        {"sentinel:ingress.deregistrationDelaySeconds": 5},
+        "sentinel:ingress.deregistrationDelaySeconds",
+        "health check interval",
+    ),
+    (
+        "health check timeout",
+        {"sentinel:ingress.healthCheck.timeoutSeconds": 10},
+        "sentinel:ingress.healthCheck.timeoutSeconds",
+        "below intervalSeconds",
+    ),
+    ("namespace", {"sentinel:workloads.namespace": "Sentinel"}, "sentinel:workloads.namespace", "DNS label"),
+    ("log level", {"sentinel:workloads.logLevel": "trace"}, "sentinel:workloads.logLevel", "'debug'"),
+    (
+        "backup schedule",
+        {"sentinel:workloads.logicalBackup.schedule": "daily"},
+        "sentinel:workloads.logicalBackup.schedule",
+        "five-field cron",
+    ),
+    ("zai url", {"sentinel:workloads.zaiApiUrl": "http://api.z-ai.com"}, "sentinel:workloads.zaiApiUrl", "https://"),
+    (
+        "key missing in prod",
+        {"sentinel:workloads.keys.sentryDsn": REMOVE},
+        "sentinel:workloads.keys.sentryDsn",
+        "required in prod",
+    ),
 ]
 
 

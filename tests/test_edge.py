@@ -112,8 +112,16 @@ def test_app_records_are_proxied_to_the_albs_dns_name() -> None:
         assert (record.inputs["type"], record.inputs["proxied"], record.inputs["ttl"]) == ("CNAME", True, 1)
 
 
-def test_without_the_albs_dns_name_there_is_no_app_record(stack_graph: Graph) -> None:
-    assert component_records(stack_graph, "Edge::edge") == []
+def test_every_stack_points_its_own_hosts_at_its_own_alb(stack_graph: Graph) -> None:
+    [alb] = stack_graph.of_type("aws:lb/loadBalancer:LoadBalancer")
+    suffix = "" if stack_graph.stack == "prod" else f"-{stack_graph.stack}"
+    records = component_records(stack_graph, "Edge::edge")
+    assert {record.inputs["name"] for record in records} == {
+        f"{label}{suffix}.projectsentinel.ai" for label in ("app", "api", "admin")
+    }
+    assert {(record.inputs["content"], record.inputs["proxied"]) for record in records} == {
+        (alb.outputs["dnsName"], True)
+    }
 
 
 def test_prod_configures_the_shared_zone_and_dev_and_staging_do_not(stack_graph: Graph) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from policies.rules.data_protection import (
+    ALB_TLS_POLICY_CURRENT,
     ECR_IMMUTABLE_AND_SCANNED,
     EFS_ENCRYPTED,
     EFS_TLS_ONLY,
@@ -33,6 +34,7 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LAUNCH_TEMPLATE,
+    LISTENER,
     LOG_GROUP,
     RDS_INSTANCE,
     RDS_PROXY,
@@ -479,3 +481,29 @@ def test_other_ways_to_authenticate_or_nothing_to_judge_pass(changes: dict[str, 
     builder = GraphBuilder()
     builder.add(ELASTICACHE_REPLICATION_GROUP, "cache", merged(AUTHENTICATED_CACHE, changes))
     assert messages(ELASTICACHE_AUTH_TOKEN, builder.build()) == []
+
+
+# --- Tier 10: the ALB's TLS policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("listener", "violations"),
+    [
+        ({"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"}, []),
+        ({"protocol": "HTTP", "defaultActions": [{"type": "redirect"}]}, []),
+        (
+            {"protocol": "HTTPS"},
+            ["sslPolicy is not set: name a TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-2021-06"],
+        ),
+        (
+            {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"},
+            [
+                'sslPolicy is "ELBSecurityPolicy-2016-08": name a TLS 1.3 policy such as '
+                "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+            ],
+        ),
+    ],
+    ids=["tls13", "plain-redirect", "unset", "2016-08"],
+)
+def test_https_listeners_name_a_tls13_policy(listener: dict[str, Any], violations: list[str]) -> None:
+    assert messages(ALB_TLS_POLICY_CURRENT, single(LISTENER, listener)) == violations

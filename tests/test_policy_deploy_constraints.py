@@ -10,6 +10,7 @@ from typing import Any
 import pulumi_aws
 import pulumi_cloudflare
 import pulumi_kubernetes
+import pulumi_random
 import pytest
 
 from offline.graph import Graph
@@ -17,6 +18,7 @@ from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CON
 from policies.support.aws import (
     ACM_CERTIFICATE,
     ACM_CERTIFICATE_VALIDATION,
+    AUTOSCALING_ATTACHMENT,
     AWS_PROVIDER,
     BACKUP_PLAN,
     BACKUP_RESTORE_TESTING_PLAN,
@@ -55,6 +57,9 @@ from policies.support.aws import (
     KMS_KEY,
     KUBERNETES_PROVIDER,
     LAUNCH_TEMPLATE,
+    LISTENER,
+    LISTENER_RULE,
+    LOAD_BALANCER,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
     METRIC_ALARM,
@@ -93,6 +98,7 @@ from policies.support.aws import (
     SNS_TOPIC_POLICY,
     SNS_TOPIC_SUBSCRIPTION,
     SUBNET,
+    TARGET_GROUP,
     VPC,
     VPC_ENDPOINT,
 )
@@ -102,6 +108,22 @@ from policies.support.cloudflare import (
     CLOUDFLARE_PROVIDER,
     CLOUDFLARE_RULESET,
     CLOUDFLARE_ZONE_SETTING,
+)
+from policies.support.kubernetes import (
+    CONFIG_MAP,
+    CRON_JOB,
+    DEPLOYMENT,
+    HPAS,
+    NAMESPACE,
+    NETWORK_POLICY,
+    PDB,
+    PERSISTENT_VOLUME,
+    PERSISTENT_VOLUME_CLAIM,
+    SERVICE,
+    SERVICE_ACCOUNT,
+)
+from policies.support.kubernetes import (
+    SECRET as KUBERNETES_SECRET,
 )
 from tests.policy_builders import (
     REQUIRED_TAGS,
@@ -119,6 +141,7 @@ SDK_ROOTS = {
     "pulumi_aws": Path(pulumi_aws.__path__[0]).parent,
     "pulumi_cloudflare": Path(pulumi_cloudflare.__path__[0]).parent,
     "pulumi_kubernetes": Path(pulumi_kubernetes.__path__[0]).parent,
+    "pulumi_random": Path(pulumi_random.__path__[0]).parent,
 }
 
 TRUST_POLICY = json.dumps(
@@ -465,8 +488,52 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     SECRET_VERSION: {"secretId": "secret-1", "secretString": "{}"},
     ROUTE53_ZONE: {"name": "sentinel-prod.internal", "comment": "Private names"},
     ROUTE53_RECORD: {"zoneId": "Z1", "name": "primary-db", "type": "CNAME", "ttl": 60, "records": ["db.example"]},
-    RANDOM_PASSWORD: {"length": 32, "special": False},
     RANDOM_ID: {"byteLength": 4},
+    # Tier 10 (ingress and workloads)
+    LOAD_BALANCER: {
+        "loadBalancerType": "application",
+        "desyncMitigationMode": "strictest",
+        "idleTimeout": 60,
+        "tags": {"Name": "sentinel-prod-alb"},
+    },
+    TARGET_GROUP: {
+        "port": 30080,
+        "protocol": "HTTP",
+        "targetType": "instance",
+        "deregistrationDelay": 60,
+        "healthCheck": {"interval": 10, "timeout": 5, "healthyThreshold": 2, "unhealthyThreshold": 2},
+    },
+    LISTENER: {"port": 443, "protocol": "HTTPS", "defaultActions": [{"type": "fixed-response"}]},
+    LISTENER_RULE: {"priority": 81, "conditions": [{"hostHeader": {"values": ["app.projectsentinel.ai"]}}]},
+    AUTOSCALING_ATTACHMENT: {"autoscalingGroupName": "eks-nodes", "lbTargetGroupArn": "arn:aws:tg"},
+    RANDOM_PASSWORD: {"length": 64, "special": False},
+    NAMESPACE: {"metadata": {"name": "sentinel", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}},
+    SERVICE_ACCOUNT: {"metadata": {"name": "web", "namespace": "sentinel"}},
+    CONFIG_MAP: {"metadata": {"labels": {"app": "web"}}, "data": {"NODE_ENV": "production"}},
+    KUBERNETES_SECRET: {"metadata": {"labels": {"app": "web"}}, "stringData": {"JWT_SECRET": "s"}},
+    SERVICE: {
+        "metadata": {"name": "web"},
+        "spec": {"type": "NodePort", "externalTrafficPolicy": "Cluster", "ports": [{"port": 80, "nodePort": 30080}]},
+    },
+    DEPLOYMENT: {
+        "metadata": {"name": "web", "labels": {"app.kubernetes.io/name": "web"}},
+        "spec": {"strategy": {"type": "RollingUpdate"}, "template": {"spec": {"containers": [{"name": "web"}]}}},
+    },
+    HPAS[0]: {
+        "metadata": {"name": "web"},
+        "spec": {"minReplicas": 3, "maxReplicas": 20, "scaleTargetRef": {"kind": "Deployment", "name": "web"}},
+    },
+    PDB: {"metadata": {"name": "web"}, "spec": {"maxUnavailable": 1}},
+    NETWORK_POLICY: {"metadata": {"name": "default-deny"}, "spec": {"policyTypes": ["Ingress", "Egress"]}},
+    CRON_JOB: {
+        "metadata": {"name": "logical-backup"},
+        "spec": {"schedule": "0 3 * * *", "concurrencyPolicy": "Forbid"},
+    },
+    PERSISTENT_VOLUME: {
+        "metadata": {"name": "sentinel-prod-shared-files"},
+        "spec": {"accessModes": ["ReadWriteMany"], "persistentVolumeReclaimPolicy": "Retain"},
+    },
+    PERSISTENT_VOLUME_CLAIM: {"metadata": {"name": "shared-files"}, "spec": {"accessModes": ["ReadWriteMany"]}},
 }
 
 RULE_CHARACTERS = "AWS allows letters, digits, spaces and ._-:/()#,@[]+=;{}!$*"
@@ -1271,9 +1338,101 @@ CASES = [
         'policyArn is "AmazonRDSEnhancedMonitoringRole": AWS allows values starting with arn:aws:iam::',
         "policy-arn",
     ),
-    case(RANDOM_PASSWORD, {"length": 12}, "length is 12: AWS allows whole numbers from 16 to 41", "password-length"),
-    case(RANDOM_PASSWORD, {"special": True}, "special is true: AWS allows false: the default special", "special"),
     case(RANDOM_ID, {"byteLength": 0}, "byteLength is 0: AWS allows whole numbers from 1 to 32", "random-id"),
+    # Tier 10 (ingress and workloads)
+    case(LOAD_BALANCER, {"name": "sentinel-production-application-lb"}, "name is", "alb-name"),
+    case(LOAD_BALANCER, {"loadBalancerType": "classic"}, 'loadBalancerType is "classic"', "alb-type"),
+    case(LOAD_BALANCER, {"desyncMitigationMode": "strict"}, 'desyncMitigationMode is "strict"', "desync"),
+    case(LOAD_BALANCER, {"idleTimeout": 4001}, "idleTimeout is 4001: AWS allows whole numbers from 1 to 4000", "idle"),
+    case(LOAD_BALANCER, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "alb-tags"),
+    case(TARGET_GROUP, {"namePrefix": "sentinel-"}, 'namePrefix is "sentinel-": AWS allows 1 to 6', "tg-prefix"),
+    case(TARGET_GROUP, {"port": 70000}, "port is 70000: AWS allows whole numbers from 1 to 65535", "tg-port"),
+    case(TARGET_GROUP, {"protocol": "HTTP2"}, 'protocol is "HTTP2"', "tg-protocol"),
+    case(TARGET_GROUP, {"targetType": "node"}, 'targetType is "node"', "tg-target-type"),
+    case(TARGET_GROUP, {"deregistrationDelay": 3601}, "deregistrationDelay is 3601", "tg-deregistration"),
+    case(TARGET_GROUP, {"healthCheck": {"interval": 1}}, "healthCheck.interval is 1", "tg-interval"),
+    case(TARGET_GROUP, {"healthCheck": {"timeout": 1}}, "healthCheck.timeout is 1", "tg-timeout"),
+    case(TARGET_GROUP, {"healthCheck": {"healthyThreshold": 1}}, "healthCheck.healthyThreshold is 1", "tg-healthy"),
+    case(
+        TARGET_GROUP,
+        {"healthCheck": {"unhealthyThreshold": 11}},
+        "healthCheck.unhealthyThreshold is 11",
+        "tg-unhealthy",
+    ),
+    case(TARGET_GROUP, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "tg-tags"),
+    case(LISTENER, {"port": 0}, "port is 0", "listener-port"),
+    case(LISTENER, {"protocol": "HTTP2"}, 'protocol is "HTTP2"', "listener-protocol"),
+    case(LISTENER, {"defaultActions": [{"type": "deny"}]}, 'defaultActions[0].type is "deny"', "listener-action"),
+    case(LISTENER, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "listener-tags"),
+    case(LISTENER_RULE, {"priority": 50001}, "priority is 50001", "rule-priority"),
+    case(
+        LISTENER_RULE,
+        {"conditions": [{"hostHeader": {"values": ["h" * 129]}}]},
+        "conditions[0].hostHeader.values[0] is",
+        "rule-host",
+    ),
+    case(LISTENER_RULE, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "rule-tags"),
+    case(AUTOSCALING_ATTACHMENT, {"lbTargetGroupArn": None}, "none of elb, lbTargetGroupArn is set", "attachment"),
+    case(RANDOM_PASSWORD, {"length": 0}, "length is 0: AWS allows whole numbers from 1 to 1024", "password-length"),
+    case(NAMESPACE, {"metadata": {"name": "n" * 64}}, "metadata.name is", "namespace-length"),
+    case(
+        NAMESPACE, {"metadata": {"name": "Sentinel"}}, 'metadata.name is "Sentinel": AWS allows lowercase', "namespace"
+    ),
+    case(NAMESPACE, {"metadata": {"labels": {"a": "not valid!"}}}, "metadata.labels is", "namespace-labels"),
+    case(SERVICE_ACCOUNT, {"metadata": {"name": "s" * 254}}, "metadata.name is", "account-length"),
+    case(SERVICE_ACCOUNT, {"metadata": {"name": "Web_App"}}, 'metadata.name is "Web_App"', "account-name"),
+    case(CONFIG_MAP, {"metadata": {"labels": {"a": "v" * 64}}}, "metadata.labels is", "config-map-labels"),
+    case(CONFIG_MAP, {"data": {"NODE ENV": "x"}}, "data is", "config-map-keys"),
+    case(KUBERNETES_SECRET, {"metadata": {"labels": {"a": "-x"}}}, "metadata.labels is", "secret-labels"),
+    case(KUBERNETES_SECRET, {"stringData": {"JWT/SECRET": "x"}}, "stringData is", "secret-keys"),
+    case(SERVICE, {"metadata": {"name": "w" * 64}}, "metadata.name is", "service-length"),
+    case(SERVICE, {"metadata": {"name": "web.app"}}, 'metadata.name is "web.app"', "service-name"),
+    case(SERVICE, {"spec": {"type": "Ingress"}}, 'spec.type is "Ingress"', "service-type"),
+    case(SERVICE, {"spec": {"externalTrafficPolicy": "Node"}}, 'spec.externalTrafficPolicy is "Node"', "traffic"),
+    case(SERVICE, {"spec": {"ports": [{"nodePort": 8080}]}}, "spec.ports[0].nodePort is 8080", "node-port"),
+    case(DEPLOYMENT, {"metadata": {"name": "d" * 254}}, "metadata.name is", "deployment-length"),
+    case(DEPLOYMENT, {"metadata": {"name": "Web"}}, 'metadata.name is "Web"', "deployment-name"),
+    case(DEPLOYMENT, {"metadata": {"labels": {"a": "b c"}}}, "metadata.labels is", "deployment-labels"),
+    case(DEPLOYMENT, {"spec": {"strategy": {"type": "BlueGreen"}}}, 'spec.strategy.type is "BlueGreen"', "strategy"),
+    case(
+        DEPLOYMENT,
+        {"spec": {"template": {"spec": {"containers": [{"name": "c" * 64}]}}}},
+        "spec.template.spec.containers[0].name is",
+        "container-length",
+    ),
+    case(
+        DEPLOYMENT,
+        {"spec": {"template": {"spec": {"containers": [{"name": "Web_1"}]}}}},
+        'spec.template.spec.containers[0].name is "Web_1"',
+        "container-name",
+    ),
+    case(HPAS[0], {"metadata": {"name": "h" * 254}}, "metadata.name is", "hpa-length"),
+    case(HPAS[0], {"metadata": {"name": "Web"}}, 'metadata.name is "Web"', "hpa-name"),
+    case(HPAS[0], {"spec": {"minReplicas": 0}}, "spec.minReplicas is 0", "hpa-min"),
+    case(HPAS[0], {"spec": {"scaleTargetRef": {"kind": "Pod"}}}, 'spec.scaleTargetRef.kind is "Pod"', "hpa-target"),
+    case(PDB, {"metadata": {"name": "p" * 254}}, "metadata.name is", "pdb-length"),
+    case(PDB, {"metadata": {"name": "Web"}}, 'metadata.name is "Web"', "pdb-name"),
+    case(PDB, {"spec": {"minAvailable": 1}}, "spec.minAvailable 1 and spec.maxUnavailable 1 are set together", "pdb"),
+    case(NETWORK_POLICY, {"metadata": {"name": "n" * 254}}, "metadata.name is", "policy-length"),
+    case(NETWORK_POLICY, {"metadata": {"name": "Deny All"}}, 'metadata.name is "Deny All"', "policy-name"),
+    case(NETWORK_POLICY, {"spec": {"policyTypes": ["Both"]}}, 'spec.policyTypes[0] is "Both"', "policy-types"),
+    case(CRON_JOB, {"metadata": {"name": "c" * 53}}, "metadata.name is", "cron-job-name"),
+    case(CRON_JOB, {"spec": {"concurrencyPolicy": "Never"}}, 'spec.concurrencyPolicy is "Never"', "concurrency"),
+    case(CRON_JOB, {"spec": {"schedule": "@daily at 3"}}, 'spec.schedule is "@daily at 3"', "schedule"),
+    case(PERSISTENT_VOLUME, {"metadata": {"name": "v" * 254}}, "metadata.name is", "volume-length"),
+    case(PERSISTENT_VOLUME, {"metadata": {"name": "Shared"}}, 'metadata.name is "Shared"', "volume-name"),
+    case(
+        PERSISTENT_VOLUME, {"spec": {"accessModes": ["ReadWriteAll"]}}, 'spec.accessModes[0] is "ReadWriteAll"', "mode"
+    ),
+    case(
+        PERSISTENT_VOLUME,
+        {"spec": {"persistentVolumeReclaimPolicy": "Keep"}},
+        'spec.persistentVolumeReclaimPolicy is "Keep"',
+        "reclaim",
+    ),
+    case(PERSISTENT_VOLUME_CLAIM, {"metadata": {"name": "c" * 254}}, "metadata.name is", "claim-length"),
+    case(PERSISTENT_VOLUME_CLAIM, {"metadata": {"name": "Files"}}, 'metadata.name is "Files"', "claim-name"),
+    case(PERSISTENT_VOLUME_CLAIM, {"spec": {"accessModes": ["RWX"]}}, 'spec.accessModes[0] is "RWX"', "claim-mode"),
 ]
 
 test_compliant_values_pass, test_each_constraint_reports_its_planted_value = property_rule_tests(CASES)
@@ -1325,7 +1484,8 @@ def test_every_constraint_cites_documentation_or_a_provider_source_that_exists()
         for constraint in table:
             cited = re.findall(
                 r"https://docs\.aws\.amazon\.com/\S+|https://developers\.cloudflare\.com/\S+|"
-                r"pulumi_(?:aws|cloudflare|kubernetes)/\S+\.py|https://github\.com/helm/\S+",
+                r"pulumi_(?:aws|cloudflare|kubernetes|random)/\S+\.py|https://github\.com/helm/\S+|"
+                r"https://kubernetes\.io/docs/\S+",
                 constraint.source,
             )
             assert cited, f"{type_}: {constraint} cites no AWS or Cloudflare documentation or provider source"

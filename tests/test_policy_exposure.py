@@ -8,8 +8,10 @@ import pytest
 
 from offline.graph import Resource
 from policies.rules.exposure import (
+    ALB_LISTENERS_HTTPS_OR_REDIRECT,
     DATA_STORES_IN_PRIVATE_SUBNETS,
     EKS_ENDPOINT_NOT_PUBLIC,
+    K8S_NAMESPACE_DEFAULT_DENY,
     K8S_NO_LOAD_BALANCER_SERVICES,
     LAUNCH_TEMPLATE_IMDSV2,
     RDS_NOT_PUBLICLY_ACCESSIBLE,
@@ -24,6 +26,8 @@ from policies.support.aws import (
     ELASTICACHE_SUBNET_GROUP,
     INTERNET_GATEWAY,
     LAUNCH_TEMPLATE,
+    LISTENER,
+    LISTENER_RULE,
     MAIN_ROUTE_TABLE_ASSOCIATION,
     MANAGED_PREFIX_LIST_ENTRY,
     RDS_CLUSTER,
@@ -38,7 +42,7 @@ from policies.support.aws import (
     SUBNET,
     VPC,
 )
-from policies.support.kubernetes import SERVICE
+from policies.support.kubernetes import NAMESPACE, NETWORK_POLICY, SERVICE
 from tests.policy_builders import (
     UNKNOWN,
     GraphBuilder,
@@ -387,4 +391,73 @@ def test_node_port_services_pass_and_load_balancers_fail() -> None:
     load_balancer = merged(node_port, {"spec": {"type": "LoadBalancer"}})
     assert messages(K8S_NO_LOAD_BALANCER_SERVICES, single(SERVICE, load_balancer)) == [
         'spec.type is "LoadBalancer": use NodePort or ClusterIP'
+    ]
+
+
+# --- Tier 10: the ALB's listeners and the apps' namespace ------------------------------------------------------
+
+HTTPS_LISTENER = {"protocol": "HTTPS", "port": 443, "defaultActions": [{"type": "fixed-response"}]}
+REDIRECT = {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
+
+
+def _listeners(http: dict[str, Any], *, rule_on_http: bool = False) -> GraphBuilder:
+    builder = GraphBuilder()
+    builder.add(LISTENER, "https", HTTPS_LISTENER)
+    plain = builder.add(LISTENER, "http", {"protocol": "HTTP", "port": 80, **http})
+    if rule_on_http:
+        builder.add(LISTENER_RULE, "web", {"listenerArn": ref(plain), "priority": 81})
+    return builder
+
+
+def test_listeners_serve_https_or_only_redirect_to_it() -> None:
+    assert messages(ALB_LISTENERS_HTTPS_OR_REDIRECT, _listeners({"defaultActions": [REDIRECT]}).build()) == []
+
+
+@pytest.mark.parametrize(
+    ("http", "rule_on_http", "expected"),
+    [
+        ({"defaultActions": [{"type": "forward"}]}, False, 'listener http serves "HTTP" without redirecting'),
+        ({"defaultActions": [{**REDIRECT, "redirect": {"protocol": "HTTP"}}]}, False, "without redirecting to HTTPS"),
+        ({"defaultActions": [REDIRECT]}, True, "rule web routes requests on the plain-HTTP listener http"),
+    ],
+    ids=["forwards", "redirects-to-http", "rule-on-http"],
+)
+def test_a_plain_http_listener_that_serves_is_reported(http: dict[str, Any], rule_on_http: bool, expected: str) -> None:
+    [message] = messages(ALB_LISTENERS_HTTPS_OR_REDIRECT, _listeners(http, rule_on_http=rule_on_http).build())
+    assert expected in message
+
+
+DENY_ALL = {
+    "metadata": {"name": "default-deny", "namespace": "sentinel"},
+    "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+}
+
+
+def _namespace_with(*policies: dict[str, Any]) -> GraphBuilder:
+    builder = GraphBuilder()
+    builder.add(NAMESPACE, "apps", {"metadata": {"name": "sentinel"}})
+    for index, policy in enumerate(policies):
+        builder.add(NETWORK_POLICY, f"policy-{index}", policy)
+    return builder
+
+
+def test_a_namespace_with_a_default_deny_policy_passes() -> None:
+    allow_web = merged(DENY_ALL, {"spec": {"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [{}]}})
+    assert messages(K8S_NAMESPACE_DEFAULT_DENY, _namespace_with(DENY_ALL, allow_web).build()) == []
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        merged(DENY_ALL, {"spec": {"policyTypes": ["Ingress"]}}),
+        merged(DENY_ALL, {"spec": {"podSelector": {"matchLabels": {"app": "web"}}}}),
+        merged(DENY_ALL, {"spec": {"egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]}}),
+        merged(DENY_ALL, {"metadata": {"namespace": "other"}}),
+    ],
+    ids=["ingress-only", "some-pods", "allows-egress", "other-namespace"],
+)
+def test_a_namespace_without_a_default_deny_policy_is_reported(policy: dict[str, Any]) -> None:
+    assert messages(K8S_NAMESPACE_DEFAULT_DENY, _namespace_with(policy).build()) == [
+        'namespace "sentinel" has no default-deny NetworkPolicy: add one with podSelector {}, policyTypes '
+        "[Ingress, Egress] and no rules, then allow each flow its pods need"
     ]

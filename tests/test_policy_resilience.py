@@ -25,6 +25,7 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LOG_GROUP,
+    RANDOM_PASSWORD,
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     SECRET,
@@ -253,6 +254,12 @@ def test_stateful_resources_must_be_protected() -> None:
 def test_the_data_tiers_instances_and_secrets_must_be_protected(type_: str) -> None:
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {}, protect=True)) == []
     assert messages(STATEFUL_RESOURCES_PROTECTED, single(type_, {})) == [
+        "protect is not set: pass pulumi.ResourceOptions(protect=True)"
+    ]
+
+
+def test_generated_app_secrets_must_be_protected() -> None:
+    assert messages(STATEFUL_RESOURCES_PROTECTED, single(RANDOM_PASSWORD, {"length": 64})) == [
         "protect is not set: pass pulumi.ResourceOptions(protect=True)"
     ]
 

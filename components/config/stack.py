@@ -8,13 +8,14 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from components.config.apps import SEED_APPS, AppConfig
+from components.config.apps import SEED_APPS, AppConfig, app_problems
 from components.config.backup import BackupConfig
 from components.config.bastion import BastionConfig
 from components.config.cache import CacheConfig
 from components.config.cloudflare import CloudflareConfig
 from components.config.cluster import ClusterConfig, NodesConfig, node_problems
 from components.config.database import DatabaseConfig
+from components.config.ingress import IngressConfig
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
 from components.config.registry import RegistryConfig
@@ -30,6 +31,7 @@ from components.config.types import (
     in_every_environment,
     is_dns_label,
 )
+from components.config.workloads import WorkloadsConfig, key_problems
 
 
 def _domain(value: str) -> str:
@@ -79,6 +81,8 @@ class StackConfig(Section):
     storage: Annotated[StorageConfig, in_every_environment({})]
     backup: Annotated[BackupConfig, in_every_environment({})]
     monitoring: Annotated[MonitoringConfig, in_every_environment({})]
+    ingress: Annotated[IngressConfig, in_every_environment({})]
+    workloads: Annotated[WorkloadsConfig, in_every_environment({})]
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -117,6 +121,8 @@ class StackConfig(Section):
                 problems.append(
                     (key, f"{count} exceeds the stack's {zones} availability zones; each needs a zone of its own")
                 )
+        problems += app_problems(self.environment, self.apps, self.nodes.instance_types)
+        problems += key_problems(self.environment, self.workloads)
         if problems:
             raise SectionError(problems)
         return self

@@ -13,11 +13,13 @@ from pulumi_policy import Policy, PolicyResource, Severity
 
 from components.instance_classes import (
     AURORA_SERVERLESS,
+    DAEMON_SET_RESERVE,
     DATABASE_INSTANCE_CLASSES,
     NODE_INSTANCE_TYPES,
     NodeInstanceType,
     postgres_max_connections,
 )
+from components.instance_classes import allocatable as node_allocatable
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
@@ -51,23 +53,11 @@ from policies.support.stack import Stack
 from policies.support.values import UNKNOWN, Unknown, elements, field, is_unknown, number, shown
 
 GIBIBYTE = 2.0**30
-MEBIBYTE = 2.0**20
 
 # --- What a node offers ------------------------------------------------------------------------------------
 #
-# A node's allocatable CPU and memory, as the EKS-optimized AMIs configure the kubelet (AL2023's nodeadm, and
-# AL2's bootstrap.sh before it):
-# - kube-reserved CPU: 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of
-#   every further core (70m on a 2-vCPU node);
-# - kube-reserved memory: 255 MiB plus 11 MiB for each pod the node may run (its max pods under the VPC CNI);
-# - the hard eviction threshold, memory.available < 100 MiB;
-# - and the memory the kubelet sees is less than the nominal size (firmware and kernel take their share);
-#   Karpenter's estimate of that overhead, 7.5 %, is used here.
-# A 2 vCPU / 4 GiB node such as c6i.large thus offers 1.93 CPU and 3.04 GiB to pods.
-_KUBELET_VISIBLE_MEMORY = 0.925
-_KUBE_RESERVED_MEMORY_MIB = 255.0
-_KUBE_RESERVED_MEMORY_PER_POD_MIB = 11.0
-_EVICTION_THRESHOLD_MIB = 100.0
+# The kubelet's reservations and the DaemonSet allowance are in components/instance_classes.py, which the apps'
+# config validation reads too.
 
 
 @dataclass(frozen=True)
@@ -93,12 +83,7 @@ class Resources:
 def allocatable(node: NodeInstanceType) -> Resources:
     """What a node leaves to pods: its cores after kube-reserved, and its memory after the kernel,
     kube-reserved and the eviction threshold."""
-    shares = [0.06, 0.01, 0.005, 0.005] + [0.0025] * max(0, node.vcpus - 4)
-    visible_mib = node.memory_gib * 1024 * _KUBELET_VISIBLE_MEMORY
-    reserved_mib = _KUBE_RESERVED_MEMORY_MIB + _KUBE_RESERVED_MEMORY_PER_POD_MIB * node.max_pods
-    return Resources(
-        node.vcpus - sum(shares[: node.vcpus]), (visible_mib - reserved_mib - _EVICTION_THRESHOLD_MIB) * MEBIBYTE
-    )
+    return Resources(*node_allocatable(node))
 
 
 def _container_requests(container: Container) -> Resources | Unknown:
@@ -258,9 +243,7 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
     severity=Severity.HIGH,
     rule=_cluster_capacity,
     config={
-        # Requests of the EKS add-ons' DaemonSets that the stack does not declare (vpc-cni, kube-proxy, the pod
-        # identity agent, the EFS CSI node plugin, the CloudWatch agent and Fluent Bit): an allowance to check
-        # against `kubectl describe node` once the cluster runs.
+        # The allowance for the EKS add-ons' DaemonSets (components/instance_classes.py says which).
         "reservedPerNode": {
             "type": "object",
             "properties": {
@@ -268,7 +251,7 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
                 "memory": {"type": "string", "pattern": QUANTITY_PATTERN},
             },
             "required": ["cpu", "memory"],
-            "default": {"cpu": "500m", "memory": "512Mi"},
+            "default": dict(DAEMON_SET_RESERVE),
         },
     },
 )

@@ -17,6 +17,7 @@ from policies.support.aws import (
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
     LAUNCH_TEMPLATE,
+    LISTENER,
     LOG_GROUP,
     RDS_CLUSTER,
     RDS_CLUSTER_PARAMETER_GROUP,
@@ -494,6 +495,31 @@ ELASTICACHE_AUTH_TOKEN = ResourcePolicy(
     rule=_authenticates_clients,
 )
 
+
+# Tier 10. ELB's TLS 1.3 policies (ELBSecurityPolicy-TLS13-...) offer TLS 1.3, and TLS 1.2 at most as a fallback
+# with forward-secret ciphers; a listener without an sslPolicy gets ELBSecurityPolicy-2016-08 (TLS 1.0, CBC).
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+_CURRENT_TLS_POLICY = "ELBSecurityPolicy-TLS13-"
+
+ALB_TLS_POLICY_CURRENT = ResourcePolicy(
+    name="alb-tls-policy-current",
+    description=(
+        "HTTPS listeners name a TLS 1.3 security policy (sslPolicy ELBSecurityPolicy-TLS13-...): left unset, ELB "
+        "applies ELBSecurityPolicy-2016-08, which still accepts TLS 1.0 and CBC ciphers."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(LISTENER,),
+    rule=expecting(
+        Expect(
+            "sslPolicy",
+            lambda value: isinstance(value, str) and value.startswith(_CURRENT_TLS_POLICY),
+            f"name a TLS 1.3 policy such as {_CURRENT_TLS_POLICY}1-2-Res-2021-06",
+        ),
+        when=lambda props: field(props, "protocol") == "HTTPS",
+    ),
+)
+
 POLICIES: tuple[Policy, ...] = (
     RDS_STORAGE_ENCRYPTED,
     ELASTICACHE_ENCRYPTED_AT_REST,
@@ -512,4 +538,6 @@ POLICIES: tuple[Policy, ...] = (
     ECR_IMMUTABLE_AND_SCANNED,
     RDS_PROXY_REQUIRES_TLS,
     ELASTICACHE_AUTH_TOKEN,
+    # Tier 10 (ingress)
+    ALB_TLS_POLICY_CURRENT,
 )

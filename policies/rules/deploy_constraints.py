@@ -27,6 +27,7 @@ from components.config.types import LOG_RETENTION_DAYS
 from policies.support.aws import (
     ACM_CERTIFICATE,
     ACM_CERTIFICATE_VALIDATION,
+    AUTOSCALING_ATTACHMENT,
     AWS_PROVIDER,
     BACKUP_PLAN,
     BACKUP_RESTORE_TESTING_PLAN,
@@ -66,6 +67,9 @@ from policies.support.aws import (
     KMS_KEY,
     KUBERNETES_PROVIDER,
     LAUNCH_TEMPLATE,
+    LISTENER,
+    LISTENER_RULE,
+    LOAD_BALANCER,
     LOG_GROUP,
     MANAGED_PREFIX_LIST,
     METRIC_ALARM,
@@ -106,6 +110,7 @@ from policies.support.aws import (
     SNS_TOPIC_POLICY,
     SNS_TOPIC_SUBSCRIPTION,
     SUBNET,
+    TARGET_GROUP,
     VPC,
     VPC_ENDPOINT,
 )
@@ -117,11 +122,26 @@ from policies.support.cloudflare import (
     CLOUDFLARE_ZONE_SETTING,
 )
 from policies.support.declare import Concern, ResourcePolicy, Settings
+from policies.support.kubernetes import (
+    CONFIG_MAP,
+    CRON_JOB,
+    DEPLOYMENT,
+    HPAS,
+    NAMESPACE,
+    NETWORK_POLICY,
+    PDB,
+    PERSISTENT_VOLUME,
+    PERSISTENT_VOLUME_CLAIM,
+    SERVICE,
+    SERVICE_ACCOUNT,
+)
+from policies.support.kubernetes import (
+    SECRET as KUBERNETES_SECRET,
+)
 from policies.support.values import (
     elements,
     entries,
     field,
-    is_false,
     is_unknown,
     json_document,
     number,
@@ -330,7 +350,9 @@ class OneOf:
     required: bool = True
 
     def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
-        present = {path: field(props, path) for path in self.paths if field(props, path) is not None}
+        present = {
+            path: field(props, *path.split(".")) for path in self.paths if field(props, *path.split(".")) is not None
+        }
         known = {path: value for path, value in present.items() if not is_unknown(value)}
         allowed = f"{'exactly' if self.required else 'at most'} one of {', '.join(self.paths)}"
         if len(known) > 1:
@@ -488,6 +510,72 @@ class EvaluationRange:
                 f"allows at most {longest} s for this period",
                 self.source,
             )
+
+
+# --- Load balancing and the apps' Kubernetes objects (tier 10) ---------------------------------------------
+
+_CREATE_LOAD_BALANCER = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html"
+)
+_LOAD_BALANCER_ATTRIBUTES = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html"
+)
+_CREATE_TARGET_GROUP = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html"
+_TARGET_GROUP_ATTRIBUTES = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html"
+)
+_CREATE_LISTENER = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html"
+_CREATE_RULE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html"
+_HOST_HEADER = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HostHeaderConditionConfig.html"
+_K8S_NAMES = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/"
+_K8S_LABELS = "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set"
+_K8S_SERVICE = "https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport"
+_K8S_CRON_JOB = "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#writing-a-cronjob-spec"
+_K8S_ACCESS_MODES = "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes"
+_K8S_CONFIG_KEYS = "https://kubernetes.io/docs/concepts/configuration/configmap/#configmap-object"
+
+_PORTS = between(1, 65535)
+_DNS_LABEL = (
+    length(63),
+    characters(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", "lowercase DNS-1123 labels (a-z, 0-9, -; alphanumeric ends)"),
+)
+_DNS_SUBDOMAIN = (
+    length(253),
+    characters(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", "lowercase DNS-1123 subdomains (a-z, 0-9, - and .)"),
+)
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]{1,253}")
+
+
+def mapping_of(accepts_key: Callable[[str], bool], accepts_value: Callable[[Any], bool], description: str) -> Allowed:
+    """A map property (labels, data) whose every key and known value pass."""
+
+    def accepts(value: Any) -> bool:
+        return isinstance(value, Mapping) and all(
+            accepts_key(str(key)) and (is_unknown(item) or accepts_value(item)) for key, item in entries(value).items()
+        )
+
+    return Allowed(accepts, description)
+
+
+_LABELS = mapping_of(
+    lambda _key: True,
+    lambda value: isinstance(value, str) and len(value) <= 63 and _LABEL_VALUE.fullmatch(value) is not None,
+    "label values of at most 63 letters, digits and -_. with alphanumeric ends",
+)
+_CONFIG_DATA = mapping_of(
+    lambda key: _CONFIG_KEY.fullmatch(key) is not None, lambda _value: True, "keys of letters, digits and -._"
+)
+
+
+def _named(path: str, rules: tuple[Allowed, ...]) -> tuple[Constraint, ...]:
+    return tuple(Value(path, allowed, _K8S_NAMES) for allowed in rules)
+
+
+_LABELLED = (Value("metadata.labels", _LABELS, _K8S_LABELS),)
+_ACCESS_MODES = Value(
+    "spec.accessModes[]", among("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), _K8S_ACCESS_MODES
+)
 
 
 # --- The table ---------------------------------------------------------------------------------------------
@@ -904,9 +992,6 @@ _RDS_IDENTIFIER_PREFIX = characters(
 _SQL_IDENTIFIER = characters(r"[A-Za-z][A-Za-z0-9_]*", "a letter first, then letters, digits and underscores")
 # Performance Insights keeps 7 days, whole months of 31 days up to 23, or 731 days.
 _INSIGHTS_RETENTION = among(7, *(31 * months for months in range(1, 24)), 731)
-# RDS refuses / " @ and spaces in a master password, ElastiCache in an auth token; the program's random values
-# become both, so each meets the tighter limits of the two.
-_PASSWORD_SOURCES = f"{_CREATE_DB_CLUSTER} (MasterUserPassword) and {_AUTH_TOKEN}"
 
 
 def _rds_name(path: str, maximum: int, source: str) -> tuple[Constraint, ...]:
@@ -1075,10 +1160,6 @@ _DATA_TIER_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         ),
         Value("ttl", between(0, 2147483647), _RESOURCE_RECORD_SET),
         OneOf(("records", "aliases"), _RESOURCE_RECORD_SET),
-    ),
-    RANDOM_PASSWORD: (
-        Value("length", between(16, 41), _PASSWORD_SOURCES),
-        Value("special", Allowed(is_false, 'false: the default special characters include / " @'), _PASSWORD_SOURCES),
     ),
     # The suffix of a final snapshot's identifier, which RDS and ElastiCache limit to 255 characters.
     RANDOM_ID: (Value("byteLength", between(1, 32), f"{_CREATE_DB_CLUSTER} (FinalDBSnapshotIdentifier)"),),
@@ -1411,6 +1492,96 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     **STORAGE_AND_BACKUP_CONSTRAINTS,
     **_EDGE_CONSTRAINTS,
     **_DATA_TIER_CONSTRAINTS,
+    # Tier 10 (ingress and workloads)
+    LOAD_BALANCER: (
+        Value("name", length(32), _CREATE_LOAD_BALANCER),
+        Value("loadBalancerType", among("application", "network", "gateway"), _CREATE_LOAD_BALANCER),
+        Value("desyncMitigationMode", among("monitor", "defensive", "strictest"), _LOAD_BALANCER_ATTRIBUTES),
+        Value("idleTimeout", between(1, 4000), _LOAD_BALANCER_ATTRIBUTES),
+        Tags(),
+    ),
+    TARGET_GROUP: (
+        Value("namePrefix", length(6), "pulumi_aws/lb/target_group.py (name_prefix)"),
+        Value("port", _PORTS, _CREATE_TARGET_GROUP),
+        Value("protocol", among("HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"), _CREATE_TARGET_GROUP),
+        Value("targetType", among("instance", "ip", "lambda", "alb"), _CREATE_TARGET_GROUP),
+        Value("deregistrationDelay", between(0, 3600), _TARGET_GROUP_ATTRIBUTES),
+        Value("healthCheck.interval", between(5, 300), _CREATE_TARGET_GROUP),
+        Value("healthCheck.timeout", between(2, 120), _CREATE_TARGET_GROUP),
+        Value("healthCheck.healthyThreshold", between(2, 10), _CREATE_TARGET_GROUP),
+        Value("healthCheck.unhealthyThreshold", between(2, 10), _CREATE_TARGET_GROUP),
+        Tags(),
+    ),
+    LISTENER: (
+        Value("port", _PORTS, _CREATE_LISTENER),
+        Value("protocol", among("HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"), _CREATE_LISTENER),
+        Value(
+            "defaultActions[].type",
+            among("forward", "redirect", "fixed-response", "authenticate-cognito", "authenticate-oidc"),
+            _CREATE_LISTENER,
+        ),
+        Tags(),
+    ),
+    LISTENER_RULE: (
+        Value("priority", between(1, 50000), _CREATE_RULE),
+        Value("conditions[].hostHeader.values[]", length(128), _HOST_HEADER),
+        Tags(),
+    ),
+    AUTOSCALING_ATTACHMENT: (
+        OneOf(("elb", "lbTargetGroupArn"), "pulumi_aws/autoscaling/attachment.py (elb, lb_target_group_arn)"),
+    ),
+    RANDOM_PASSWORD: (Value("length", between(1, 1024), "pulumi_random/random_password.py (length)"),),
+    NAMESPACE: (*_named("metadata.name", _DNS_LABEL), *_LABELLED),
+    SERVICE_ACCOUNT: (*_named("metadata.name", _DNS_SUBDOMAIN),),
+    CONFIG_MAP: (*_LABELLED, Value("data", _CONFIG_DATA, _K8S_CONFIG_KEYS)),
+    KUBERNETES_SECRET: (*_LABELLED, Value("stringData", _CONFIG_DATA, _K8S_CONFIG_KEYS)),
+    SERVICE: (
+        *_named("metadata.name", _DNS_LABEL),
+        Value("spec.type", among("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"), _K8S_SERVICE),
+        Value("spec.externalTrafficPolicy", among("Cluster", "Local"), _K8S_SERVICE),
+        # The API server's default --service-node-port-range.
+        Value("spec.ports[].nodePort", between(30000, 32767), _K8S_SERVICE),
+    ),
+    DEPLOYMENT: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        *_LABELLED,
+        Value("spec.strategy.type", among("RollingUpdate", "Recreate"), _K8S_NAMES),
+        *_named("spec.template.spec.containers[].name", _DNS_LABEL),
+    ),
+    # autoscaling/v2, the HPA the program creates.
+    HPAS[0]: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        Value("spec.minReplicas", between(1, 2**31 - 1), _K8S_NAMES),
+        Value("spec.scaleTargetRef.kind", among("Deployment", "StatefulSet", "ReplicaSet"), _K8S_NAMES),
+    ),
+    PDB: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        OneOf(("spec.minAvailable", "spec.maxUnavailable"), "pulumi_kubernetes/policy/v1/_inputs.py (max_unavailable)"),
+    ),
+    NETWORK_POLICY: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        Value(
+            "spec.policyTypes[]",
+            among("Ingress", "Egress"),
+            "pulumi_kubernetes/networking/v1/_inputs.py (policy_types)",
+        ),
+    ),
+    # A CronJob's Jobs are named after it plus an 11-character suffix, within the 63 of a label.
+    CRON_JOB: (
+        Value("metadata.name", length(52), _K8S_CRON_JOB),
+        Value("spec.concurrencyPolicy", among("Allow", "Forbid", "Replace"), _K8S_CRON_JOB),
+        Value("spec.schedule", characters(r"\S+(\s+\S+){4}", "five cron fields"), _K8S_CRON_JOB),
+    ),
+    PERSISTENT_VOLUME: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        _ACCESS_MODES,
+        Value(
+            "spec.persistentVolumeReclaimPolicy",
+            among("Retain", "Delete", "Recycle"),
+            "pulumi_kubernetes/core/v1/_inputs.py (persistent_volume_reclaim_policy)",
+        ),
+    ),
+    PERSISTENT_VOLUME_CLAIM: (*_named("metadata.name", _DNS_SUBDOMAIN), _ACCESS_MODES),
 }
 
 

@@ -17,6 +17,8 @@ from policies.support.aws import (
     ELASTICACHE_SUBNET_GROUP,
     INTERNET_GATEWAY,
     LAUNCH_TEMPLATE,
+    LISTENER,
+    LISTENER_RULE,
     MAIN_ROUTE_TABLE_ASSOCIATION,
     MANAGED_PREFIX_LIST,
     MANAGED_PREFIX_LIST_ENTRY,
@@ -38,10 +40,12 @@ from policies.support.aws import (
     is_primary_database,
 )
 from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
-from policies.support.kubernetes import SERVICE
+from policies.support.kubernetes import NAMESPACE, NETWORK_POLICY, SERVICE, name_of, namespace_of
 from policies.support.stack import Stack
 from policies.support.values import (
+    UNKNOWN,
     elements,
+    entries,
     field,
     is_true,
     is_unknown,
@@ -398,6 +402,98 @@ K8S_NO_LOAD_BALANCER_SERVICES = ResourcePolicy(
     rule=expecting(Expect("spec.type", lambda value: value != "LoadBalancer", "use NodePort or ClusterIP")),
 )
 
+# --- The load balancer's listeners and the apps' network policy (tier 10) -----------------------------------
+
+
+def _redirects_to_https(action: Any) -> bool:
+    return field(action, "type") == "redirect" and field(action, "redirect", "protocol") == "HTTPS"
+
+
+def _plain_listener_problem(listener: PolicyResource) -> str | None:
+    """Why a listener serves something other than HTTPS or a redirect to it (None if it does not)."""
+    protocol = field(listener.props, "protocol")
+    if is_unknown(protocol) or protocol in ("HTTPS", "TLS"):
+        return None
+    actions = field(listener.props, "defaultActions")
+    if is_unknown(actions) or (elements(actions) and all(_redirects_to_https(action) for action in elements(actions))):
+        return None
+    return f"listener {listener.name} serves {shown(protocol)} without redirecting to HTTPS"
+
+
+def _listeners_https_or_redirect(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    plain: dict[str, PolicyResource] = {}
+    for listener in stack.of_type(LISTENER):
+        problem = _plain_listener_problem(listener)
+        if problem is not None:
+            yield Finding(listener.urn, f"{problem}: make its only default action a redirect to HTTPS")
+        if field(listener.props, "protocol") == "HTTP":
+            plain[listener.urn] = listener
+    for rule in stack.of_type(LISTENER_RULE):
+        for listener in stack.referenced(rule, "listenerArn", (LISTENER,)):
+            if listener.urn in plain:
+                yield Finding(rule.urn, f"rule {rule.name} routes requests on the plain-HTTP listener {listener.name}")
+
+
+ALB_LISTENERS_HTTPS_OR_REDIRECT = StackPolicy(
+    name="alb-listeners-https-or-redirect",
+    description=(
+        "Load balancer listeners serve HTTPS, or plain HTTP only to redirect to HTTPS: an HTTP listener's default "
+        "actions are redirects with protocol HTTPS, and no listener rule routes requests on it."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_listeners_https_or_redirect,
+)
+
+# Namespaces Kubernetes and EKS manage themselves.
+_SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def _denies_everything(policy: PolicyResource) -> bool:
+    """A NetworkPolicy that selects every pod of its namespace for ingress and egress and allows nothing."""
+    spec = field(policy.props, "spec")
+    selector = field(spec, "podSelector")
+    types = {field_type for field_type in elements(field(spec, "policyTypes")) if isinstance(field_type, str)}
+    return (
+        selector is not None
+        and not entries(field(selector, "matchLabels"))
+        and not elements(field(selector, "matchExpressions"))
+        and {"Ingress", "Egress"} <= types
+        and not elements(field(spec, "ingress"))
+        and not elements(field(spec, "egress"))
+    )
+
+
+def _namespaces_deny_by_default(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    denying: set[Any] = set()
+    for policy in stack.of_type(NETWORK_POLICY):
+        namespace = namespace_of(policy.props)
+        if is_unknown(namespace) or is_unknown(field(policy.props, "spec")):
+            denying.add(UNKNOWN)
+        elif _denies_everything(policy):
+            denying.add(namespace)
+    for namespace in stack.of_type(NAMESPACE):
+        name = name_of(namespace.props)
+        if is_unknown(name) or name in _SYSTEM_NAMESPACES or UNKNOWN in denying or name in denying:
+            continue
+        yield Finding(
+            namespace.urn,
+            f"namespace {shown(name)} has no default-deny NetworkPolicy: add one with podSelector {{}}, policyTypes "
+            "[Ingress, Egress] and no rules, then allow each flow its pods need",
+        )
+
+
+K8S_NAMESPACE_DEFAULT_DENY = StackPolicy(
+    name="k8s-namespace-default-deny",
+    description=(
+        "Every namespace the stack creates has a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress "
+        "and Egress, no rules), so a pod reaches and is reached by only what other policies allow."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    rule=_namespaces_deny_by_default,
+)
+
 POLICIES: tuple[Policy, ...] = (
     SECURITY_GROUP_NO_WORLD_INGRESS,
     RDS_NOT_PUBLICLY_ACCESSIBLE,
@@ -406,4 +502,7 @@ POLICIES: tuple[Policy, ...] = (
     EKS_ENDPOINT_NOT_PUBLIC,
     LAUNCH_TEMPLATE_IMDSV2,
     K8S_NO_LOAD_BALANCER_SERVICES,
+    # Tier 10 (ingress and workloads)
+    ALB_LISTENERS_HTTPS_OR_REDIRECT,
+    K8S_NAMESPACE_DEFAULT_DENY,
 )

@@ -17,6 +17,7 @@ from policies.support.aws import (
     EKS_NODE_GROUP,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
+    RANDOM_PASSWORD,
     RDS_CLUSTER,
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
@@ -355,6 +356,7 @@ STATEFUL_TYPES = (
     EKS_CLUSTER,
     ECR_REPOSITORY,  # tier 9: images a rollback needs
     BACKUP_VAULT,
+    RANDOM_PASSWORD,  # tier 10: the apps' generated secrets; a new one logs everyone out, loses encrypted data
 )
 
 
@@ -368,8 +370,8 @@ STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     description=(
         "Stateful resources (RDS instances, clusters and cluster instances, ElastiCache replication groups, S3 "
         "buckets, EFS file systems, KMS keys, Secrets Manager secrets, the EKS cluster, ECR repositories, AWS "
-        "Backup vaults) have the protect resource option, so no diff can delete or replace them without first "
-        "unprotecting them on purpose."
+        "Backup vaults, generated app secrets) have the protect resource option, so no diff can delete or "
+        "replace them without first unprotecting them on purpose."
     ),
     concern=Concern.RESILIENCE,
     severity=Severity.CRITICAL,

@@ -78,6 +78,13 @@ IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 IAM_INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
+# Tier 10 (ingress and workloads)
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+LISTENER = "aws:lb/listener:Listener"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+AUTOSCALING_ATTACHMENT = "aws:autoscaling/attachment:Attachment"
+RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 # Storage and backup tier.
 S3_BUCKET = "aws:s3/bucket:Bucket"

@@ -1,0 +1,219 @@
+"""The application load balancer (design D9): in the public subnets behind the `alb` group (Cloudflare's ranges
+only), HTTPS with a TLS 1.3 policy and the edge's certificate, HTTP only to redirect, a host rule per app
+forwarding to its target group, and a fixed 404 for any other host.
+
+Each app's target group sends to its NodePort on every node: the group is attached to the node group's
+autoscaling group, so nodes join and leave it as the Cluster Autoscaler adds and removes them. The Service's
+`externalTrafficPolicy: Cluster` (components/workloads.py) lets any node forward to any ready pod, so a node
+is healthy while the app has a ready pod anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, Platform
+from components.config.apps import NODE_PORT_RANGE, AppConfig
+from components.config.ingress import IngressConfig
+
+# TLS 1.3, and TLS 1.2 with forward-secret AES-GCM ciphers only, for Cloudflare's connections to the origin. Named
+# explicitly: a listener without one gets ELBSecurityPolicy-2016-08 (TLS 1.0 and CBC ciphers).
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+HEALTH_PATH = "/health"
+
+
+def host_of(app: AppConfig, domain: str) -> str:
+    """The public host of an app: its subdomain of the stack's domain."""
+    return f"{app.subdomain}.{domain}"
+
+
+def rule_priority(app: AppConfig) -> int:
+    """A listener-rule priority that never moves when apps are added or removed: the app's NodePort, which is
+    unique, shifted into 1-2768 (ALB priorities run from 1 to 50000)."""
+    return app.node_port - NODE_PORT_RANGE.start + 1
+
+
+@dataclass(frozen=True)
+class IngressArgs:
+    config: IngressConfig
+    apps: Mapping[str, AppConfig]
+    domain: str
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+    """The `alb` group: 443 and 80 from Cloudflare's ranges, out to the apps' NodePorts."""
+    autoscaling_group_name: pulumi.Input[str]
+    """The node group's autoscaling group: a replaced node group brings a new name, and the attachments follow."""
+    certificate_arn: pulumi.Input[str] | None = None
+    """The edge tier's validated ACM certificate for the apps' hosts. Without it there is no HTTPS listener."""
+    access_log_bucket: pulumi.Input[str] | None = None
+    """The storage tier's log bucket (its policy admits the ELB log delivery). Without it, no access logs."""
+
+
+class Ingress(Component):
+    arn: pulumi.Output[str]
+    arn_suffix: pulumi.Output[str]
+    """`app/<name>/<id>`: the LoadBalancer dimension of the ALB's CloudWatch metrics."""
+    dns_name: pulumi.Output[str]
+    """What the Cloudflare records point at."""
+    zone_id: pulumi.Output[str]
+    target_group_arns: dict[str, pulumi.Output[str]]
+    target_group_arn_suffixes: dict[str, pulumi.Output[str]]
+    """`targetgroup/<name>/<id>` by app: the TargetGroup dimension of the per-app metrics."""
+
+    def __init__(
+        self, name: str, platform: Platform, args: IngressArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(name, platform, opts)
+        config = args.config
+        load_balancer = aws.lb.LoadBalancer(
+            name,
+            load_balancer_type="application",
+            internal=False,
+            subnets=list(args.public_subnet_ids),
+            security_groups=[args.security_group_id],
+            # A request smuggled between Cloudflare and the apps is refused, not classified and passed on.
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode="strictest",
+            enable_http2=True,
+            idle_timeout=config.idle_timeout_seconds,
+            enable_deletion_protection=platform.protect_stateful,
+            access_logs=(
+                aws.lb.LoadBalancerAccessLogsArgs(
+                    bucket=args.access_log_bucket, prefix=platform.name("alb"), enabled=True
+                )
+                if args.access_log_bucket is not None
+                else None
+            ),
+            tags={"Name": platform.name("alb")},
+            opts=self.child(),
+        )
+        target_groups = {
+            app: self._target_group(name, app, settings, args) for app, settings in sorted(args.apps.items())
+        }
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                        protocol="HTTPS", port="443", status_code="HTTP_301"
+                    ),
+                )
+            ],
+            tags={"Name": platform.name("alb-http")},
+            opts=self.child(),
+        )
+        if args.certificate_arn is None:
+            pulumi.log.warn(
+                "no certificate: the ALB has no HTTPS listener and no host rules, so the apps are unreachable; the "
+                "edge tier's validated ACM certificate (IngressArgs.certificate_arn) adds them",
+                resource=self,
+            )
+        else:
+            self._https(name, load_balancer, target_groups, args, args.certificate_arn)
+        if args.access_log_bucket is None and platform.protect_stateful:
+            pulumi.log.warn(
+                "no access logs: the ALB logs once the storage tier's log bucket is given "
+                "(IngressArgs.access_log_bucket)",
+                resource=self,
+            )
+
+        self.arn = load_balancer.arn
+        self.arn_suffix = load_balancer.arn_suffix
+        self.dns_name = load_balancer.dns_name
+        self.zone_id = load_balancer.zone_id
+        self.target_group_arns = {app: group.arn for app, group in target_groups.items()}
+        self.target_group_arn_suffixes = {app: group.arn_suffix for app, group in target_groups.items()}
+        self.register_outputs(
+            {
+                "arn": self.arn,
+                "arnSuffix": self.arn_suffix,
+                "dnsName": self.dns_name,
+                "targetGroupArns": self.target_group_arns,
+            }
+        )
+
+    def _target_group(self, name: str, app: str, settings: AppConfig, args: IngressArgs) -> aws.lb.TargetGroup:
+        check = args.config.health_check
+        # No fixed name (design D14): a changed port or protocol replaces the group, and the replacement must exist
+        # before the listener rule moves off the old one. Auto-named, since a name prefix may have 6 characters.
+        group = aws.lb.TargetGroup(
+            f"{name}-{app}",
+            target_type="instance",
+            port=settings.node_port,
+            protocol="HTTP",
+            protocol_version="HTTP1",
+            vpc_id=args.vpc_id,
+            deregistration_delay=args.config.deregistration_delay_seconds,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                path=HEALTH_PATH,
+                port="traffic-port",
+                protocol="HTTP",
+                matcher="200",
+                interval=check.interval_seconds,
+                timeout=check.timeout_seconds,
+                healthy_threshold=check.healthy_threshold,
+                unhealthy_threshold=check.unhealthy_threshold,
+            ),
+            tags={"Name": self.platform.name(f"alb-{app}"), "App": app},
+            opts=self.child(),
+        )
+        aws.autoscaling.Attachment(
+            f"{name}-{app}",
+            autoscaling_group_name=args.autoscaling_group_name,
+            lb_target_group_arn=group.arn,
+            opts=self.child(),
+        )
+        return group
+
+    def _https(
+        self,
+        name: str,
+        load_balancer: aws.lb.LoadBalancer,
+        target_groups: Mapping[str, aws.lb.TargetGroup],
+        args: IngressArgs,
+        certificate_arn: pulumi.Input[str],
+    ) -> None:
+        listener = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=load_balancer.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=TLS_POLICY,
+            certificate_arn=certificate_arn,
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="fixed-response",
+                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                        content_type="text/plain", message_body="Not found", status_code="404"
+                    ),
+                )
+            ],
+            tags={"Name": self.platform.name("alb-https")},
+            opts=self.child(),
+        )
+        for app, group in target_groups.items():
+            settings = args.apps[app]
+            aws.lb.ListenerRule(
+                f"{name}-{app}",
+                listener_arn=listener.arn,
+                priority=rule_priority(settings),
+                conditions=[
+                    aws.lb.ListenerRuleConditionArgs(
+                        host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host_of(settings, args.domain)])
+                    )
+                ],
+                actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
+                tags={"Name": self.platform.name(f"alb-{app}")},
+                opts=self.child(),
+            )

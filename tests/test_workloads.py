@@ -1,0 +1,428 @@
+"""The workloads tier on the graph: the restricted namespace and its network policies; per app a Deployment left to
+its HPA with one PDB and one NodePort Service, probes, a hardened pod, zero-downtime timings, its own Pod Identity
+role, and the seed's environment split into a ConfigMap and a Secret; the shared files; the logical backup; and
+that the node group at its maximum holds every HPA at its maximum."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+import offline
+from components.config.apps import SECRET_VARIABLES
+from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
+from offline.graph import Graph, Resource
+from offline.policy import any_mandatory, evaluate
+from offline.policy_config import load_policy_config
+from policies.rules import kubernetes, resilience
+from policies.support.declare import ResourcePolicy
+from policies.support.quantities import parse_quantity
+from tests.conftest import prod_outputs
+from tests.test_config import load
+from tests.test_config_secrets import SECRET_SIGNATURE
+
+NAMESPACE = "kubernetes:core/v1:Namespace"
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+SERVICE = "kubernetes:core/v1:Service"
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+PDB = "kubernetes:policy/v1:PodDisruptionBudget"
+CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+SECRET = "kubernetes:core/v1:Secret"
+SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+VOLUME = "kubernetes:core/v1:PersistentVolume"
+CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
+CRON_JOB = "kubernetes:batch/v1:CronJob"
+ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+APPS = ("admin", "api", "web")
+
+# The seed's production environment (Sentinel guide, "Required Environment Variables"), less the static AWS keys
+# that Pod Identity replaces.
+SEED_ENVIRONMENT = {
+    *("NODE_ENV", "NEXT_PUBLIC_APP_URL", "NEXT_PUBLIC_API_URL", "NEXT_PUBLIC_WS_URL"),
+    *("DATABASE_URL", "DATABASE_READ_REPLICA_URL", "DATABASE_POOL_SIZE", "DATABASE_CONNECTION_TIMEOUT"),
+    *("REDIS_URL", "REDIS_PASSWORD", "REDIS_DB"),
+    *("NEXTAUTH_URL", "NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY"),
+    *("ZAI_API_KEY", "ZAI_API_URL"),
+    *("EMAIL_SMTP_HOST", "EMAIL_SMTP_PORT", "EMAIL_SMTP_USER", "EMAIL_SMTP_PASS"),
+    *("AWS_REGION", "AWS_S3_BUCKET"),
+    *("NEW_RELIC_LICENSE_KEY", "SENTRY_DSN", "LOG_LEVEL"),
+    *("BACKUP_ENABLED", "BACKUP_SCHEDULE", "BACKUP_RETENTION_DAYS", "BACKUP_COMPRESSION", "BACKUP_DESTINATION"),
+    "BACKUP_S3_BUCKET",
+    *("RATE_LIMIT_REQUESTS", "RATE_LIMIT_WINDOW", "CSP_ENABLED", "HSTS_ENABLED", "XSS_PROTECTION"),
+}
+# Kubernetes API versions the program may use: all served, none deprecated, by every version in the support table
+# (https://kubernetes.io/docs/reference/using-api/deprecation-guide/).
+SERVED_APIS = {
+    "apps/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "core/v1",
+    "networking.k8s.io/v1",
+    "policy/v1",
+    "helm.sh/v3",
+}
+
+
+def by_app(graph: Graph, type_: str) -> dict[str, Resource]:
+    found: dict[str, Resource] = {}
+    for resource in graph.of_type(type_):
+        app = resource.inputs["metadata"]["labels"]["app.kubernetes.io/name"]
+        assert app not in found, f"two {type_} for {app}"
+        found[app] = resource
+    return found
+
+
+def pod(deployment: Resource) -> dict[str, Any]:
+    return deployment.inputs["spec"]["template"]["spec"]
+
+
+def container(deployment: Resource) -> dict[str, Any]:
+    [only] = pod(deployment)["containers"]
+    return only
+
+
+def statements(graph: Graph, service_account: str) -> list[dict[str, Any]]:
+    policy = graph.named(ROLE_POLICY, f"workloads-{service_account}")
+    return json.loads(policy.inputs["policy"])["Statement"]
+
+
+def secret_value(resource: Resource) -> dict[str, Any]:
+    data = resource.inputs["stringData"]
+    assert {key: data.get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE, "stringData is not a secret"
+    return data["value"]
+
+
+# --- The namespace -------------------------------------------------------------------------------------------
+
+
+def test_the_namespace_enforces_the_restricted_pod_security_standard(stack_graph: Graph) -> None:
+    [namespace] = stack_graph.of_type(NAMESPACE)
+    labels = namespace.inputs["metadata"]["labels"]
+    assert namespace.inputs["metadata"]["name"] == "sentinel"
+    for mode in ("enforce", "audit", "warn"):
+        assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+    assert labels["pod-security.kubernetes.io/enforce-version"] == f"v{load(stack_graph.stack).cluster.version}"
+
+
+def test_the_namespace_denies_by_default_and_allows_only_what_the_apps_need(prod: Graph) -> None:
+    config = load("prod")
+    policies = {policy.inputs["metadata"]["name"]: policy.inputs["spec"] for policy in prod.of_type(NETWORK_POLICY)}
+    assert policies["default-deny"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    layout = config.network.subnet_layout()
+    nodes = [{"ipBlock": {"cidr": str(cidr)}} for cidr in layout["private"]]
+    for app, settings in config.apps.items():
+        [rule] = policies[f"allow-{app}-from-nodes"]["ingress"]
+        # externalTrafficPolicy Cluster: the ALB's requests reach pods from a node's address (source NAT).
+        assert rule == {"from": nodes, "ports": [{"port": settings.container_port, "protocol": "TCP"}]}
+    egress = {
+        (peer.get("ipBlock", {}).get("cidr", "kube-dns"), port["port"], port["protocol"])
+        for rule in policies["allow-egress"]["egress"]
+        for peer in rule["to"]
+        for port in rule["ports"]
+    }
+    data = {str(cidr) for cidr in layout["data"]}
+    assert egress == {
+        ("kube-dns", 53, "UDP"),
+        ("kube-dns", 53, "TCP"),
+        ("169.254.170.23/32", 80, "TCP"),
+        *((cidr, port, "TCP") for cidr in data for port in (5432, 6379)),
+        ("0.0.0.0/0", 443, "TCP"),
+        ("0.0.0.0/0", config.workloads.smtp_port, "TCP"),
+    }
+
+
+# --- Each app ------------------------------------------------------------------------------------------------
+
+
+def test_each_deployment_has_one_hpa_one_pdb_and_one_service(stack_graph: Graph) -> None:
+    deployments = by_app(stack_graph, DEPLOYMENT)
+    assert sorted(deployments) == list(APPS)
+    for type_ in (HPA, PDB, SERVICE):
+        assert sorted(by_app(stack_graph, type_)) == list(APPS)
+    for app, hpa in by_app(stack_graph, HPA).items():
+        assert hpa.inputs["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": app}
+
+
+def test_deployments_leave_replicas_to_the_hpa_and_roll_with_no_pod_unavailable(stack_graph: Graph) -> None:
+    config = load(stack_graph.stack)
+    repositories = {url.rsplit("/", 1)[1]: url for url in stack_graph.exports["repositoryUrls"].values()}
+    for app, deployment in by_app(stack_graph, DEPLOYMENT).items():
+        spec = deployment.inputs["spec"]
+        assert "replicas" not in spec
+        assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": "25%"}}
+        assert container(deployment)["image"] == f"{repositories[app]}:{config.apps[app].image.tag}"
+
+
+def test_pods_are_sized_probed_and_hardened(stack_graph: Graph) -> None:
+    config = load(stack_graph.stack)
+    for app, deployment in by_app(stack_graph, DEPLOYMENT).items():
+        settings, spec, main = config.apps[app], pod(deployment), container(deployment)
+        assert main["resources"] == settings.resources.model_dump()
+        probes = settings.probes
+        for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+            assert main[probe]["httpGet"] == {"path": "/health", "port": "http"}
+            assert main[probe]["periodSeconds"] == probes.period_seconds
+        assert main["startupProbe"]["failureThreshold"] * probes.period_seconds >= probes.startup_seconds
+        assert main["ports"] == [{"name": "http", "containerPort": settings.container_port}]
+        assert main["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+        }
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        assert {"name": "tmp", "mountPath": "/tmp"} in main["volumeMounts"]
+        spread = {c["topologyKey"]: c["whenUnsatisfiable"] for c in spec["topologySpreadConstraints"]}
+        assert spread == {"topology.kubernetes.io/zone": "ScheduleAnyway", "kubernetes.io/hostname": "ScheduleAnyway"}
+
+
+def test_rollout_timings_make_a_pod_leave_without_dropping_requests(stack_graph: Graph) -> None:
+    """kube-proxy drops a terminating pod within the preStop sleep; the grace period covers the sleep and the
+    app's drain; readiness admits a new pod only once it serves; the ALB never sees pods (NodePort, Cluster)."""
+    config = load(stack_graph.stack)
+    for app, deployment in by_app(stack_graph, DEPLOYMENT).items():
+        rollout, main = config.apps[app].rollout, container(deployment)
+        sleep = main["lifecycle"]["preStop"]["sleep"]["seconds"]
+        grace = pod(deployment)["terminationGracePeriodSeconds"]
+        assert 10 <= sleep <= 15
+        assert grace > sleep + rollout.drain_seconds
+        assert grace == sleep + rollout.drain_seconds + rollout.margin_seconds
+    for service in stack_graph.of_type(SERVICE):
+        assert service.inputs["spec"]["externalTrafficPolicy"] == "Cluster"
+
+
+def test_services_are_node_ports_on_the_port_the_alb_targets(stack_graph: Graph) -> None:
+    config = load(stack_graph.stack)
+    groups = {
+        group.inputs["tags"]["App"]: group.inputs["port"]
+        for group in stack_graph.of_type("aws:lb/targetGroup:TargetGroup")
+    }
+    for app, service in by_app(stack_graph, SERVICE).items():
+        [port] = service.inputs["spec"]["ports"]
+        assert service.inputs["spec"]["type"] == "NodePort"
+        assert port["nodePort"] == config.apps[app].node_port == groups[app]
+        assert port["targetPort"] == "http"
+        assert service.inputs["spec"]["selector"] == service.inputs["metadata"]["labels"]
+
+
+def test_hpas_scale_on_cpu_within_the_configured_range(stack_graph: Graph) -> None:
+    config = load(stack_graph.stack)
+    ranges = {"dev": (1, 3), "staging": (2, 6), "prod": (3, 20)}
+    for app, hpa in by_app(stack_graph, HPA).items():
+        spec, scaling = hpa.inputs["spec"], config.apps[app].autoscaling
+        assert (spec["minReplicas"], spec["maxReplicas"]) == ranges[stack_graph.stack]
+        assert spec["metrics"] == [
+            {
+                "type": "Resource",
+                "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+            }
+        ]
+        assert spec["behavior"]["scaleDown"]["stabilizationWindowSeconds"] == scaling.scale_down_stabilization_seconds
+
+
+def test_disruption_budgets_let_one_pod_go_at_a_time(stack_graph: Graph) -> None:
+    for app, budget in by_app(stack_graph, PDB).items():
+        assert budget.inputs["spec"]["maxUnavailable"] == 1
+        assert "minAvailable" not in budget.inputs["spec"]
+        assert budget.inputs["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == app
+
+
+# --- Identity ------------------------------------------------------------------------------------------------
+
+
+def test_each_app_assumes_its_own_role_through_pod_identity(stack_graph: Graph) -> None:
+    associations = {a.inputs["serviceAccount"]: a for a in stack_graph.of_type(ASSOCIATION)}
+    for app, deployment in by_app(stack_graph, DEPLOYMENT).items():
+        assert pod(deployment)["serviceAccountName"] == app
+        association = associations[app]
+        assert association.inputs["namespace"] == "sentinel"
+        assert association.urn in deployment.dependencies
+        [role] = [role for role in stack_graph.of_type(ROLE) if role.outputs["arn"] == association.inputs["roleArn"]]
+        assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
+            "Service": "pods.eks.amazonaws.com"
+        }
+
+
+def test_roles_may_put_metrics_and_only_api_may_use_the_uploads_bucket(prod: Graph) -> None:
+    metrics = {
+        "Sid": "PutAppMetrics",
+        "Effect": "Allow",
+        "Action": "cloudwatch:PutMetricData",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": "ProjectSentinel"}},
+    }
+    shared = {
+        "Sid": "MountSharedFiles",
+        "Effect": "Allow",
+        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        "Resource": f"arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/{prod_outputs()['file system']}",
+        "Condition": {
+            "StringEquals": {
+                "elasticfilesystem:AccessPointArn": (
+                    f"arn:aws:elasticfilesystem:us-east-1:111111111111:access-point/{prod_outputs()['access point']}"
+                )
+            }
+        },
+    }
+    for app in ("web", "admin"):
+        assert statements(prod, app) == [metrics, shared]
+    api = {statement["Sid"]: statement for statement in statements(prod, "api")}
+    assert set(api) == {"PutAppMetrics", "MountSharedFiles", "ReadAndWriteUploads", "ListUploads", "UseTheBucketKey"}
+    assert api["ReadAndWriteUploads"]["Resource"] == f"{prod_outputs()['uploads']}/*"
+    assert api["ListUploads"]["Resource"] == prod_outputs()["uploads"]
+    key = api["UseTheBucketKey"]
+    assert key["Resource"] == prod_outputs()["uploads key"]
+    assert key["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:aws:s3:arn": [prod_outputs()["uploads"], f"{prod_outputs()['uploads']}/*"]
+    }
+    assert key["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+
+
+# --- The environment -----------------------------------------------------------------------------------------
+
+
+def test_the_environment_is_the_seeds_split_into_plain_config_and_secrets(prod: Graph) -> None:
+    config_maps, secrets = by_app(prod, CONFIG_MAP), by_app(prod, SECRET)
+    for app in APPS:
+        plain, secret = config_maps[app].inputs["data"], secret_value(secrets[app])
+        assert set(plain) | set(secret) == SEED_ENVIRONMENT
+        assert set(secret) == set(SECRET_VARIABLES)
+        assert not set(plain) & set(secret)
+    plain = config_maps["web"].inputs["data"]
+    assert plain["NEXT_PUBLIC_APP_URL"] == plain["NEXTAUTH_URL"] == "https://app.projectsentinel.ai"
+    assert plain["NEXT_PUBLIC_WS_URL"] == "wss://api.projectsentinel.ai"
+    buckets = {bucket.name: bucket.outputs["bucket"] for bucket in prod.of_type("aws:s3/bucket:Bucket")}
+    assert plain["AWS_S3_BUCKET"] == buckets["storage-uploads"]
+    assert plain["BACKUP_S3_BUCKET"] == buckets["storage-backups"]
+    assert plain["DATABASE_POOL_SIZE"] == "20"
+
+
+def test_secrets_are_secret_and_the_generated_ones_shared_and_protected(prod: Graph) -> None:
+    secrets = {app: secret_value(secret) for app, secret in by_app(prod, SECRET).items() if app in APPS}
+    for variable in ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY"):
+        assert len({values[variable] for values in secrets.values()}) == 1
+    passwords = [
+        password
+        for password in prod.of_type("random:index/randomPassword:RandomPassword")
+        if prod.top_level_ancestor(password).name == "workloads"
+    ]
+    assert len(passwords) == 3
+    assert all(password.options.protect and password.inputs["length"] >= 32 for password in passwords)
+
+
+def test_a_change_of_config_or_secret_rolls_the_deployment(prod: Graph) -> None:
+    """ConfigMaps and Secrets are auto-named: changed data replaces them under a new name, which changes the pod
+    template that refers to them."""
+    deployments = by_app(prod, DEPLOYMENT)
+    for type_ in (CONFIG_MAP, SECRET):
+        for app, resource in by_app(prod, type_).items():
+            if app not in APPS:
+                continue
+            assert "name" not in resource.inputs["metadata"]
+            assert resource.urn in deployments[app].property_dependencies["spec"]
+
+
+# --- Shared files and the logical backup ---------------------------------------------------------------------
+
+
+def test_the_apps_mount_the_shared_efs_access_point(prod: Graph) -> None:
+    [volume], [claim] = prod.of_type(VOLUME), prod.of_type(CLAIM)
+    spec = volume.inputs["spec"]
+    assert spec["csi"] == {
+        "driver": "efs.csi.aws.com",
+        "volumeHandle": f"{prod_outputs()['file system']}::{prod_outputs()['access point']}",
+    }
+    assert spec["mountOptions"] == ["tls", "iam"]
+    assert spec["accessModes"] == claim.inputs["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert spec["persistentVolumeReclaimPolicy"] == "Retain"
+    assert claim.inputs["spec"]["volumeName"] == volume.inputs["metadata"]["name"]
+    path = load("prod").workloads.shared_files_path
+    for deployment in by_app(prod, DEPLOYMENT).values():
+        assert {"name": "shared-files", "mountPath": path} in container(deployment)["volumeMounts"]
+
+
+def test_the_logical_backup_dumps_daily_to_its_prefix_and_reports_success(prod: Graph) -> None:
+    [job] = prod.of_type(CRON_JOB)
+    spec = job.inputs["spec"]
+    assert spec["schedule"] == load("prod").workloads.logical_backup.schedule
+    assert spec["concurrencyPolicy"] == "Forbid"
+    template = spec["jobTemplate"]["spec"]["template"]["spec"]
+    [dump], [upload] = template["initContainers"], template["containers"]
+    assert "pg_dump --format=custom" in dump["command"][-1]
+    script = upload["command"][-1]
+    assert 's3://${BACKUP_S3_BUCKET}/${key}"' in script and 'key="logical/$(date -u +%Y/%m/%d)/' in script
+    # Success is reported after the upload, with the dimension the monitoring tier's alarm reads.
+    assert script.index("aws s3 cp") < script.index("--metric-name LogicalBackupSucceeded --dimensions CronJob=")
+    assert "logical-backup" in script
+    put = {statement["Sid"]: statement for statement in statements(prod, "logical-backup")}
+    assert put["PutDumps"] == {
+        "Sid": "PutDumps",
+        "Effect": "Allow",
+        "Action": "s3:PutObject",
+        "Resource": f"{prod_outputs()['backups']}/logical/*",
+    }
+    assert set(put) == {"PutAppMetrics", "PutDumps", "UseTheBucketKey"}
+    assert put["UseTheBucketKey"]["Action"] == ["kms:GenerateDataKey"]
+    names = {alarm.inputs["name"] for alarm in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert "sentinel-prod-LogicalBackupMissing" in names
+
+
+# --- First deploy, capacity, versions, policies --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def undeployed() -> Graph:
+    """dev before any image exists: every app's deploy switch off, as a fresh stack starts."""
+    return offline.run("dev", {f"sentinel:apps.{app}.deploy": False for app in APPS})
+
+
+def test_the_first_deploy_waits_for_no_image(undeployed: Graph) -> None:
+    assert undeployed.of_type(DEPLOYMENT) == []
+    assert undeployed.of_type(HPA) == []
+    assert sorted(by_app(undeployed, SERVICE)) == list(APPS)
+    assert not any_mandatory(evaluate(undeployed, load_policy_config("dev")))
+
+
+def test_the_node_group_at_its_maximum_holds_every_hpa_at_its_maximum(stack_graph: Graph) -> None:
+    config = load(stack_graph.stack)
+    cores, memory = allocatable(NODE_INSTANCE_TYPES[config.nodes.instance_types[0]])
+    room = (
+        cores - (parse_quantity(DAEMON_SET_RESERVE["cpu"]) or 0),
+        memory - (parse_quantity(DAEMON_SET_RESERVE["memory"]) or 0),
+    )
+    demand = [0.0, 0.0]
+    for settings in config.apps.values():
+        for index, amount in enumerate(settings.resources.request_amounts):
+            demand[index] += amount * settings.autoscaling.max_replicas
+    nodes = max(math.ceil(demand[index] / room[index]) for index in (0, 1))
+    assert nodes <= config.nodes.max_size
+    pods = sum(settings.autoscaling.max_replicas for settings in config.apps.values())
+    assert pods <= config.nodes.max_size * NODE_INSTANCE_TYPES[config.nodes.instance_types[0]].max_pods
+
+
+def test_manifests_use_api_versions_the_cluster_serves(stack_graph: Graph) -> None:
+    used = {
+        resource.type.split(":")[1]
+        for resource in stack_graph
+        if resource.type.startswith("kubernetes:") and resource.custom
+    }
+    assert used <= SERVED_APIS
+
+
+def test_every_kubernetes_rule_applies_to_the_real_workloads(prod: Graph) -> None:
+    types = {resource.type for resource in prod}
+    for policy in (*kubernetes.POLICIES, resilience.HPA_MIN_REPLICAS):
+        assert isinstance(policy, ResourcePolicy)
+        assert policy.resource_types & types, f"{policy.name} applies to nothing in prod"
+    assert types >= {DEPLOYMENT, HPA, PDB}
+
+
+def test_prod_meets_every_policy(prod: Graph) -> None:
+    assert evaluate(prod, load_policy_config("prod")) == []
