@@ -2,7 +2,7 @@
 data subnet, one access point for the apps, and a policy that admits only TLS clients authenticated by IAM.
 
 Clients mount with the efs-utils options `tls,iam` (the EFS CSI driver: `mountOptions: [tls, iam]`) through the
-access point, and their role needs `CLIENT_ACTIONS` on `arn`, which `client_statement()` spells out.
+access point, and the identity that mounts needs `CLIENT_ACTIONS` on `arn`, which `mount_statement()` spells out.
 """
 
 from __future__ import annotations
@@ -132,11 +132,13 @@ class FileSystem(Component):
             }
         )
 
-    def client_statement(self) -> dict[str, Any]:
-        """The IAM statement a workload's role needs to mount the file system through the apps' access point."""
-        return {
-            "Effect": "Allow",
-            "Action": list(CLIENT_ACTIONS),
-            "Resource": self.arn,
-            "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": self.access_point_arn}},
-        }
+
+def mount_statement(file_system_arn: pulumi.Input[str], access_point_arn: pulumi.Input[str]) -> dict[str, Any]:
+    """The IAM statement an identity needs to mount the file system (with `iam`) through the apps' access point."""
+    return {
+        "Sid": "MountSharedFiles",
+        "Effect": "Allow",
+        "Action": list(CLIENT_ACTIONS),
+        "Resource": file_system_arn,
+        "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}},
+    }

@@ -28,6 +28,7 @@ from components.base import Component, Platform, iam_document
 from components.cluster import pod_identity_trust
 from components.config.apps import AppConfig
 from components.config.workloads import WorkloadsConfig, missing_keys
+from components.file_system import mount_statement
 from components.ingress import HEALTH_PATH, host_of
 
 METRICS_NAMESPACE = "ProjectSentinel"
@@ -41,6 +42,8 @@ NOBODY = 65534
 LOGICAL_BACKUP = "logical-backup"
 LOGICAL_BACKUP_PREFIX = "logical"
 SHARED_FILES = "shared-files"
+# The EFS CSI driver's node plugin, which performs the mounts (https://github.com/kubernetes-sigs/aws-efs-csi-driver).
+CSI_NODE_NAMESPACE, CSI_NODE_SERVICE_ACCOUNT = "kube-system", "efs-csi-node-sa"
 # The generated secrets every app shares: NextAuth signs sessions that the api verifies, and data encrypted by one
 # app is read by another. Protected in prod: a new value logs everyone out and makes encrypted data unreadable.
 GENERATED_SECRETS = ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY")
@@ -228,9 +231,8 @@ class Workloads(Component):
             ).result
             for variable in GENERATED_SECRETS
         }
-        claim = self._shared_files(name, args.shared_files) if args.shared_files is not None else None
-
         self.deployment_names, self.role_arns = {}, {}
+        claim = self._shared_files(name, args.shared_files) if args.shared_files is not None else None
         for app, settings in sorted(args.apps.items()):
             self._app(name, app, settings, generated=generated, claim=claim, network_policies=network_policies)
         self.logical_backup_name = (
@@ -347,6 +349,15 @@ class Workloads(Component):
     def _shared_files(self, name: str, shared: SharedFiles) -> k8s.core.v1.PersistentVolumeClaim:
         """A static volume on the storage tier's access point (the EFS CSI driver mounts `fs-…::fsap-…` with TLS and
         IAM authorization) and the ReadWriteMany claim the apps mount."""
+        # With `iam`, the driver's node plugin mounts with its own identity, not the app pod's: its service account
+        # (installed by the add-on, which offers no role for the node plugin) gets a role that may mount through
+        # the apps' access point only.
+        self._pod_role(
+            name,
+            CSI_NODE_NAMESPACE,
+            CSI_NODE_SERVICE_ACCOUNT,
+            [mount_statement(shared.file_system_arn, shared.access_point_arn)],
+        )
         volume_name = self.platform.name(SHARED_FILES)
         volume = k8s.core.v1.PersistentVolume(
             f"{name}-{SHARED_FILES}",
@@ -384,13 +395,20 @@ class Workloads(Component):
         self, name: str, service_account: str, statements: Sequence[Mapping[str, Any]]
     ) -> tuple[k8s.core.v1.ServiceAccount, aws.eks.PodIdentityAssociation]:
         """A ServiceAccount and the IAM role its pods assume through EKS Pod Identity, allowed `statements` only."""
-        platform = self.platform
         account = k8s.core.v1.ServiceAccount(
             f"{name}-{service_account}",
             metadata=self._metadata(service_account),
             automount_service_account_token=False,
             opts=self._k8s(),
         )
+        association = self._pod_role(name, self._args.config.namespace, service_account, statements)
+        return account, association
+
+    def _pod_role(
+        self, name: str, namespace: str, service_account: str, statements: Sequence[Mapping[str, Any]]
+    ) -> aws.eks.PodIdentityAssociation:
+        """The IAM role the pods of `namespace/service_account` assume through EKS Pod Identity."""
+        platform = self.platform
         role = aws.iam.Role(
             f"{name}-{service_account}",
             name_prefix=platform.name(f"{service_account}-"),
@@ -401,17 +419,16 @@ class Workloads(Component):
         aws.iam.RolePolicy(
             f"{name}-{service_account}", role=role.id, policy=iam_document(list(statements)), opts=self.child()
         )
-        association = aws.eks.PodIdentityAssociation(
+        self.role_arns[service_account] = role.arn
+        return aws.eks.PodIdentityAssociation(
             f"{name}-{service_account}",
             cluster_name=self._args.cluster_name,
-            namespace=self._args.config.namespace,
+            namespace=namespace,
             service_account=service_account,
             role_arn=role.arn,
             tags={"Name": platform.name(service_account)},
             opts=self.child(),
         )
-        self.role_arns[service_account] = role.arn
-        return account, association
 
     def _app_statements(self, app: str) -> list[dict[str, Any]]:
         args, region = self._args, self.platform.region
@@ -430,15 +447,7 @@ class Workloads(Component):
             ]
         shared = args.shared_files
         if shared is not None:
-            statements.append(
-                {
-                    "Sid": "MountSharedFiles",
-                    "Effect": "Allow",
-                    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                    "Resource": shared.file_system_arn,
-                    "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": shared.access_point_arn}},
-                }
-            )
+            statements.append(mount_statement(shared.file_system_arn, shared.access_point_arn))
         return statements
 
     # --- The apps ----------------------------------------------------------------------------------------------

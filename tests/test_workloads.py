@@ -426,3 +426,23 @@ def test_every_kubernetes_rule_applies_to_the_real_workloads(prod: Graph) -> Non
 
 def test_prod_meets_every_policy(prod: Graph) -> None:
     assert evaluate(prod, load_policy_config("prod")) == []
+
+
+def test_the_efs_csi_node_plugin_may_mount_through_the_apps_access_point_only(prod: Graph) -> None:
+    # With the `iam` mount option the driver's node plugin mounts with its own identity, not the app pod's.
+    [association] = [
+        a
+        for a in prod.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        if a.inputs["serviceAccount"] == "efs-csi-node-sa"
+    ]
+    assert association.inputs["namespace"] == "kube-system"
+    roles = {role.outputs["arn"]: role for role in prod.of_type("aws:iam/role:Role")}
+    role = roles[association.inputs["roleArn"]]
+    [policy] = [p for p in prod.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id]
+    [statement] = json.loads(policy.inputs["policy"])["Statement"]
+    file_system = f"arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/{prod_outputs()['file system']}"
+    assert statement["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    assert statement["Resource"] == file_system
+    assert statement["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"].endswith(
+        f"access-point/{prod_outputs()['access point']}"
+    )
