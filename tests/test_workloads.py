@@ -14,12 +14,12 @@ import pytest
 import offline
 from components.config.apps import SECRET_VARIABLES
 from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
+from components.quantities import parse_quantity
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
 from policies.rules import kubernetes, resilience
 from policies.support.declare import ResourcePolicy
-from policies.support.quantities import parse_quantity
 from tests.conftest import prod_outputs
 from tests.test_config import load
 from tests.test_config_secrets import SECRET_SIGNATURE

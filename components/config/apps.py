@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from components.config.types import DnsLabel, Environment, Key, Section, SectionError, by_environment
 from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
-from policies.support.quantities import parse_quantity
+from components.quantities import parse_quantity
 
 # Kubernetes' NodePort range; the ALB forwards to nodes on these ports.
 NODE_PORT_RANGE = range(30000, 32768)

@@ -20,6 +20,7 @@ from components.instance_classes import (
     postgres_max_connections,
 )
 from components.instance_classes import allocatable as node_allocatable
+from components.quantities import QUANTITY_PATTERN, parse_quantity
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
@@ -48,7 +49,6 @@ from policies.support.kubernetes import (
     namespace_of,
     pod_spec,
 )
-from policies.support.quantities import QUANTITY_PATTERN, parse_quantity
 from policies.support.stack import Stack
 from policies.support.values import UNKNOWN, Unknown, elements, field, is_unknown, number, shown
 
