@@ -11,7 +11,6 @@ file cannot be read or no policy config applies.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import traceback
 from collections import Counter, defaultdict
@@ -67,9 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="stack name (dev, staging, prod) or path to a Pulumi.<stack>.yaml")
     args = parser.parse_args(argv)
     stack, path = _stack_and_path(args.stack)
-    # The process runs one program and exits: every object alive now (the SDKs' modules) outlives it, so the
-    # collector need not scan them again on every collection the run triggers.
-    gc.freeze()
     try:
         graph = run(stack, stack_path=path)
     except stackfiles.StackFileError as error:

@@ -24,6 +24,7 @@ import pulumi
 from pulumi.runtime import get_root_resource
 
 from offline import stackfiles
+from offline.collector import collector_paused
 from offline.graph import Graph, Resource, ResourceOptions
 from offline.mocks import AwsLikeMocks
 from offline.sdk_internals import MockMonitor, deserialize_properties, run_pulumi_func, sync_await
@@ -167,7 +168,7 @@ def run(
             loop.close()
 
     thread = threading.Thread(target=on_thread, name=f"offline-{stack}")
-    with _config_in_environment(config, secret_keys):
+    with _config_in_environment(config, secret_keys), collector_paused():
         thread.start()
         thread.join()
     if failure:

@@ -9,12 +9,10 @@ resource's options and its provider. The policy config has the format `--policy-
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from inspect import isawaitable
 from typing import Any
@@ -32,6 +30,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from offline.collector import collector_paused
 from offline.graph import Graph, Resource
 from offline.sdk_internals import NotApplicableError, UnknownValueError, unknown_checking_proxy
 from policies.pack import PACK_NAME, POLICIES
@@ -328,25 +327,12 @@ def _resource_policies_by_type(
     return by_type, every_type
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Evaluation allocates a proxy per property it reads and frees them by reference counting; the cyclic
-    collector's passes over a heap that grows with the graph would only make the run superlinear."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def evaluate(
     graph: Graph, policy_config: Mapping[str, Any] | None = None, *, policies: Sequence[Policy] = POLICIES
 ) -> list[Violation]:
     """Every violation of `policies` (the Sentinel pack by default) in `graph` under `policy_config` (each
     policy at its own level when None): resource policies resource by resource, then stack policies."""
-    with _collector_paused():
+    with collector_paused():
         return _evaluate(graph, policy_config, policies)
 
 
