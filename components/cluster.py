@@ -30,7 +30,7 @@ from components.config.cluster import (
     NodesConfig,
 )
 from components.instance_classes import Architecture
-from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, ServiceGrant
+from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, logs_grant
 
 # Every control-plane log type EKS offers.
 # https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
@@ -326,32 +326,19 @@ class Cluster(Component):
         """The log group EKS writes control-plane logs to. It must exist before the cluster, under the name EKS
         uses, or EKS creates its own (unencrypted, kept forever) and this one fails as a duplicate."""
         platform = self.platform
-        # Fixed name: the convention EKS writes to, /aws/eks/<cluster>/cluster.
+        # The convention EKS writes to, /aws/eks/<cluster>/cluster.
         log_group_name = f"/aws/eks/{platform.cluster_name}/cluster"
-        log_group_arn = f"arn:aws:logs:{platform.region}:{platform.account_id}:log-group:{log_group_name}"
         key = EncryptionKey(
             f"{name}-logs",
             platform,
             EncryptionKeyArgs(
                 description=f"Control-plane logs of EKS cluster {platform.cluster_name}",
                 purpose="eks-logs",
-                grants=[
-                    ServiceGrant(
-                        service=f"logs.{platform.region}.amazonaws.com",
-                        condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-                    )
-                ],
+                grants=[logs_grant(platform.region, [self.log_group_arn(log_group_name)])],
             ),
             opts=self.child(),
         )
-        return aws.cloudwatch.LogGroup(
-            f"{name}-control-plane",
-            name=log_group_name,
-            retention_in_days=config.log_retention_days,
-            kms_key_id=key.arn,
-            tags={"Name": platform.name("eks-control-plane")},
-            opts=self.child(),
-        )
+        return self.log_group(f"{name}-control-plane", log_group_name, config.log_retention_days, key.arn)
 
     def _access_entries(self, name: str, config: ClusterConfig, cluster: aws.eks.Cluster) -> pulumi.Resource:
         """Cluster admin for the deploy role and the configured admin roles; returns the deploy role's."""

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform, iam_document, service_trust
 from components.config import TIERS, NetworkConfig, Tier
-from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
+from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -169,33 +169,18 @@ class Network(Component):
 
     def _flow_logs(self, name: str, config: NetworkConfig, vpc: aws.ec2.Vpc) -> None:
         platform = self.platform
-        # Fixed name: the key policy below must name the log group before either exists.
         log_group_name = f"/aws/vpc/{platform.name_prefix}/flow-logs"
-        log_group_arn = f"arn:aws:logs:{platform.region}:{platform.account_id}:log-group:{log_group_name}"
         key = EncryptionKey(
             f"{name}-flow-logs",
             platform,
             EncryptionKeyArgs(
                 description=f"VPC flow logs of {platform.name_prefix}",
                 purpose="flow-logs",
-                # CloudWatch Logs may use the key only for this log group.
-                grants=[
-                    ServiceGrant(
-                        service=f"logs.{platform.region}.amazonaws.com",
-                        condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-                    )
-                ],
+                grants=[logs_grant(platform.region, [self.log_group_arn(log_group_name)])],
             ),
             opts=self.child(),
         )
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs",
-            name=log_group_name,
-            retention_in_days=config.flow_log_retention_days,
-            kms_key_id=key.arn,
-            tags={"Name": platform.name("flow-logs")},
-            opts=self.child(),
-        )
+        log_group = self.log_group(f"{name}-flow-logs", log_group_name, config.flow_log_retention_days, key.arn)
         role = aws.iam.Role(
             f"{name}-flow-logs",
             name_prefix=platform.name("flow-logs-"),

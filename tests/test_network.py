@@ -179,7 +179,7 @@ def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph)
     assert logs["Sid"] == "ServiceLogsUsEast1AmazonawsCom"
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert "kms:*" not in logs["Action"]
-    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group.outputs["arn"]}}
+    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": [log_group.outputs["arn"]]}}
 
 
 def test_a_key_refuses_two_grants_for_one_service() -> None:
