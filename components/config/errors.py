@@ -11,7 +11,7 @@ import pulumi
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from components.config.types import Key, SectionError, dotted
+from components.config.types import Key, SectionError, dotted, section_type
 
 
 class ConfigError(pulumi.RunError):
@@ -42,12 +42,11 @@ def section_model(root: type[BaseModel], key: Key) -> type[BaseModel] | None:
                 return None
             parts.pop(0)  # the mapping's own key, such as an app's name
             annotation = get_args(annotation)[1]
-        candidates = [annotation, *get_args(annotation)]
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        model = section_type(annotation)
     return model
 
 
-def _lookup(raw: Any, key: Key) -> Any:
+def lookup(raw: Any, key: Key) -> Any:
     value = raw
     for part in key:
         try:
@@ -62,7 +61,7 @@ def problem(key: Key, raw: Mapping[str, Any], message: str, secret_keys: Collect
     if key and key[0] in secret_keys:
         shown = " (secret value not shown)"
     else:
-        value = _lookup(raw, key)
+        value = lookup(raw, key)
         shown = "" if value is None else f" = {json.dumps(value, default=str)}"
     return f"{dotted(key)}{shown}: {message}"
 

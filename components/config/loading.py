@@ -17,9 +17,9 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 
 from components.config.cloudflare import api_token
-from components.config.errors import ConfigError, describe, problem
+from components.config.errors import ConfigError, describe, lookup, problem
 from components.config.stack import StackConfig
-from components.config.types import NAMESPACE, Key, Secret, model_defaults
+from components.config.types import NAMESPACE, Key, Secret, dotted, model_defaults, section_type
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -34,12 +34,6 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
     return merged
 
 
-def _section_type(annotation: Any) -> type[BaseModel] | None:
-    """The section model a field holds, directly or as an optional value."""
-    candidates = [annotation, *get_args(annotation)]
-    return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-
-
 def with_defaults(model: type[BaseModel], raw: Mapping[str, Any], environment: str) -> dict[str, Any]:
     """`raw` with every per-environment default that `model` and its sections declare filled in where the
     stack file says nothing, and merged under it where both are mappings."""
@@ -52,7 +46,7 @@ def with_defaults(model: type[BaseModel], raw: Mapping[str, Any], environment: s
             filled[key] = deep_merge(value, filled[key])
     for name, field in model.model_fields.items():
         key = field.alias or name
-        section = _section_type(field.annotation)
+        section = section_type(field.annotation)
         if section is None:
             continue
         present = filled.get(key)
@@ -72,7 +66,7 @@ def secret_settings(model: type[BaseModel], prefix: Key = ()) -> Iterator[Key]:
         key = (*prefix, field.alias or name)
         if Secret in (field.annotation, *get_args(field.annotation)):
             yield key
-        section = _section_type(field.annotation)
+        section = section_type(field.annotation)
         if section is not None:
             yield from secret_settings(section, key)
 
@@ -81,11 +75,11 @@ def _secret_problems(model: type[BaseModel], raw: Mapping[str, Any], secret_keys
     """Secret settings stored in plain text, and plain settings stored as secrets: neither would stay secret."""
     secrets = list(secret_settings(model))
     for key in secrets:
-        if key[0] not in secret_keys and _present(raw, key):
+        if key[0] not in secret_keys and lookup(raw, key) is not None:
             yield problem(
                 key,
                 {},
-                f"is a secret: store it encrypted with `pulumi config set --secret --path '{_path(key)}'`, or it "
+                f"is a secret: store it encrypted with `pulumi config set --secret --path '{dotted(key)}'`, or it "
                 "sits in the stack file and the state in plain text",
             )
     for top in sorted(secret_keys):
@@ -98,19 +92,6 @@ def _secret_problems(model: type[BaseModel], raw: Mapping[str, Any], secret_keys
                 "text; store it with `pulumi config set` (without --secret)",
                 secret_keys,
             )
-
-
-def _present(raw: Mapping[str, Any], key: Key) -> bool:
-    value: Any = raw
-    for part in key:
-        if not isinstance(value, Mapping) or part not in value:
-            return False
-        value = value[part]
-    return True
-
-
-def _path(key: Key) -> str:
-    return f"{NAMESPACE}:" + ".".join(str(part) for part in key)
 
 
 def _decode(value: Any) -> Any:

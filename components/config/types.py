@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 import pulumi
 from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler
@@ -263,6 +263,12 @@ def dotted(key: Key) -> str:
         else:
             text += part if index == 0 else f".{part}"
     return text
+
+
+def section_type(annotation: Any) -> type[BaseModel] | None:
+    """The section model a field's annotation holds, directly or as an optional value."""
+    candidates = [annotation, *get_args(annotation)]
+    return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
 
 
 def model_defaults(model: type[BaseModel]) -> Mapping[str, ByEnvironment[Any]]:
