@@ -91,13 +91,7 @@ class Backup(Component):
                 opts=self.child(),
             )
 
-        role = aws.iam.Role(
-            name,
-            name_prefix=platform.name("backup-"),
-            assume_role_policy=service_trust("backup.amazonaws.com", platform.account_id),
-            tags={"Name": platform.name("backup")},
-            opts=self.child(),
-        )
+        role = self.role(name, "backup", service_trust("backup.amazonaws.com", platform.account_id))
         for purpose, policy_arn in MANAGED_POLICIES.items():
             aws.iam.RolePolicyAttachment(f"{name}-{purpose}", role=role.name, policy_arn=policy_arn, opts=self.child())
         self.role_arn = role.arn

@@ -106,6 +106,17 @@ class Component(pulumi.ComponentResource):
             opts=self.child(),
         )
 
+    def role(self, resource_name: str, purpose: str, trust: pulumi.Input[str]) -> aws.iam.Role:
+        """An IAM role that `trust` lets assume it, named by prefix (a replacement exists before the old role is
+        deleted) and tagged with its readable name `<prefix>-<purpose>`."""
+        return aws.iam.Role(
+            resource_name,
+            name_prefix=self.platform.name(f"{purpose}-"),
+            assume_role_policy=trust,
+            tags={"Name": self.platform.name(purpose)},
+            opts=self.child(),
+        )
+
     def log_group_arn(self, log_group_name: str) -> str:
         return f"arn:aws:logs:{self.platform.region}:{self.platform.account_id}:log-group:{log_group_name}"
 

@@ -37,14 +37,8 @@ class Bastion(Component):
     ) -> None:
         super().__init__(name, platform, opts)
         config = args.config
-        role = aws.iam.Role(
-            name,
-            name_prefix=platform.name("bastion-"),
-            # EC2 passes no source account when it assumes an instance profile's role.
-            assume_role_policy=service_trust("ec2.amazonaws.com", None),
-            tags={"Name": platform.name("bastion")},
-            opts=self.child(),
-        )
+        # EC2 passes no source account when it assumes an instance profile's role.
+        role = self.role(name, "bastion", service_trust("ec2.amazonaws.com", None))
         # Session Manager only: the bastion itself may call no other AWS API.
         aws.iam.RolePolicyAttachment(
             f"{name}-ssm",

@@ -210,13 +210,7 @@ class Cluster(Component):
         )
         log_group = self._control_plane_log_group(name, config)
 
-        role = aws.iam.Role(
-            f"{name}-cluster",
-            name_prefix=platform.name("eks-cluster-"),
-            assume_role_policy=service_trust("eks.amazonaws.com", platform.account_id),
-            tags={"Name": platform.name("eks-cluster")},
-            opts=self.child(),
-        )
+        role = self.role(f"{name}-cluster", "eks-cluster", service_trust("eks.amazonaws.com", platform.account_id))
         role_grants = [
             self._attach(f"{name}-cluster", role, "AmazonEKSClusterPolicy"),
             aws.iam.RolePolicy(
@@ -367,13 +361,7 @@ class Cluster(Component):
 
     def _pod_role(self, name: str, purpose: str, managed_policy: str | None = None) -> aws.iam.Role:
         """A role for one service account through EKS Pod Identity."""
-        role = aws.iam.Role(
-            f"{name}-{purpose}",
-            name_prefix=self.platform.name(f"{purpose}-"),
-            assume_role_policy=pod_identity_trust(self.platform.account_id),
-            tags={"Name": self.platform.name(purpose)},
-            opts=self.child(),
-        )
+        role = self.role(f"{name}-{purpose}", purpose, pod_identity_trust(self.platform.account_id))
         if managed_policy is not None:
             self._attach(f"{name}-{purpose}", role, managed_policy)
         return role
@@ -413,13 +401,7 @@ class Cluster(Component):
         self, name: str, cluster: aws.eks.Cluster, args: ClusterArgs, depends_on: Sequence[pulumi.Resource]
     ) -> aws.eks.NodeGroup:
         platform, nodes = self.platform, args.nodes
-        role = aws.iam.Role(
-            f"{name}-nodes",
-            name_prefix=platform.name("eks-nodes-"),
-            assume_role_policy=service_trust("ec2.amazonaws.com", None),
-            tags={"Name": platform.name("eks-nodes")},
-            opts=self.child(),
-        )
+        role = self.role(f"{name}-nodes", "eks-nodes", service_trust("ec2.amazonaws.com", None))
         attachments = [self._attach(f"{name}-nodes", role, policy) for policy in NODE_POLICIES]
         template = hardened_launch_template(
             self,

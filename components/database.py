@@ -253,12 +253,10 @@ class Database(Component):
         """The writer in the first zone and each reader in the next: every instance in a zone of its own while
         there are zones enough (config allows no more readers than zones)."""
         platform, config = self.platform, args.config
-        monitoring_role = aws.iam.Role(
+        monitoring_role = self.role(
             f"{name}-monitoring",
-            name_prefix=platform.name("database-monitoring-"),
-            assume_role_policy=service_trust("monitoring.rds.amazonaws.com", platform.account_id),
-            tags={"Name": platform.name("database-monitoring")},
-            opts=self.child(),
+            "database-monitoring",
+            service_trust("monitoring.rds.amazonaws.com", platform.account_id),
         )
         attachment = aws.iam.RolePolicyAttachment(
             f"{name}-monitoring", role=monitoring_role.name, policy_arn=ENHANCED_MONITORING_POLICY, opts=self.child()
@@ -307,13 +305,7 @@ class Database(Component):
     ) -> aws.rds.Proxy:
         """RDS Proxy (the seed's PgBouncer): TLS only, signing in with the secret, which its role alone may read."""
         platform, pool = self.platform, args.config.proxy
-        role = aws.iam.Role(
-            f"{name}-proxy",
-            name_prefix=platform.name("database-proxy-"),
-            assume_role_policy=service_trust("rds.amazonaws.com", platform.account_id),
-            tags={"Name": platform.name("database-proxy")},
-            opts=self.child(),
-        )
+        role = self.role(f"{name}-proxy", "database-proxy", service_trust("rds.amazonaws.com", platform.account_id))
         role_policy = aws.iam.RolePolicy(
             f"{name}-proxy",
             role=role.id,

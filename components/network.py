@@ -181,12 +181,8 @@ class Network(Component):
             opts=self.child(),
         )
         log_group = self.log_group(f"{name}-flow-logs", log_group_name, config.flow_log_retention_days, key.arn)
-        role = aws.iam.Role(
-            f"{name}-flow-logs",
-            name_prefix=platform.name("flow-logs-"),
-            assume_role_policy=service_trust("vpc-flow-logs.amazonaws.com", platform.account_id),
-            tags={"Name": platform.name("flow-logs")},
-            opts=self.child(),
+        role = self.role(
+            f"{name}-flow-logs", "flow-logs", service_trust("vpc-flow-logs.amazonaws.com", platform.account_id)
         )
         aws.iam.RolePolicy(
             f"{name}-flow-logs",

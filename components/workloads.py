@@ -409,13 +409,7 @@ class Workloads(Component):
     ) -> aws.eks.PodIdentityAssociation:
         """The IAM role the pods of `namespace/service_account` assume through EKS Pod Identity."""
         platform = self.platform
-        role = aws.iam.Role(
-            f"{name}-{service_account}",
-            name_prefix=platform.name(f"{service_account}-"),
-            assume_role_policy=pod_identity_trust(platform.account_id),
-            tags={"Name": platform.name(service_account)},
-            opts=self.child(),
-        )
+        role = self.role(f"{name}-{service_account}", service_account, pod_identity_trust(platform.account_id))
         aws.iam.RolePolicy(
             f"{name}-{service_account}", role=role.id, policy=iam_document(list(statements)), opts=self.child()
         )
