@@ -198,7 +198,7 @@ class Network(Component):
                         # The service looks its destination up before delivering; listing reveals no log data.
                         "Effect": "Allow",
                         "Action": "logs:DescribeLogGroups",
-                        "Resource": f"arn:aws:logs:{platform.region}:{platform.account_id}:log-group:*",
+                        "Resource": self.log_group_arn("*"),
                     },
                 ]
             ),
