@@ -174,58 +174,55 @@ _QUIET_WHEN_IDLE = "no requests means no data, which is not an incident; the hea
 _QUIET_WHEN_REPLACED = "a replaced or scaled-in instance stops publishing, which is not an incident"
 
 
+def _seed_alarm(config: MonitoringConfig, seed: SeedAlarm, **definition: Any) -> AlarmDefinition:
+    """One of the seed's alarms: its seed name, the configured numbers (the seed's by default), alarming above
+    the threshold and quiet when no data comes."""
+    settings = config.alarms[seed]
+    return AlarmDefinition(
+        name=seed,
+        seed=seed,
+        comparison="GreaterThanThreshold",
+        threshold=settings.threshold,
+        period=settings.period_seconds,
+        evaluation_periods=settings.evaluation_periods,
+        missing_data="notBreaching",
+        **definition,
+    )
+
+
 def seed_alarms(config: MonitoringConfig, cluster: ClusterMetrics | None) -> Iterator[AlarmDefinition]:
     """The seed's three alarms, with the seed's names and the configured numbers (the seed's by default)."""
-    alarms = config.alarms
     if cluster is not None:
-        cpu = alarms["HighCPUUtilization"]
-        yield AlarmDefinition(
-            name="HighCPUUtilization",
-            seed="HighCPUUtilization",
+        yield _seed_alarm(
+            config,
+            "HighCPUUtilization",
             tier="cluster",
             watches=Metric(
                 "AWS/EC2", "CPUUtilization", "Average", {"AutoScalingGroupName": cluster.autoscaling_group_name}
             ),
-            comparison="GreaterThanThreshold",
-            threshold=cpu.threshold,
             unit="%",
-            period=cpu.period_seconds,
-            evaluation_periods=cpu.evaluation_periods,
-            missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes watches the nodes' health",
             meaning="The EKS nodes average more CPU than the HPAs should allow.",
             look_first="the Cluster Autoscaler's log (is the node group at its maximum?) and the HPAs' targets.",
         )
-        memory = alarms["HighMemoryUtilization"]
-        yield AlarmDefinition(
-            name="HighMemoryUtilization",
-            seed="HighMemoryUtilization",
+        yield _seed_alarm(
+            config,
+            "HighMemoryUtilization",
             tier="cluster",
             watches=Metric(
                 "ContainerInsights", "node_memory_utilization", "Average", {"ClusterName": cluster.cluster_name}
             ),
-            comparison="GreaterThanThreshold",
-            threshold=memory.threshold,
             unit="%",
-            period=memory.period_seconds,
-            evaluation_periods=memory.evaluation_periods,
-            missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes alarms when Container Insights goes quiet",
             meaning="The EKS nodes' memory (Container Insights) is nearly used up; pods will be evicted.",
             look_first="pods near their memory limits (kubectl top pods) and pending pods the autoscaler cannot place.",
         )
-    response = alarms["HighResponseTime"]
-    yield AlarmDefinition(
-        name="HighResponseTime",
-        seed="HighResponseTime",
+    yield _seed_alarm(
+        config,
+        "HighResponseTime",
         tier="apps",
         watches=Metric(APP_NAMESPACE, RESPONSE_TIME_METRIC, "Average"),
-        comparison="GreaterThanThreshold",
-        threshold=response.threshold,
         unit="ms",
-        period=response.period_seconds,
-        evaluation_periods=response.evaluation_periods,
-        missing_data="notBreaching",
         missing_data_reason="the apps publish only while serving requests; idle is not an incident",
         meaning="The apps' own response time (milliseconds, as they publish it) is above the guide's page-load goal.",
         look_first="the database alarms (latency, connections) and the apps' slow endpoints in their logs.",
