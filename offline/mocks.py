@@ -32,8 +32,10 @@ class Context:
         return (digest * (length // len(digest) + 1))[:length]
 
     def physical_name(self, key: str = "name") -> str:
-        """The configured name, or an autoname like the provider's (logical name plus a random suffix)."""
-        return str(self.inputs.get(key) or f"{self.name}-{self.hex(7)}")
+        """The configured name; else the configured prefix plus the provider's 26-character unique suffix; else an
+        autoname like the provider's (logical name plus a random suffix)."""
+        prefix = self.inputs.get(f"{key}Prefix")
+        return str(self.inputs.get(key) or (f"{prefix}{self.hex(26)}" if prefix else f"{self.name}-{self.hex(7)}"))
 
     def arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
         return f"arn:aws:{service}:{self.region if regional else ''}:{self.account if account else ''}:{resource}"
@@ -202,7 +204,7 @@ SHAPES: dict[str, Shape] = {
         lambda ctx, _: {"name": ctx.physical_name()},
     ),
     "aws:secretsmanager/secret:Secret": Shape(
-        lambda ctx: ctx.arn("secretsmanager", f"secret:{_prefixed_name()(ctx)}-{ctx.hex(6)}"), lambda _, id_: id_
+        lambda ctx: ctx.arn("secretsmanager", f"secret:{ctx.physical_name()}-{ctx.hex(6)}"), lambda _, id_: id_
     ),
     "aws:acm/certificate:Certificate": Shape(
         lambda ctx: ctx.arn("acm", f"certificate/{uuid.UUID(ctx.hex(32))}"), lambda _, id_: id_, _acm_validation_options
@@ -285,7 +287,7 @@ SHAPES: dict[str, Shape] = {
         },
     ),
     "aws:iam/instanceProfile:InstanceProfile": Shape(
-        lambda ctx: str(ctx.inputs.get("name") or f"{ctx.inputs.get('namePrefix', ctx.name)}{ctx.hex(26)}"),
+        _named(),
         lambda ctx, id_: ctx.arn("iam", f"instance-profile/{id_}", regional=False),
         lambda _, id_: {"name": id_},
     ),
@@ -303,16 +305,6 @@ SHAPES: dict[str, Shape] = {
 }
 
 # --- Data tier ---------------------------------------------------------------------------------------------
-
-
-def _prefixed_name(key: str = "name") -> Callable[[Context], str]:
-    """The configured name; else the prefix plus the provider's 26-character unique suffix; else an autoname."""
-
-    def physical(ctx: Context) -> str:
-        prefix = ctx.inputs.get(f"{key}Prefix")
-        return str(ctx.inputs.get(key) or (f"{prefix}{ctx.hex(26)}" if prefix else ctx.physical_name(key)))
-
-    return physical
 
 
 SHAPES.update(
@@ -352,16 +344,16 @@ SHAPES.update(
             lambda _, __: {"name": "default"},
         ),
         "aws:rds/subnetGroup:SubnetGroup": Shape(
-            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"subgrp:{id_}"), lambda _, id_: {"name": id_}
+            _named(), lambda ctx, id_: ctx.arn("rds", f"subgrp:{id_}"), lambda _, id_: {"name": id_}
         ),
         "aws:rds/parameterGroup:ParameterGroup": Shape(
-            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"pg:{id_}"), lambda _, id_: {"name": id_}
+            _named(), lambda ctx, id_: ctx.arn("rds", f"pg:{id_}"), lambda _, id_: {"name": id_}
         ),
         "aws:rds/clusterParameterGroup:ClusterParameterGroup": Shape(
-            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"cluster-pg:{id_}"), lambda _, id_: {"name": id_}
+            _named(), lambda ctx, id_: ctx.arn("rds", f"cluster-pg:{id_}"), lambda _, id_: {"name": id_}
         ),
         "aws:rds/eventSubscription:EventSubscription": Shape(
-            _prefixed_name(), lambda ctx, id_: ctx.arn("rds", f"es:{id_}"), lambda _, id_: {"name": id_}
+            _named(), lambda ctx, id_: ctx.arn("rds", f"es:{id_}"), lambda _, id_: {"name": id_}
         ),
         "aws:elasticache/subnetGroup:SubnetGroup": Shape(
             _named(), lambda ctx, id_: ctx.arn("elasticache", f"subnetgroup:{id_}"), lambda _, id_: {"name": id_}

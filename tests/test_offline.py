@@ -47,7 +47,7 @@ def test_mock_ids_and_arns_look_like_aws(prod: Graph) -> None:
     key = prod.named("aws:kms/key:Key", "network-flow-logs")
     assert re.fullmatch(r"arn:aws:kms:us-east-1:111111111111:key/[0-9a-f-]{36}", key.outputs["arn"])
     role = prod.named("aws:iam/role:Role", "network-flow-logs")
-    assert re.fullmatch(r"arn:aws:iam::111111111111:role/network-flow-logs-[0-9a-f]{7}", role.outputs["arn"])
+    assert re.fullmatch(r"arn:aws:iam::111111111111:role/sentinel-prod-flow-logs-[0-9a-f]{26}", role.outputs["arn"])
     assert all(
         re.fullmatch(r"sgr-[0-9a-f]{17}", r.id)
         for r in prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
