@@ -168,6 +168,12 @@ def hardened_launch_template(
     )
 
 
+def aws_managed_policy(policy: str) -> str:
+    """The ARN of the AWS managed policy `policy`, written `path/name` as AWS files it: the path is part of the ARN
+    (`service-role/AmazonEFSCSIDriverPolicy`), and an attachment at the wrong one fails with NoSuchEntity."""
+    return f"arn:aws:iam::aws:policy/{policy}"
+
+
 def iam_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[str]:
     """An IAM or resource policy document; statements may hold Outputs such as ARNs."""
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})

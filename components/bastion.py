@@ -71,8 +71,9 @@ class Bastion(Component):
             launch_template=aws.ec2.InstanceLaunchTemplateArgs(
                 id=template.id, version=template.latest_version.apply(str)
             ),
+            # No public address: the private subnet assigns none. Not `associate_public_ip_address`: with it the
+            # provider sends a network interface beside the template's security groups, which EC2 refuses.
             subnet_id=args.private_subnet_ids[0],
-            associate_public_ip_address=False,
             tags={"Name": platform.name("bastion")},
             opts=self.child(),
         )

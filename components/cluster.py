@@ -4,9 +4,12 @@ Kubernetes provider every Kubernetes resource uses, and the Cluster Autoscaler.
 Order matters at creation, and the dependencies below encode it:
 
     keys, log group, cluster role -> cluster -> access entries -> Kubernetes provider -> autoscaler release
-                                            \\-> vpc-cni, pod identity agent -> node group -> coredns, kube-proxy,
-                                                                                         metrics-server, observability,
-                                                                                         EFS CSI driver
+                                            \\-> vpc-cni, kube-proxy, pod identity agent -> node group
+                                                    -> coredns, metrics-server, observability, EFS CSI driver
+
+Which add-on goes where, and why, is the table in components/eks_addons.py. An add-on's Pod Identity associations
+are part of it (EKS creates them before the add-on's pods) or, where the add-on offers none for a service account,
+created just before it, so no pod of it starts with the node's role.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.base import Component, Platform, hardened_launch_template, iam_document, service_trust
-from components.config.cluster import (
-    STANDARD_SUPPORT_ENDS,
-    SUPPORT_WARNING_WINDOW,
-    AddonName,
-    ClusterConfig,
-    NodesConfig,
+from components.base import (
+    Component,
+    Platform,
+    aws_managed_policy,
+    hardened_launch_template,
+    iam_document,
+    service_trust,
 )
+from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
+from components.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
+from components.file_system import mount_statement
 from components.instance_classes import Architecture
 from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, logs_grant
 
@@ -44,35 +50,23 @@ POD_IDENTITY = "pods.eks.amazonaws.com"
 AUTOSCALER_CHART_REPOSITORY = "https://kubernetes.github.io/autoscaler"
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 
-# Add-ons whose DaemonSets must run before nodes can become Ready (pod networking; pod credentials).
-ADDONS_BEFORE_NODES: tuple[AddonName, ...] = ("eks-pod-identity-agent", "vpc-cni")
-# Add-ons with Deployments: created before any node, they stay degraded until EKS times them out.
-ADDONS_AFTER_NODES: tuple[AddonName, ...] = (
-    "coredns",
-    "kube-proxy",
-    "metrics-server",
-    "amazon-cloudwatch-observability",
-    "aws-efs-csi-driver",
-)
-
 
 @dataclass(frozen=True)
 class AddonIdentity:
-    """How an add-on that calls AWS gets credentials: the service account EKS installs for it, the AWS managed
-    policy it needs, and what its role is called."""
+    """The role one of an add-on's service accounts gets through Pod Identity: what it is called, and the AWS managed
+    policy it holds (`path/name`, as AWS files it), or None for the node plugin of the EFS driver, which may only
+    mount the shared files through the apps' access point."""
 
-    service_account: str
-    managed_policy: str
     role_purpose: str
+    managed_policy: str | None
 
 
-ADDON_IDENTITIES: dict[AddonName, AddonIdentity] = {
-    "vpc-cni": AddonIdentity("aws-node", "AmazonEKS_CNI_Policy", "vpc-cni"),
-    "amazon-cloudwatch-observability": AddonIdentity(
-        "cloudwatch-agent", "CloudWatchAgentServerPolicy", "cloudwatch-agent"
-    ),
-    # The controller creates access points; the node plugin only mounts and calls no AWS API.
-    "aws-efs-csi-driver": AddonIdentity("efs-csi-controller-sa", "AmazonEFSCSIDriverPolicy", "efs-csi-controller"),
+# By service account; which add-on owns which is components/eks_addons.py's to say.
+ADDON_IDENTITIES: dict[str, AddonIdentity] = {
+    "aws-node": AddonIdentity("vpc-cni", "AmazonEKS_CNI_Policy"),
+    "cloudwatch-agent": AddonIdentity("cloudwatch-agent", "CloudWatchAgentServerPolicy"),
+    "efs-csi-controller-sa": AddonIdentity("efs-csi-controller", "service-role/AmazonEFSCSIDriverPolicy"),
+    "efs-csi-node-sa": AddonIdentity("efs-csi-node", None),
 }
 
 ADDON_CONFIGURATION: dict[AddonName, dict[str, Any]] = {
@@ -179,6 +173,10 @@ class ClusterArgs:
     """The `webapp` group: what the ALB, the database, the cache and EFS admit."""
     control_plane_security_group_id: pulumi.Input[str]
     """The `controlplane` group: admits the bastion to the API."""
+    file_system_arn: pulumi.Input[str]
+    access_point_arn: pulumi.Input[str]
+    """The shared EFS files and the apps' access point: the EFS driver's node plugin, which mounts them with its own
+    identity, may mount through that access point only."""
 
 
 class Cluster(Component):
@@ -280,15 +278,15 @@ class Cluster(Component):
             opts=self.child(depends_on=[deploy_access]),
         )
 
-        addons_before = [self._addon(name, cluster, addon, config) for addon in ADDONS_BEFORE_NODES]
+        addons_before = [self._addon(name, cluster, addon, args) for addon in addons_at(Stage.BEFORE_NODES)]
         self.node_group = self._node_group(name, cluster, args, depends_on=addons_before)
         self.autoscaling_group_name = self.node_group.resources.apply(_autoscaling_group_name)
         self.node_security_group_ids = [
             pulumi.Output.from_input(args.node_security_group_id),
             self.cluster_security_group_id,
         ]
-        for addon in ADDONS_AFTER_NODES:
-            self._addon(name, cluster, addon, config, depends_on=[self.node_group])
+        for addon in addons_at(Stage.AFTER_NODES):
+            self._addon(name, cluster, addon, args, depends_on=[self.node_group])
         self._autoscaler(name, cluster, config)
 
         self.register_outputs(
@@ -312,8 +310,12 @@ class Cluster(Component):
             )
 
     def _attach(self, name: str, role: aws.iam.Role, policy: str) -> aws.iam.RolePolicyAttachment:
+        """Attaches the AWS managed policy `policy` (`path/name`, as AWS files it) to `role`."""
         return aws.iam.RolePolicyAttachment(
-            f"{name}-{policy}", role=role.name, policy_arn=f"arn:aws:iam::aws:policy/{policy}", opts=self.child()
+            f"{name}-{policy.rsplit('/', 1)[-1]}",
+            role=role.name,
+            policy_arn=aws_managed_policy(policy),
+            opts=self.child(),
         )
 
     def _control_plane_log_group(self, name: str, config: ClusterConfig) -> aws.cloudwatch.LogGroup:
@@ -371,31 +373,57 @@ class Cluster(Component):
         name: str,
         cluster: aws.eks.Cluster,
         addon: AddonName,
-        config: ClusterConfig,
+        args: ClusterArgs,
         depends_on: Sequence[pulumi.Resource] = (),
     ) -> aws.eks.Addon:
-        associations = None
-        identity = ADDON_IDENTITIES.get(addon)
-        if identity is not None:
-            role = self._pod_role(name, identity.role_purpose, identity.managed_policy)
-            # Created with the add-on, so the association exists before any pod of it starts.
-            associations = [
-                aws.eks.AddonPodIdentityAssociationArgs(role_arn=role.arn, service_account=identity.service_account)
-            ]
+        placement = ADDONS[addon]
+        own_associations: list[aws.eks.AddonPodIdentityAssociationArgs] = []
+        associated_apart: list[pulumi.Resource] = []
+        for service_account in placement.aws_service_accounts:
+            role = self._addon_role(name, service_account, args)
+            if service_account in placement.associated_apart:
+                associated_apart.append(
+                    aws.eks.PodIdentityAssociation(
+                        f"{name}-{ADDON_IDENTITIES[service_account].role_purpose}",
+                        cluster_name=cluster.name,
+                        namespace=ADDON_NAMESPACE,
+                        service_account=service_account,
+                        role_arn=role.arn,
+                        tags={"Name": self.platform.name(service_account)},
+                        opts=self.child(),
+                    )
+                )
+            else:
+                own_associations.append(
+                    aws.eks.AddonPodIdentityAssociationArgs(role_arn=role.arn, service_account=service_account)
+                )
         configuration = ADDON_CONFIGURATION.get(addon)
         return aws.eks.Addon(
             f"{name}-{addon}",
             cluster_name=cluster.name,
             addon_name=addon,
-            addon_version=config.addon_versions[addon],
+            addon_version=args.config.addon_versions[addon],
             configuration_values=pulumi.Output.json_dumps(configuration) if configuration else None,
-            pod_identity_associations=associations,
+            # EKS creates these before the add-on's pods; the others exist before the add-on is created.
+            pod_identity_associations=own_associations or None,
             # The program owns the add-ons' configuration: values set by hand are overwritten.
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
             tags={"Name": self.platform.name(addon)},
-            opts=self.child(depends_on=list(depends_on)),
+            opts=self.child(depends_on=[*depends_on, *associated_apart]),
         )
+
+    def _addon_role(self, name: str, service_account: str, args: ClusterArgs) -> aws.iam.Role:
+        identity = ADDON_IDENTITIES[service_account]
+        role = self._pod_role(name, identity.role_purpose, identity.managed_policy)
+        if identity.managed_policy is None:
+            aws.iam.RolePolicy(
+                f"{name}-{identity.role_purpose}",
+                role=role.id,
+                policy=iam_document([mount_statement(args.file_system_arn, args.access_point_arn)]),
+                opts=self.child(),
+            )
+        return role
 
     def _node_group(
         self, name: str, cluster: aws.eks.Cluster, args: ClusterArgs, depends_on: Sequence[pulumi.Resource]

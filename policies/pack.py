@@ -13,6 +13,7 @@ from policies.rules import (
     kubernetes,
     observability,
     operations,
+    ordering,
     recovery,
     resilience,
 )
@@ -25,6 +26,7 @@ POLICIES: tuple[Policy, ...] = (
     *resilience.POLICIES,
     *kubernetes.POLICIES,
     *operations.POLICIES,
+    *ordering.POLICIES,
     *edge.POLICIES,
     *capacity.POLICIES,
     *deploy_constraints.POLICIES,

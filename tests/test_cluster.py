@@ -36,10 +36,10 @@ PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 ADMIN = "arn:aws:iam::111111111111:role/platform-admin"
-# Pod networking and pod credentials must run before nodes can be Ready; add-ons with Deployments created before
-# any node stay degraded until EKS times them out.
-BEFORE_NODES = {"vpc-cni", "eks-pod-identity-agent"}
-AFTER_NODES = {"coredns", "kube-proxy", "metrics-server", "amazon-cloudwatch-observability", "aws-efs-csi-driver"}
+# Pod networking (the CNI, and kube-proxy's routes to the API server it needs) and pod credentials must run before
+# nodes can be Ready; add-ons with Deployments created before any node stay degraded until EKS times them out.
+BEFORE_NODES = {"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
+AFTER_NODES = {"coredns", "metrics-server", "amazon-cloudwatch-observability", "aws-efs-csi-driver"}
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +139,15 @@ def test_the_endpoint_is_private_unless_ranges_are_configured(prod: Graph, opene
     assert vpc_config["publicAccessCidrs"] == ["140.82.112.0/20"]
 
 
-def test_the_bastion_reaches_the_api_through_the_control_planes_group(prod: Graph) -> None:
+def test_only_the_bastion_and_the_deploy_runner_reach_the_api_through_the_control_planes_group(prod: Graph) -> None:
     roles = group_roles(prod)
     [group] = [g for g in prod.of_type(SECURITY_GROUP) if g.inputs["tags"]["Role"] == "controlplane"]
     assert one(prod, CLUSTER).inputs["vpcConfig"]["securityGroupIds"] == [group.id]
-    [rule] = [r for r in prod.of_type(INGRESS) if roles[r.inputs["securityGroupId"]] == "controlplane"]
-    assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule_peer(prod, rule)) == (443, 443, "bastion")
+    rules = [r for r in prod.of_type(INGRESS) if roles[r.inputs["securityGroupId"]] == "controlplane"]
+    assert {(r.inputs["fromPort"], r.inputs["toPort"], rule_peer(prod, r)) for r in rules} == {
+        (443, 443, "bastion"),
+        (443, 443, "deployrunner"),
+    }
 
 
 def test_no_ssh_path_from_the_bastion_to_the_nodes(stack_graph: Graph) -> None:
@@ -301,9 +304,32 @@ def test_container_insights_runs_in_standard_mode(prod: Graph) -> None:
 
 
 def test_the_efs_driver_controller_gets_only_the_efs_policy(prod: Graph) -> None:
-    [association] = addons(prod)["aws-efs-csi-driver"].inputs["podIdentityAssociations"]
-    assert association["serviceAccount"] == "efs-csi-controller-sa"
-    assert managed_policies(prod, role_of(prod, association["roleArn"])) == {"AmazonEFSCSIDriverPolicy"}
+    associations = addons(prod)["aws-efs-csi-driver"].inputs["podIdentityAssociations"]
+    [controller] = [item for item in associations if item["serviceAccount"] == "efs-csi-controller-sa"]
+    role = role_of(prod, controller["roleArn"])
+    [attachment] = [item for item in prod.of_type(ATTACHMENT) if item.inputs["role"] == role.outputs["name"]]
+    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"
+
+
+def test_the_efs_driver_node_plugin_may_only_mount_through_the_apps_access_point_from_its_first_pod(
+    stack_graph: Graph,
+) -> None:
+    """The node plugin mounts with `iam` under its own identity. The add-on offers no association for it, so the
+    cluster makes one just before the add-on: no node plugin pod starts before it (one that did would mount with the
+    node's role, which has no ClientMount)."""
+    driver = addons(stack_graph)["aws-efs-csi-driver"]
+    [node] = [item for item in stack_graph.of_type(POD_IDENTITY) if item.inputs["serviceAccount"] == "efs-csi-node-sa"]
+    assert node.inputs["namespace"] == "kube-system"
+    assert depends_on(driver, node)
+    assert node.parent == one(stack_graph, CLUSTER).parent
+    role = role_of(stack_graph, node.inputs["roleArn"])
+    assert managed_policies(stack_graph, role) == set()
+    [policy] = [item for item in stack_graph.of_type(ROLE_POLICY) if item.inputs["role"] == role.id]
+    [statement] = json.loads(policy.inputs["policy"])["Statement"]
+    access_point = one(stack_graph, "aws:efs/accessPoint:AccessPoint")
+    assert statement["Resource"] == one(stack_graph, "aws:efs/fileSystem:FileSystem").outputs["arn"]
+    assert statement["Condition"] == {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point.outputs["arn"]}}
+    assert statement["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
 
 
 # --- Cluster Autoscaler ---------------------------------------------------------------------------------------
@@ -378,7 +404,9 @@ def test_the_bastion_is_private_keyless_and_reached_through_ssm_only(prod: Graph
     template = prod.named(LAUNCH_TEMPLATE, "bastion")
     private = [s.id for s in prod.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "private"]
     assert instance.inputs["subnetId"] in private
-    assert instance.inputs["associatePublicIpAddress"] is False
+    # The private subnet gives no public address; the instance says nothing of one (aws-deploy-constraints: with a
+    # launch template, a public-address choice makes EC2 refuse the launch).
+    assert "associatePublicIpAddress" not in instance.inputs
     assert instance.inputs["launchTemplate"]["id"] == template.id
     assert "keyName" not in template.inputs and "keyName" not in instance.inputs
     assert template.inputs["imageId"] == (

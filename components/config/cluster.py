@@ -13,7 +13,7 @@ import datetime
 import ipaddress
 import re
 from collections.abc import Mapping
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -28,6 +28,7 @@ from components.config.types import (
     in_every_environment,
     unique,
 )
+from components.eks_addons import AddonName
 from components.instance_classes import NODE_INSTANCE_TYPES
 
 # End of standard support of each Kubernetes minor on EKS (14 months after its EKS release; extended support,
@@ -39,16 +40,6 @@ STANDARD_SUPPORT_ENDS: Mapping[str, datetime.date] = {
     "1.35": datetime.date(2027, 3, 27),
 }
 SUPPORT_WARNING_WINDOW = datetime.timedelta(days=183)
-
-AddonName = Literal[
-    "vpc-cni",
-    "eks-pod-identity-agent",
-    "coredns",
-    "kube-proxy",
-    "metrics-server",
-    "amazon-cloudwatch-observability",
-    "aws-efs-csi-driver",
-]
 
 # EKS add-on builds for Kubernetes 1.35, as `aws eks describe-addon-versions --kubernetes-version 1.35
 # --addon-name <name>` lists them; pin the build you have tested, and move them with cluster.version.
