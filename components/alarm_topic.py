@@ -57,7 +57,7 @@ class AlarmTopic(Component):
             tags={"Name": platform.name("alarms")},
             opts=self.child(),
         )
-        aws.sns.TopicPolicy(name, arn=topic.arn, policy=self._topic_policy(topic.arn), opts=self.child())
+        policy = aws.sns.TopicPolicy(name, arn=topic.arn, policy=self._topic_policy(topic.arn), opts=self.child())
         for index, email in enumerate(args.config.emails):
             aws.sns.TopicSubscription(
                 f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=self.child()
@@ -72,7 +72,9 @@ class AlarmTopic(Component):
                 endpoint_auto_confirms=True,
                 opts=self.child(),
             )
-        self.arn = topic.arn
+        # Taken from the policy, so that whatever publishes (alarms, event subscriptions, vault notifications) waits
+        # until the policy admits it: RDS refuses an event subscription it may not publish to (SNSNoAuthorization).
+        self.arn = policy.arn
         self.register_outputs({"arn": self.arn})
 
     def _topic_policy(self, topic_arn: pulumi.Output[str]) -> pulumi.Output[str]:

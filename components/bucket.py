@@ -6,7 +6,7 @@ off), default encryption (SSE-KMS with a bucket key, or SSE-S3 where the writer 
 Object Lock where asked, one lifecycle rule over the whole bucket, server access logging and CORS where asked.
 S3 answers "conflicting conditional operation" when two of them change one bucket at once, so each waits for
 the one before it: public access block, policy, ownership, encryption, versioning, Object Lock, lifecycle,
-logging, CORS.
+logging, CORS. Logging also waits for the log bucket's policy, which must admit S3's deliveries before it is on.
 """
 
 from __future__ import annotations
@@ -29,6 +29,17 @@ MINIMUM_TRANSITION_SIZE = "all_storage_classes_128K"
 
 PolicyStatements = Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]]
 """Statements of a bucket's policy besides the TLS deny, given the bucket's ARN."""
+
+
+@dataclass(frozen=True)
+class LogDestination:
+    """Where an AWS service delivers logs: a bucket, the prefix its policy admits that service under, and the
+    policy itself. A service test-writes there as soon as its logging is switched on, so whatever switches it on
+    waits for `policy`."""
+
+    bucket: pulumi.Input[str]
+    prefix: str
+    policy: pulumi.Resource
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,8 @@ class PrivateBucketArgs:
     purpose: str
     """What the bucket holds (`uploads`): its name is `<prefix>-<account>-<region>-<purpose>`."""
     lifecycle: Lifecycle
-    log_bucket: pulumi.Input[str] | None
-    """The bucket receiving this one's server access logs; None only for that log bucket itself."""
+    log_destination: LogDestination | None
+    """Where this bucket's server access logs go (under `<prefix>/<purpose>/`); None only for the log bucket."""
     encryption: Literal["kms", "s3-managed"] = "kms"
     """SSE-KMS with a key of the bucket's own, or SSE-S3 for buckets that services write to without KMS
     (S3 server access logs and ALB access logs support no SSE-KMS destination)."""
@@ -97,6 +108,7 @@ class PrivateBucket(Component):
     bucket: aws.s3.Bucket
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
+    policy: aws.s3.BucketPolicy
     _key_arn: pulumi.Output[str] | None
 
     def __init__(
@@ -134,9 +146,10 @@ class PrivateBucket(Component):
             )
         )
         statements = [_deny_plain_http(self.arn), *(args.policy_statements(self.arn) if args.policy_statements else ())]
-        chain.append(
-            aws.s3.BucketPolicy(name, bucket=self.bucket.id, policy=iam_document(statements), opts=after_previous())
+        self.policy = aws.s3.BucketPolicy(
+            name, bucket=self.bucket.id, policy=iam_document(statements), opts=after_previous()
         )
+        chain.append(self.policy)
         chain.append(
             aws.s3.BucketOwnershipControls(
                 name,
@@ -177,14 +190,15 @@ class PrivateBucket(Component):
                 opts=after_previous(),
             )
         )
-        if args.log_bucket is not None:
+        destination = args.log_destination
+        if destination is not None:
             chain.append(
                 aws.s3.BucketLogging(
                     name,
                     bucket=self.bucket.id,
-                    target_bucket=args.log_bucket,
-                    target_prefix=f"{S3_ACCESS_LOG_PREFIX}/{args.purpose}/",
-                    opts=after_previous(),
+                    target_bucket=destination.bucket,
+                    target_prefix=f"{destination.prefix}/{args.purpose}/",
+                    opts=self.child(depends_on=[chain[-1], destination.policy]),
                 )
             )
         if args.cors_origins:
@@ -203,6 +217,10 @@ class PrivateBucket(Component):
                 opts=after_previous(),
             )
         self.register_outputs({"name": self.name, "arn": self.arn})
+
+    def log_destination(self, prefix: str) -> LogDestination:
+        """This bucket as a log destination under `prefix`, which its policy must admit the service under."""
+        return LogDestination(self.name, prefix, self.policy)
 
     @property
     def key_arn(self) -> pulumi.Output[str]:
@@ -246,10 +264,6 @@ class PrivateBucket(Component):
             ],
             opts=opts,
         )
-
-
-S3_ACCESS_LOG_PREFIX = "s3"
-"""Where in the log bucket S3 server access logs land, under the source bucket's purpose."""
 
 
 def _deny_plain_http(arn: pulumi.Output[str]) -> dict[str, Any]:

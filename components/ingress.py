@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, Platform
+from components.bucket import LogDestination
 from components.config.apps import NODE_PORT_RANGE, AppConfig
 from components.config.ingress import IngressConfig
 
@@ -51,8 +52,9 @@ class IngressArgs:
     """The node group's autoscaling group: a replaced node group brings a new name, and the attachments follow."""
     certificate_arn: pulumi.Input[str] | None = None
     """The edge tier's validated ACM certificate for the apps' hosts. Without it there is no HTTPS listener."""
-    access_log_bucket: pulumi.Input[str] | None = None
-    """The storage tier's log bucket (its policy admits the ELB log delivery). Without it, no access logs."""
+    access_logs: LogDestination | None = None
+    """The storage tier's log bucket and the prefix its policy admits the ELB log delivery under. Without it, no
+    access logs."""
 
 
 class Ingress(Component):
@@ -70,7 +72,7 @@ class Ingress(Component):
         self, name: str, platform: Platform, args: IngressArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(name, platform, opts)
-        config = args.config
+        config, access_logs = args.config, args.access_logs
         load_balancer = aws.lb.LoadBalancer(
             name,
             load_balancer_type="application",
@@ -84,14 +86,14 @@ class Ingress(Component):
             idle_timeout=config.idle_timeout_seconds,
             enable_deletion_protection=platform.protect_stateful,
             access_logs=(
-                aws.lb.LoadBalancerAccessLogsArgs(
-                    bucket=args.access_log_bucket, prefix=platform.name("alb"), enabled=True
-                )
-                if args.access_log_bucket is not None
+                aws.lb.LoadBalancerAccessLogsArgs(bucket=access_logs.bucket, prefix=access_logs.prefix, enabled=True)
+                if access_logs is not None
                 else None
             ),
             tags={"Name": platform.name("alb")},
-            opts=self.child(),
+            # The provider switches logging on right after creating the load balancer, and ELB then test-writes
+            # under the prefix: the bucket's policy must admit it by then.
+            opts=self.child(depends_on=[access_logs.policy] if access_logs is not None else None),
         )
         target_groups = {
             app: self._target_group(name, app, settings, args) for app, settings in sorted(args.apps.items())
@@ -120,10 +122,9 @@ class Ingress(Component):
             )
         else:
             self._https(name, load_balancer, target_groups, args, args.certificate_arn)
-        if args.access_log_bucket is None and platform.protect_stateful:
+        if access_logs is None and platform.protect_stateful:
             pulumi.log.warn(
-                "no access logs: the ALB logs once the storage tier's log bucket is given "
-                "(IngressArgs.access_log_bucket)",
+                "no access logs: the ALB logs once the storage tier's log bucket is given (IngressArgs.access_logs)",
                 resource=self,
             )
 

@@ -10,12 +10,14 @@ from typing import Any
 import pulumi
 
 from components.base import Component, Platform
-from components.bucket import S3_ACCESS_LOG_PREFIX, Lifecycle, PrivateBucket, PrivateBucketArgs
+from components.bucket import Lifecycle, LogDestination, PrivateBucket, PrivateBucketArgs
 from components.config import AppConfig
 from components.config.storage import StorageConfig, bucket_name
 
+# Where in the log bucket each service writes: the policy admits it there and nowhere else, and the writers
+# take their prefix from here (Storage.alb_logs, Storage.s3_access_logs).
 ALB_LOG_PREFIX = "alb"
-"""Where in the log bucket the ALB writes its access logs (its access_logs.prefix)."""
+S3_ACCESS_LOG_PREFIX = "s3"
 
 # Load balancers deliver access logs as an AWS account of their region, in regions opened before August 2022
 # (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html); later
@@ -64,7 +66,9 @@ class Storage(Component):
     uploads: PrivateBucket
     backups: PrivateBucket
     logs: PrivateBucket
-    alb_log_prefix: str
+    alb_logs: LogDestination
+    """Where the ALB writes its access logs (IngressArgs.access_logs)."""
+    s3_access_logs: LogDestination
 
     def __init__(
         self, name: str, platform: Platform, args: StorageArgs, opts: pulumi.ResourceOptions | None = None
@@ -80,7 +84,7 @@ class Storage(Component):
             PrivateBucketArgs(
                 purpose="logs",
                 encryption="s3-managed",
-                log_bucket=None,  # a log bucket logging to itself would log its own log deliveries forever
+                log_destination=None,  # a log bucket logging to itself would log its own log deliveries forever
                 lifecycle=Lifecycle(
                     expire_after_days=config.logs.expire_after_days,
                     noncurrent_expire_after_days=LOG_NONCURRENT_DAYS,
@@ -90,13 +94,15 @@ class Storage(Component):
             ),
             opts=self.child(),
         )
+        self.alb_logs = self.logs.log_destination(ALB_LOG_PREFIX)
+        self.s3_access_logs = self.logs.log_destination(S3_ACCESS_LOG_PREFIX)
         uploads = config.uploads
         self.uploads = PrivateBucket(
             f"{name}-uploads",
             platform,
             PrivateBucketArgs(
                 purpose="uploads",
-                log_bucket=self.logs.name,
+                log_destination=self.s3_access_logs,
                 lifecycle=Lifecycle(
                     transitions=[(uploads.infrequent_access_after_days, "STANDARD_IA")]
                     if uploads.infrequent_access_after_days
@@ -117,7 +123,7 @@ class Storage(Component):
             platform,
             PrivateBucketArgs(
                 purpose="backups",
-                log_bucket=self.logs.name,
+                log_destination=self.s3_access_logs,
                 lifecycle=Lifecycle(
                     transitions=[
                         (backups.glacier_after_days, "GLACIER"),
@@ -133,13 +139,12 @@ class Storage(Component):
             ),
             opts=self.child(),
         )
-        self.alb_log_prefix = ALB_LOG_PREFIX
         self.register_outputs(
             {
                 "uploadsBucket": self.uploads.name,
                 "backupsBucket": self.backups.name,
                 "logsBucket": self.logs.name,
-                "albLogPrefix": self.alb_log_prefix,
+                "albLogPrefix": self.alb_logs.prefix,
             }
         )
 

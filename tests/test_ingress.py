@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.ingress import TLS_POLICY
+from components.storage import ALB_LOG_PREFIX
 from offline.graph import Graph, Resource
 from tests.conftest import prod_outputs
 from tests.graph_queries import group_roles, subnets_by_tier
@@ -48,10 +49,11 @@ def test_the_alb_is_public_behind_the_alb_group_and_hardened(stack_graph: Graph)
     assert alb.inputs["enableDeletionProtection"] is (stack_graph.stack == "prod")
 
 
-def test_access_logs_go_to_the_log_bucket(prod: Graph) -> None:
+def test_access_logs_go_to_the_log_bucket_under_the_storage_tiers_prefix(prod: Graph) -> None:
+    # That the log bucket's policy admits ELB there, and exists first: tests/test_service_grants.py.
     assert one(prod, LOAD_BALANCER).inputs["accessLogs"] == {
         "bucket": prod_outputs()["logs"],
-        "prefix": "sentinel-prod-alb",
+        "prefix": ALB_LOG_PREFIX,
         "enabled": True,
     }
 
