@@ -1,10 +1,11 @@
-"""Observability: the alarm topic (KMS-encrypted, with who may publish to it and who is notified), the seed's
-three CloudWatch alarms and the alarms of the edge, cluster, data tier and backups, and a dashboard of the same
-metrics by tier.
+"""Observability: the seed's three CloudWatch alarms and the alarms of the edge, cluster, data tier and backups,
+each notifying the alarm topic (components/alarm_topic.py), and a dashboard of the same metrics by tier.
 
 Every alarm is an `AlarmDefinition` first: the alarms and the dashboard are both generated from the one list,
-so the dashboard shows exactly what pages. The tiers an alarm watches are built by other components; each
-group of their identifiers is an optional argument, so the alarm set grows as they are wired in.
+so the dashboard shows exactly what pages. Every metric, the statistic that reads it and, unless an alarm
+lengthens it on purpose, the period come from the table of components/metrics.py. The tiers an alarm watches are
+built by other components; each group of their identifiers is an optional argument, so the alarm set grows as
+they are wired in.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pulumi_aws as aws
 from components.base import Component, Platform
 from components.config import MonitoringConfig, SeedAlarm
 from components.instance_classes import database_memory_gib, postgres_max_connections
+from components.metrics import FIVE_MINUTES, INSIGHTS_FUNCTIONS, CloudWatchMetric, Reading, cloudwatch_metric
 
 Tier = Literal["edge", "apps", "cluster", "database", "cache", "backups"]
 TIERS: tuple[Tier, ...] = ("edge", "apps", "cluster", "database", "cache", "backups")
@@ -39,32 +41,70 @@ SEED_DESCRIPTIONS: Mapping[SeedAlarm, str] = {
     "HighResponseTime": "Application response time is too high",
 }
 
-MINUTE, FIVE_MINUTES, HOUR = 60, 300, 3600
+HOUR = 3600
 GIBIBYTE = 2**30
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One CloudWatch metric and the statistic an alarm reads (a percentile such as `p95` included)."""
+    """One metric of the table, what an alarm reads of it, and the series (by its dimensions)."""
 
-    namespace: str
-    name: str
-    statistic: str
+    row: CloudWatchMetric
+    reading: Reading
     dimensions: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.row.statistic(self.reading)  # a reading the row does not give fails here, at the alarm's definition
+
+    @property
+    def namespace(self) -> str:
+        return self.row.namespace
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+    @property
+    def statistic(self) -> str:
+        """The row's statistic for the reading, a percentile such as `p95` included."""
+        return self.row.statistic(self.reading)
 
     @property
     def is_percentile(self) -> bool:
         return self.statistic.startswith("p")
 
 
+def metric(
+    namespace: str, name: str, reading: Reading, dimensions: Mapping[str, pulumi.Input[str]] | None = None
+) -> Metric:
+    return Metric(cloudwatch_metric(namespace, name), reading, dimensions or {})
+
+
 @dataclass(frozen=True)
 class Expression:
-    """A metric-math expression over `inputs` (by the ids it names them with), or a Metrics Insights query
-    when it has no inputs."""
+    """A metric-math expression over `inputs`, by the ids it names them with."""
 
     expression: str
     label: str
-    inputs: Mapping[str, Metric] = field(default_factory=dict)
+    inputs: Mapping[str, Metric]
+
+
+@dataclass(frozen=True)
+class InsightsQuery:
+    """A Metrics Insights query aggregating every series of one metric, whatever their dimensions, with the
+    function of the metric's statistic; it has no inputs and carries its own period."""
+
+    metric: Metric
+    label: str
+
+    @property
+    def expression(self) -> str:
+        [function] = [name for name, statistic in INSIGHTS_FUNCTIONS.items() if statistic == self.metric.statistic]
+        return f'SELECT {function}({self.metric.name}) FROM "{self.metric.namespace}"'
+
+    @property
+    def inputs(self) -> Mapping[str, Metric]:
+        return {}
 
 
 @dataclass(frozen=True)
@@ -74,18 +114,33 @@ class AlarmDefinition:
     name: str
     """Readable and stable, CamelCase like the seed's; the physical name is `<stack prefix>-<name>`."""
     tier: Tier
-    watches: Metric | Expression
+    watches: Metric | Expression | InsightsQuery
     comparison: Comparison
     threshold: float
     unit: str
     """The unit of the threshold, as a person reads it: %, ms, s, bytes, connections, nodes, jobs, runs."""
-    period: int
     evaluation_periods: int
     missing_data: MissingData
     missing_data_reason: str
     meaning: str
     look_first: str
     seed: SeedAlarm | None = None
+    period_seconds: int | None = None
+    """The alarm's own period: the seed's configured one, or a longer stretch than the metrics' publishing period."""
+
+    @property
+    def metrics(self) -> list[Metric]:
+        watched = self.watches
+        if isinstance(watched, Metric):
+            return [watched]
+        if isinstance(watched, InsightsQuery):
+            return [watched.metric]
+        return list(watched.inputs.values())
+
+    @property
+    def period(self) -> int:
+        """The period given, or else the longest publishing period of the metrics (the table's)."""
+        return self.period_seconds or max(metric.row.period for metric in self.metrics)
 
     @property
     def description(self) -> str:
@@ -183,7 +238,7 @@ def _seed_alarm(config: MonitoringConfig, seed: SeedAlarm, **definition: Any) ->
         seed=seed,
         comparison="GreaterThanThreshold",
         threshold=settings.threshold,
-        period=settings.period_seconds,
+        period_seconds=settings.period_seconds,
         evaluation_periods=settings.evaluation_periods,
         missing_data="notBreaching",
         **definition,
@@ -197,8 +252,8 @@ def seed_alarms(config: MonitoringConfig, cluster: ClusterMetrics | None) -> Ite
             config,
             "HighCPUUtilization",
             tier="cluster",
-            watches=Metric(
-                "AWS/EC2", "CPUUtilization", "Average", {"AutoScalingGroupName": cluster.autoscaling_group_name}
+            watches=metric(
+                "AWS/EC2", "CPUUtilization", Reading.TYPICAL, {"AutoScalingGroupName": cluster.autoscaling_group_name}
             ),
             unit="%",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes watches the nodes' health",
@@ -209,8 +264,8 @@ def seed_alarms(config: MonitoringConfig, cluster: ClusterMetrics | None) -> Ite
             config,
             "HighMemoryUtilization",
             tier="cluster",
-            watches=Metric(
-                "ContainerInsights", "node_memory_utilization", "Average", {"ClusterName": cluster.cluster_name}
+            watches=metric(
+                "ContainerInsights", "node_memory_utilization", Reading.TYPICAL, {"ClusterName": cluster.cluster_name}
             ),
             unit="%",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes alarms when Container Insights goes quiet",
@@ -221,7 +276,7 @@ def seed_alarms(config: MonitoringConfig, cluster: ClusterMetrics | None) -> Ite
         config,
         "HighResponseTime",
         tier="apps",
-        watches=Metric(APP_NAMESPACE, RESPONSE_TIME_METRIC, "Average"),
+        watches=metric(APP_NAMESPACE, RESPONSE_TIME_METRIC, Reading.TYPICAL),
         unit="ms",
         missing_data_reason="the apps publish only while serving requests; idle is not an incident",
         meaning="The apps' own response time (milliseconds, as they publish it) is above the guide's page-load goal.",
@@ -233,8 +288,8 @@ def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancerMetrics) ->
     thresholds = config.thresholds
     by_alb = {"LoadBalancer": load_balancer.arn_suffix}
 
-    def alb(metric: str, statistic: str) -> Metric:
-        return Metric("AWS/ApplicationELB", metric, statistic, by_alb)
+    def alb(name: str, reading: Reading) -> Metric:
+        return metric("AWS/ApplicationELB", name, reading, by_alb)
 
     for name, milliseconds, meaning in (
         ("EdgeResponseTimeP95", thresholds.edge_response_time_ms, "above the guide's 2 s page-load goal"),
@@ -244,11 +299,10 @@ def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancerMetrics) ->
             name=name,
             tier="edge",
             # TargetResponseTime is in seconds.
-            watches=alb("TargetResponseTime", "p95"),
+            watches=alb("TargetResponseTime", Reading.TAIL),
             comparison="GreaterThanThreshold",
             threshold=milliseconds / 1000,
             unit="s",
-            period=MINUTE,
             evaluation_periods=5,
             missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_IDLE,
@@ -262,15 +316,14 @@ def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancerMetrics) ->
             "100 * (FILL(target5xx, 0) + FILL(alb5xx, 0)) / requests",
             "5xx responses (% of requests)",
             {
-                "requests": alb("RequestCount", "Sum"),
-                "target5xx": alb("HTTPCode_Target_5XX_Count", "Sum"),
-                "alb5xx": alb("HTTPCode_ELB_5XX_Count", "Sum"),
+                "requests": alb("RequestCount", Reading.TOTAL),
+                "target5xx": alb("HTTPCode_Target_5XX_Count", Reading.TOTAL),
+                "alb5xx": alb("HTTPCode_ELB_5XX_Count", Reading.TOTAL),
             },
         ),
         comparison="GreaterThanThreshold",
         threshold=thresholds.error_rate_percent,
         unit="%",
-        period=MINUTE,
         evaluation_periods=5,
         missing_data="notBreaching",
         missing_data_reason=_QUIET_WHEN_IDLE,
@@ -283,16 +336,15 @@ def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancerMetrics) ->
             tier="edge",
             # Both dimensions: the metric exists only per target group and load balancer. Healthy, not unhealthy,
             # hosts: with externalTrafficPolicy Local every node without a pod of the app counts as unhealthy.
-            watches=Metric(
+            watches=metric(
                 "AWS/ApplicationELB",
                 "HealthyHostCount",
-                "Minimum",
+                Reading.WORST,
                 {"TargetGroup": target_group, "LoadBalancer": load_balancer.arn_suffix},
             ),
             comparison="LessThanThreshold",
             threshold=1,
             unit="hosts",
-            period=MINUTE,
             evaluation_periods=3,
             missing_data="breaching",
             missing_data_reason="a target group that reports nothing has no healthy host to report",
@@ -305,13 +357,12 @@ def cluster_alarms(cluster: ClusterMetrics) -> Iterator[AlarmDefinition]:
     yield AlarmDefinition(
         name="ClusterFailedNodes",
         tier="cluster",
-        watches=Metric(
-            "ContainerInsights", "cluster_failed_node_count", "Maximum", {"ClusterName": cluster.cluster_name}
+        watches=metric(
+            "ContainerInsights", "cluster_failed_node_count", Reading.WORST, {"ClusterName": cluster.cluster_name}
         ),
         comparison="GreaterThanThreshold",
         threshold=0,
         unit="nodes",
-        period=MINUTE,
         evaluation_periods=5,
         missing_data="breaching",
         missing_data_reason="silence means Container Insights stopped reporting, and the memory alarm is blind with it",
@@ -323,21 +374,21 @@ def cluster_alarms(cluster: ClusterMetrics) -> Iterator[AlarmDefinition]:
 def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iterator[AlarmDefinition]:
     thresholds = config.thresholds
     connection_limit = math.floor(database.max_connections * thresholds.connections_percent / 100)
-    roles = [("Writer", "WRITER", "Average")]
+    roles = [("Writer", "WRITER", Reading.TYPICAL)]
     if database.reader_identifiers:
         # The worst reader, not the average of readers, decides.
-        roles.append(("Reader", "READER", "Maximum"))
-    for role, role_dimension, statistic in roles:
+        roles.append(("Reader", "READER", Reading.WORST))
+    for role, role_dimension, reading in roles:
         # By cluster and role: the alarms follow the writer and the readers through a failover.
         by_role = {"DBClusterIdentifier": database.cluster_identifier, "Role": role_dimension}
         yield AlarmDefinition(
             name=f"Database{role}CPU",
             tier="database",
-            watches=Metric("AWS/RDS", "CPUUtilization", statistic, by_role),
+            watches=metric("AWS/RDS", "CPUUtilization", reading, by_role),
             comparison="GreaterThanThreshold",
             threshold=thresholds.cpu_percent,
             unit="%",
-            period=FIVE_MINUTES,
+            period_seconds=FIVE_MINUTES,
             evaluation_periods=3,
             missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
@@ -347,11 +398,11 @@ def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iter
         yield AlarmDefinition(
             name=f"Database{role}FreeableMemory",
             tier="database",
-            watches=Metric("AWS/RDS", "FreeableMemory", "Minimum", by_role),
+            watches=metric("AWS/RDS", "FreeableMemory", Reading.WORST, by_role),
             comparison="LessThanThreshold",
             threshold=math.floor(database.memory_bytes * thresholds.database_freeable_memory_percent / 100),
             unit="bytes",
-            period=FIVE_MINUTES,
+            period_seconds=FIVE_MINUTES,
             evaluation_periods=3,
             missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
@@ -362,11 +413,11 @@ def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iter
         yield AlarmDefinition(
             name=f"Database{role}Connections",
             tier="database",
-            watches=Metric("AWS/RDS", "DatabaseConnections", "Maximum", by_role),
+            watches=metric("AWS/RDS", "DatabaseConnections", Reading.WORST, by_role),
             comparison="GreaterThanThreshold",
             threshold=connection_limit,
             unit="connections",
-            period=FIVE_MINUTES,
+            period_seconds=FIVE_MINUTES,
             evaluation_periods=2,
             missing_data="notBreaching",
             missing_data_reason=_QUIET_WHEN_REPLACED + "; RDS events report failures on the topic",
@@ -378,11 +429,10 @@ def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iter
             name=f"Database{role}ReadLatency",
             tier="database",
             # ReadLatency is in seconds.
-            watches=Metric("AWS/RDS", "ReadLatency", statistic, by_role),
+            watches=metric("AWS/RDS", "ReadLatency", reading, by_role),
             comparison="GreaterThanThreshold",
             threshold=thresholds.database_read_latency_ms / 1000,
             unit="s",
-            period=MINUTE,
             evaluation_periods=5,
             missing_data="notBreaching",
             missing_data_reason="an idle instance reads nothing and publishes no latency",
@@ -393,11 +443,10 @@ def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iter
         yield AlarmDefinition(
             name=f"AuroraReplicaLag-reader-{number}",
             tier="database",
-            watches=Metric("AWS/RDS", "AuroraReplicaLag", "Maximum", {"DBInstanceIdentifier": reader}),
+            watches=metric("AWS/RDS", "AuroraReplicaLag", Reading.WORST, {"DBInstanceIdentifier": reader}),
             comparison="GreaterThanThreshold",
             threshold=thresholds.replica_lag_ms,
             unit="ms",
-            period=MINUTE,
             evaluation_periods=5,
             missing_data="notBreaching",
             missing_data_reason="after a failover this instance may be the writer, which publishes no replica lag",
@@ -409,17 +458,20 @@ def database_alarms(config: MonitoringConfig, database: DatabaseMetrics) -> Iter
         yield AlarmDefinition(
             name="DatabaseProxyClientConnections",
             tier="database",
-            watches=Metric("AWS/RDS", "ClientConnections", "Maximum", {"ProxyName": database.proxy_name}),
+            # RDS publishes ClientConnections once a minute from each instance serving the proxy: the Sum over
+            # one minute (the table's period; over five it would count each instance five times) is the
+            # connections open across the whole proxy, where Maximum saw only the busiest instance.
+            watches=metric("AWS/RDS", "ClientConnections", Reading.TOTAL, {"ProxyName": database.proxy_name}),
             comparison="GreaterThanThreshold",
             # Prisma pins each session to a server connection, so the budget is one per client connection.
             threshold=math.floor(budget * thresholds.connections_percent / 100),
             unit="connections",
-            period=FIVE_MINUTES,
-            evaluation_periods=2,
+            evaluation_periods=10,
             missing_data="notBreaching",
             missing_data_reason="a proxy without clients publishes nothing",
-            meaning=f"The apps hold nearly the proxy's share of max_connections ({math.floor(budget)}); clients will "
-            "wait for a connection and time out.",
+            meaning=f"For ten minutes the apps' client connections, added up over every instance serving the proxy "
+            f"each minute, have exceeded {thresholds.connections_percent:g} % of the proxy's share of "
+            f"max_connections ({math.floor(budget)}); clients will wait for a connection and time out.",
             look_first="the apps' replicas x DATABASE_POOL_SIZE and long transactions pinning connections.",
         )
 
@@ -429,11 +481,11 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
     reason = "roles move on failover and a primary publishes no replication lag; a replaced node publishes nothing"
     for number, member in enumerate(cache.member_ids(), start=1):
         by_node = {"CacheClusterId": member, "CacheNodeId": "0001"}
-        for name, metric, statistic, threshold, unit, meaning, look_first in (
+        for name, metric_name, reading, threshold, unit, meaning, look_first in (
             (
                 "CacheEngineCPU",
                 "EngineCPUUtilization",
-                "Average",
+                Reading.TYPICAL,
                 thresholds.cpu_percent,
                 "%",
                 "The cache's engine thread is busy; every command waits behind it.",
@@ -442,7 +494,7 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
             (
                 "CacheMemory",
                 "DatabaseMemoryUsagePercentage",
-                "Maximum",
+                Reading.WORST,
                 thresholds.cache_memory_percent,
                 "%",
                 "The cache's data set nears maxmemory; evictions follow.",
@@ -451,7 +503,7 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
             (
                 "CacheEvictions",
                 "Evictions",
-                "Sum",
+                Reading.TOTAL,
                 thresholds.cache_evictions,
                 "keys",
                 "The cache evicts keys, sessions among them: users may be logged out.",
@@ -460,7 +512,7 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
             (
                 "CacheReplicationLag",
                 "ReplicationLag",
-                "Maximum",
+                Reading.WORST,
                 thresholds.replica_lag_ms / 1000,
                 "s",
                 "This node, as a replica, serves reads that far behind the primary.",
@@ -470,11 +522,11 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
             yield AlarmDefinition(
                 name=f"{name}-node-{number}",
                 tier="cache",
-                watches=Metric("AWS/ElastiCache", metric, statistic, by_node),
+                watches=metric("AWS/ElastiCache", metric_name, reading, by_node),
                 comparison="GreaterThanThreshold",
                 threshold=threshold,
                 unit=unit,
-                period=FIVE_MINUTES if name == "CacheEvictions" else MINUTE,
+                period_seconds=FIVE_MINUTES if name == "CacheEvictions" else None,
                 evaluation_periods=1 if name == "CacheEvictions" else 5,
                 missing_data="notBreaching",
                 missing_data_reason=reason,
@@ -486,7 +538,7 @@ def cache_alarms(config: MonitoringConfig, cache: CacheMetrics) -> Iterator[Alar
 def backup_alarms(config: MonitoringConfig, logical_backup: LogicalBackupMetrics | None) -> Iterator[AlarmDefinition]:
     # AWS Backup publishes its job counts by resource type and by vault; a Metrics Insights query sums every
     # series, so no vault or resource type is missed. Restore tests run as restore jobs.
-    for name, metric, what in (
+    for name, metric_name, what in (
         ("BackupJobsFailed", "NumberOfBackupJobsFailed", "A backup job failed: a recovery point is missing."),
         ("BackupCopyJobsFailed", "NumberOfCopyJobsFailed", "A copy to the disaster-recovery vault failed."),
         ("BackupRestoreJobsFailed", "NumberOfRestoreJobsFailed", "A restore (a restore test among them) failed."),
@@ -494,11 +546,10 @@ def backup_alarms(config: MonitoringConfig, logical_backup: LogicalBackupMetrics
         yield AlarmDefinition(
             name=name,
             tier="backups",
-            watches=Expression(f'SELECT SUM({metric}) FROM "AWS/Backup"', f"{metric} (all vaults)"),
+            watches=InsightsQuery(metric("AWS/Backup", metric_name, Reading.TOTAL), f"{metric_name} (all vaults)"),
             comparison="GreaterThanThreshold",
             threshold=0,
             unit="jobs",
-            period=FIVE_MINUTES,
             evaluation_periods=1,
             missing_data="notBreaching",
             missing_data_reason="no job ran, so none failed",
@@ -511,11 +562,13 @@ def backup_alarms(config: MonitoringConfig, logical_backup: LogicalBackupMetrics
         yield AlarmDefinition(
             name="LogicalBackupMissing",
             tier="backups",
-            watches=Metric(APP_NAMESPACE, LOGICAL_BACKUP_METRIC, "Sum", {"CronJob": logical_backup.cron_job_name}),
+            watches=metric(
+                APP_NAMESPACE, LOGICAL_BACKUP_METRIC, Reading.TOTAL, {"CronJob": logical_backup.cron_job_name}
+            ),
             comparison="LessThanThreshold",
             threshold=1,
             unit="runs",
-            period=HOUR,
+            period_seconds=HOUR,
             evaluation_periods=hours,
             missing_data="breaching",
             missing_data_reason="silence is the failure: a run that failed, hung or never started publishes nothing",
@@ -617,7 +670,7 @@ class Monitoring(Component):
         self, name: str, definition: AlarmDefinition, topic_arn: pulumi.Input[str]
     ) -> aws.cloudwatch.MetricAlarm:
         watched = definition.watches
-        metric = watched if isinstance(watched, Metric) else None
+        single = watched if isinstance(watched, Metric) else None
         return aws.cloudwatch.MetricAlarm(
             f"{name}-{definition.name}",
             # Fixed name: it is what a notification and an operator read. CloudWatch changes every other setting
@@ -630,19 +683,21 @@ class Monitoring(Component):
             treat_missing_data=definition.missing_data,
             alarm_actions=[topic_arn],
             ok_actions=[topic_arn],
-            namespace=metric.namespace if metric else None,
-            metric_name=metric.name if metric else None,
-            dimensions=dict(metric.dimensions) if metric and metric.dimensions else None,
-            period=definition.period if metric else None,
-            statistic=metric.statistic if metric and not metric.is_percentile else None,
-            extended_statistic=metric.statistic if metric and metric.is_percentile else None,
+            namespace=single.namespace if single else None,
+            metric_name=single.name if single else None,
+            dimensions=dict(single.dimensions) if single and single.dimensions else None,
+            period=definition.period if single else None,
+            statistic=single.statistic if single and not single.is_percentile else None,
+            extended_statistic=single.statistic if single and single.is_percentile else None,
             metric_queries=None if isinstance(watched, Metric) else self._queries(watched, definition.period),
             tags={"Name": self.platform.name(definition.name), "Tier": definition.tier},
             opts=self.child(),
         )
 
     @staticmethod
-    def _queries(expression: Expression, period: int) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgs]:
+    def _queries(
+        expression: Expression | InsightsQuery, period: int
+    ) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgs]:
         return [
             aws.cloudwatch.MetricAlarmMetricQueryArgs(
                 id="result",

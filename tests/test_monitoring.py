@@ -1,15 +1,19 @@
 """Observability on the graph: the seed's alarms with the seed's numbers, alarms that scale with the readers and
-cache nodes, every alarm notifying the encrypted topic, units as CloudWatch publishes them, and a dashboard of
-exactly the alarms' metrics.
+cache nodes, every alarm notifying the encrypted topic, units as CloudWatch publishes them, every metric read with
+the statistic and period of the metric table, and a dashboard of exactly the alarms' metrics, statistics and
+periods.
 
 The tiers the alarms watch are built elsewhere; `MONITORED_PROGRAM` passes their identifiers as those tiers will
 (prod-shaped: 2 readers behind a proxy, 3 cache nodes; dev: a Serverless v2 writer alone, 1 cache node)."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import functools
 import json
 import math
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +23,14 @@ import pytest
 
 import offline
 from components.alarm_topic import PUBLISHERS
+from components.metrics import METRICS, Reading, cloudwatch_metric
+from components.monitoring import metric
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
 from offline.stackfiles import PROJECT_DIR
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS, DEPLOY_CONSTRAINTS
+from policies.rules.observability import ALARM_METRIC_STATISTIC
 from tests.conftest import graph_of
 from tests.policy_builders import messages
 from tests.test_config_secrets import SECRET_SIGNATURE
@@ -161,8 +168,8 @@ def test_replica_lag_alarms_scale_with_the_readers_and_cache_alarms_with_the_nod
     assert {inputs["dimensions"]["DBInstanceIdentifier"] for inputs in lag} == {
         f"sentinel-db-reader-{n}" for n in range(1, readers + 1)
     }
-    for metric in ("EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ReplicationLag"):
-        per_node = [inputs for _, inputs in _alarm_inputs(graph) if inputs.get("metricName") == metric]
+    for metric_name in ("EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ReplicationLag"):
+        per_node = [inputs for _, inputs in _alarm_inputs(graph) if inputs.get("metricName") == metric_name]
         assert sorted(inputs["dimensions"]["CacheClusterId"] for inputs in per_node) == [
             f"sentinel-cache-{n:03d}" for n in range(1, nodes + 1)
         ]
@@ -202,6 +209,19 @@ def test_thresholds_are_in_the_units_cloudwatch_publishes(full_prod: Graph) -> N
     assert alarm(full_prod, "HighResponseTime")["threshold"] == 2000
 
 
+def test_the_proxy_alarm_adds_up_the_client_connections_of_every_proxy_instance(full_prod: Graph) -> None:
+    # RDS Proxy publishes ClientConnections every minute from each instance serving it: the Sum over one minute
+    # is the connections across the proxy; over five it would count each instance five times.
+    inputs = alarm(full_prod, "DatabaseProxyClientConnections")
+    assert (inputs["metricName"], inputs["statistic"], inputs["period"]) == ("ClientConnections", "Sum", 60)
+    assert inputs["dimensions"] == {"ProxyName": "sentinel-db-proxy"}
+    assert (inputs["threshold"], inputs["evaluationPeriods"]) == (1297, 10)
+    assert (
+        "added up over every instance serving the proxy each minute, have exceeded 80 % of the proxy's share"
+        in (inputs["alarmDescription"])
+    )
+
+
 def test_connection_alarms_come_from_the_class_table(full_prod: Graph, full_dev: Graph) -> None:
     # db.r6g.large: 16 GiB, so max_connections = 16 GiB / 9531392 = 1802; 80 % of it, and of the proxy's 90 %.
     assert alarm(full_prod, "DatabaseWriterConnections")["threshold"] == 1441
@@ -224,39 +244,48 @@ def test_the_edge_alarms_cover_every_target_group_with_both_dimensions(full_prod
     assert rate["threshold"] == 5
 
 
-def _dashboard_series(graph: Graph) -> tuple[list[str], set[tuple[Any, ...]], set[str]]:
-    """The dashboard's tier headings, its metrics as (namespace, name, dimensions) and its expressions."""
+def _dashboard_series(graph: Graph) -> tuple[list[str], set[tuple[Any, ...]], set[tuple[str, int]]]:
+    """The dashboard's tier headings, its metrics as (namespace, name, dimensions, statistic, period) and its
+    expressions with their period."""
     [dashboard] = graph.of_type(DASHBOARD)
     widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
     headings = [widget["properties"]["markdown"] for widget in widgets if widget["type"] == "text"]
     metrics, expressions = set(), set()
     for widget in widgets:
-        for entry in widget.get("properties", {}).get("metrics", []):
+        period = widget["properties"].get("period")
+        for entry in widget["properties"].get("metrics", []):
             if isinstance(entry, dict):
-                expressions.add(entry["expression"])
+                expressions.add((entry["expression"], period))
             else:
-                namespace, name, *pairs, _options = entry
-                metrics.add((namespace, name, frozenset(zip(pairs[::2], pairs[1::2], strict=True))))
+                namespace, name, *pairs, options = entry
+                dimensions = frozenset(zip(pairs[::2], pairs[1::2], strict=True))
+                metrics.add((namespace, name, dimensions, options["stat"], period))
     return headings, metrics, expressions
 
 
-def _alarm_series(graph: Graph) -> tuple[set[tuple[Any, ...]], set[str]]:
+def _alarm_series(graph: Graph) -> tuple[set[tuple[Any, ...]], set[tuple[str, int]]]:
     metrics, expressions = set(), set()
     for _, inputs in _alarm_inputs(graph):
         if "metricName" in inputs:
             dimensions = frozenset(inputs.get("dimensions", {}).items())
-            metrics.add((inputs["namespace"], inputs["metricName"], dimensions))
-        for query in inputs.get("metricQueries", []):
+            statistic = inputs.get("statistic") or inputs["extendedStatistic"]
+            metrics.add((inputs["namespace"], inputs["metricName"], dimensions, statistic, inputs["period"]))
+        queries = inputs.get("metricQueries", [])
+        periods = {query.get("period", query.get("metric", {}).get("period")) for query in queries} - {None}
+        for query in queries:
             if "expression" in query:
-                expressions.add(query["expression"])
+                [period] = periods  # an expression is evaluated at its inputs' period, or carries its own
+                expressions.add((query["expression"], period))
             else:
                 metric = query["metric"]
                 dimensions = frozenset(metric.get("dimensions", {}).items())
-                metrics.add((metric["namespace"], metric["metricName"], dimensions))
+                metrics.add((metric["namespace"], metric["metricName"], dimensions, metric["stat"], metric["period"]))
     return metrics, expressions
 
 
-def test_the_dashboard_shows_exactly_the_alarms_metrics_by_tier(full_prod: Graph, stack_graph: Graph) -> None:
+def test_the_dashboard_shows_exactly_the_alarms_metrics_statistics_and_periods_by_tier(
+    full_prod: Graph, stack_graph: Graph
+) -> None:
     for graph in (full_prod, stack_graph):
         _, metrics, expressions = _dashboard_series(graph)
         assert (metrics, expressions) == _alarm_series(graph)
@@ -319,3 +348,70 @@ def test_the_fully_monitored_stack_meets_every_deploy_constraint_and_mandatory_p
     assert messages(AWS_DEPLOY_CONSTRAINTS, full_prod) == []
     found = evaluate(full_prod, load_policy_config("prod"))
     assert not any_mandatory(found), "\n".join(map(str, found))
+
+
+def test_every_alarm_reads_its_metrics_as_the_metric_table_says(full_prod: Graph, stack_graph: Graph) -> None:
+    for graph in (full_prod, stack_graph):
+        assert messages(ALARM_METRIC_STATISTIC, graph) == []
+    # Every row is used by an alarm of the fully monitored stack: the table holds no stale metric.
+    metrics, expressions = _alarm_series(full_prod)
+    queried = {
+        (namespace, name)
+        for expression, _ in expressions
+        for name, namespace in re.findall(r'SELECT \w+\((\w+)\) FROM "([^"]+)"', expression)
+    }
+    assert {(namespace, name) for namespace, name, *_ in metrics} | queried == set(METRICS)
+
+
+def _planted(graph: Graph, name: str, **changes: Any) -> Graph:
+    """`graph` with `changes` made to the inputs (and outputs) of the alarm `name`."""
+    target = alarms(graph)[f"sentinel-{graph.stack}-{name}"]
+    changed = dataclasses.replace(target, inputs={**target.inputs, **changes}, outputs={**target.outputs, **changes})
+    return Graph(graph.stack, {**graph.resources, target.urn: changed}, graph.exports)
+
+
+def test_maximum_on_the_proxys_client_connections_is_reported_in_a_real_stack(prod: Graph) -> None:
+    found = messages(ALARM_METRIC_STATISTIC, _planted(prod, "DatabaseProxyClientConnections", statistic="Maximum"))
+    assert len(found) == 1
+    assert found[0].startswith("AWS/RDS ClientConnections read with Maximum, a statistic that means nothing useful")
+    found = messages(ALARM_METRIC_STATISTIC, _planted(prod, "DatabaseProxyClientConnections", period=300))
+    assert len(found) == 1
+    assert found[0].startswith("AWS/RDS ClientConnections summed over 300 s")
+
+
+STATISTICS = {"Average", "Maximum", "Minimum", "Sum", "SampleCount"}
+
+
+def _statistic_literals(source: str) -> set[str]:
+    literals = {
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    return {literal for literal in literals if literal in STATISTICS or re.fullmatch(r"p\d+(\.\d+)?", literal)}
+
+
+def test_no_alarm_definition_names_a_statistic_of_its_own() -> None:
+    """Statistics come from components/metrics.py by what the alarm reads; a literal in monitoring.py would bypass
+    the table (the policy would still catch a wrong one, but only in the stacks that build that alarm)."""
+    assert _statistic_literals((PROJECT_DIR / "components" / "monitoring.py").read_text()) == set()
+    planted = 'watches=Metric("AWS/RDS", "ClientConnections", "Maximum", {}), tail=alb("TargetResponseTime", "p95")'
+    assert _statistic_literals(f"AlarmDefinition({planted})") == {"Maximum", "p95"}
+
+
+def test_every_row_cites_its_documentation_and_names_its_useful_statistics() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    for row in METRICS.values():
+        assert row.statistics, row.label
+        assert row.period % 60 == 0, row.label
+        if row.source.startswith("README.md#"):
+            assert "## Alarms and notifications" in readme and "What the apps and jobs must send" in readme
+        else:
+            assert re.fullmatch(r"https://docs\.aws\.amazon\.com/\S+\.html", row.source), row.label
+
+
+def test_a_metric_or_reading_outside_the_table_fails_where_the_alarm_is_defined() -> None:
+    with pytest.raises(ValueError, match=r"AWS/RDS DiskQueueDepth has no row in components/metrics\.py"):
+        cloudwatch_metric("AWS/RDS", "DiskQueueDepth")
+    with pytest.raises(ValueError, match=r"AWS/RDS ClientConnections has no worst statistic .* it reads total \(Sum\)"):
+        metric("AWS/RDS", "ClientConnections", Reading.WORST)

@@ -1,4 +1,5 @@
-"""The seed's alarms with their numbers, a replica-lag alarm per reader, and an alarm topic CloudWatch can use."""
+"""The seed's alarms with their numbers, every alarm's metrics read as the metric table says, a replica-lag alarm
+per reader, and an alarm topic CloudWatch can use."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from typing import Any
 
 from policies.rules.observability import (
+    ALARM_METRIC_STATISTIC,
     ALARM_TOPIC_CUSTOMER_MANAGED_KEY,
     REPLICA_LAG_ALARM_PER_READER,
     SEED_ALARMS_PRESENT,
@@ -18,7 +20,7 @@ from policies.support.aws import (
     RDS_CLUSTER_INSTANCE,
     SNS_TOPIC,
 )
-from tests.policy_builders import GraphBuilder, messages, node_group, ref
+from tests.policy_builders import UNKNOWN, GraphBuilder, messages, node_group, ref
 
 SEED_ALARMS: dict[str, dict[str, Any]] = {
     "HighCPUUtilization": {
@@ -173,4 +175,97 @@ def test_an_alarm_topic_whose_key_shuts_cloudwatch_out_fails() -> None:
     assert found == [
         "topic alarms receives alarms but its key's policy does not let cloudwatch.amazonaws.com use kms:Decrypt "
         "and kms:GenerateDataKey*: the alarms would never be delivered"
+    ]
+
+
+def _alarm_messages(**inputs: Any) -> list[str]:
+    builder = GraphBuilder()
+    builder.add(METRIC_ALARM, "alarm", inputs)
+    return messages(ALARM_METRIC_STATISTIC, builder.build())
+
+
+_PROXY = {"namespace": "AWS/RDS", "metricName": "ClientConnections", "dimensions": {"ProxyName": "sentinel-db"}}
+_PROXY_DOCS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html"
+
+
+def _rate_queries(stat: str = "Sum", period: int = 60) -> list[dict[str, Any]]:
+    """A metric-math alarm: 5xx responses as a percentage of requests, like Edge5xxRate."""
+    alb = {"namespace": "AWS/ApplicationELB", "dimensions": {"LoadBalancer": "app/sentinel/1"}, "period": period}
+    return [
+        {"id": "result", "expression": "100 * errors / requests", "returnData": True},
+        {"id": "requests", "metric": {**alb, "metricName": "RequestCount", "stat": stat}, "returnData": False},
+        {"id": "errors", "metric": {**alb, "metricName": "HTTPCode_Target_5XX_Count", "stat": "Sum"}},
+    ]
+
+
+def _insights(query: str, period: int = 300) -> list[dict[str, Any]]:
+    return [{"id": "result", "expression": query, "period": period, "returnData": True}]
+
+
+def test_alarms_reading_their_metrics_as_the_table_says_pass() -> None:
+    assert _alarm_messages(**_PROXY, statistic="Sum", period=60) == []
+    # A percentile of a metric whose row names it; a longer period than the publishing one.
+    alb = {"namespace": "AWS/ApplicationELB", "metricName": "TargetResponseTime"}
+    assert _alarm_messages(**alb, extendedStatistic="p95", period=300) == []
+    assert _alarm_messages(metricQueries=_rate_queries()) == []
+    assert _alarm_messages(metricQueries=_insights('SELECT SUM(NumberOfBackupJobsFailed) FROM "AWS/Backup"')) == []
+    query = 'select sum("NumberOfCopyJobsFailed") from SCHEMA("AWS/Backup", BackupVaultName)'
+    assert _alarm_messages(metricQueries=_insights(query)) == []
+    # Values not known before the deploy are judged when they are.
+    assert _alarm_messages(**_PROXY, statistic=UNKNOWN, period=60) == []
+
+
+def test_maximum_of_the_proxys_client_connections_is_reported() -> None:
+    assert _alarm_messages(**_PROXY, statistic="Maximum", period=60) == [
+        "AWS/RDS ClientConnections read with Maximum, a statistic that means nothing useful for it: use Sum "
+        f"({_PROXY_DOCS})"
+    ]
+
+
+def test_a_level_summed_over_more_than_its_publishing_period_is_reported() -> None:
+    assert _alarm_messages(**_PROXY, statistic="Sum", period=300) == [
+        "AWS/RDS ClientConnections summed over 300 s: a level published every 60 s is counted 5 times; sum it over "
+        f"60 s ({_PROXY_DOCS})"
+    ]
+    # A count sums over any period.
+    evictions = {"namespace": "AWS/ElastiCache", "metricName": "Evictions", "statistic": "Sum", "period": 300}
+    assert _alarm_messages(**evictions) == []
+
+
+def test_a_period_shorter_than_the_metrics_publishing_period_is_reported() -> None:
+    # EC2 publishes every 5 minutes under basic monitoring.
+    found = _alarm_messages(namespace="AWS/EC2", metricName="CPUUtilization", statistic="Average", period=60)
+    assert found == [
+        "AWS/EC2 CPUUtilization over 60 s, shorter than the 300 s at which it is published "
+        "(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html)"
+    ]
+
+
+def test_a_metric_without_a_row_is_reported() -> None:
+    assert _alarm_messages(namespace="AWS/RDS", metricName="DiskQueueDepth", statistic="Average", period=60) == [
+        "AWS/RDS DiskQueueDepth has no row in components/metrics.py: add it, with the statistics its documentation "
+        "calls useful, the period it is published at and the page, first"
+    ]
+
+
+def test_the_metrics_of_queries_and_insights_queries_are_checked_too() -> None:
+    assert _alarm_messages(metricQueries=_rate_queries(stat="Average")) == [
+        "query requests: AWS/ApplicationELB RequestCount read with Average, a statistic that means nothing useful "
+        "for it: use Sum (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+        "load-balancer-cloudwatch-metrics.html)"
+    ]
+    found = _alarm_messages(metricQueries=_insights('SELECT AVG(NumberOfBackupJobsFailed) FROM "AWS/Backup"', 60))
+    assert [message.split(" (")[0] for message in found] == [
+        "query result: AWS/Backup NumberOfBackupJobsFailed read with Average, a statistic that means nothing useful "
+        "for it: use Sum",
+        "query result: AWS/Backup NumberOfBackupJobsFailed over 60 s, shorter than the 300 s at which it is published",
+    ]
+    created = "SELECT SUM(NumberOfBackupJobsCreated) FROM \"AWS/Backup\" WHERE BackupVaultName = 'main'"
+    assert _alarm_messages(metricQueries=_insights(created)) == [
+        "query result: AWS/Backup NumberOfBackupJobsCreated has no row in components/metrics.py: add it, with the "
+        "statistics its documentation calls useful, the period it is published at and the page, first"
+    ]
+    assert _alarm_messages(metricQueries=_insights("SELECT MEDIAN(x) FROM y")) == [
+        'query result: cannot read the metric and function of the Metrics Insights query "SELECT MEDIAN(x) FROM y": '
+        'write it as SELECT FUNCTION(metric) FROM "namespace"'
     ]

@@ -1,14 +1,18 @@
-"""Observability: the seed's three alarms keep the seed's numbers, every Aurora reader has its replica-lag alarm,
-and the topic the alarms notify is encrypted with a key CloudWatch may use."""
+"""Observability: the seed's three alarms keep the seed's numbers, every alarm reads its metrics with a statistic
+and over a period their documentation supports, every Aurora reader has its replica-lag alarm, and the topic the
+alarms notify is encrypted with a key CloudWatch may use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from pulumi_policy import Policy, PolicyResource, Severity
+from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
 from components.config.monitoring import SEED_ALARMS, SeedAlarm
+from components.metrics import INSIGHTS_FUNCTIONS, METRICS
 from policies.support.aws import (
     EKS_CLUSTER,
     EKS_NODE_GROUP,
@@ -18,7 +22,7 @@ from policies.support.aws import (
     RDS_CLUSTER_INSTANCE,
     SNS_TOPIC,
 )
-from policies.support.declare import Concern, Finding, Settings, StackPolicy
+from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy
 from policies.support.kubernetes import DEPLOYMENT
 from policies.support.stack import Stack
 from policies.support.values import elements, entries, field, is_unknown, json_document, number, shown
@@ -100,6 +104,90 @@ SEED_ALARMS_PRESENT = StackPolicy(
     concern=Concern.RESILIENCE,
     severity=Severity.HIGH,
     rule=_seed_alarms,
+)
+
+
+# A Metrics Insights query over one metric: `SELECT FUNCTION(metric) FROM "namespace"` or FROM SCHEMA("namespace", ...).
+_INSIGHTS_QUERY = re.compile(
+    r'\s*SELECT\s+(?P<function>\w+)\s*\(\s*"?(?P<metric>[^")\s]+)"?\s*\)\s+FROM\s+(?:SCHEMA\s*\(\s*)?"?(?P<namespace>[^",)\s]+)',
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One metric an alarm reads, where in the alarm it is named, with which statistic and over which period."""
+
+    where: str
+    namespace: Any
+    metric: Any
+    statistic: Any
+    period: Any
+
+
+def _reads(props: Any) -> Iterator[_Read | str]:
+    """Every metric the alarm reads: its own metric, its queries' metrics and its Metrics Insights queries'
+    (their function read as the statistic of the same name); a query this cannot read is a message."""
+    if field(props, "metricName") is not None:
+        statistic = field(props, "statistic") or field(props, "extendedStatistic")
+        yield _Read("", field(props, "namespace"), field(props, "metricName"), statistic, field(props, "period"))
+    for query in elements(field(props, "metricQueries")):
+        where = f"query {field(query, 'id')}: "
+        metric = field(query, "metric")
+        if metric is not None:
+            yield _Read(
+                where,
+                field(metric, "namespace"),
+                field(metric, "metricName"),
+                field(metric, "stat"),
+                field(metric, "period"),
+            )
+        expression = field(query, "expression")
+        if not isinstance(expression, str) or not expression.lstrip().upper().startswith("SELECT"):
+            continue  # metric math over the other queries, which are read on their own
+        parsed = _INSIGHTS_QUERY.match(expression)
+        statistic = INSIGHTS_FUNCTIONS.get(parsed["function"].upper()) if parsed else None
+        if parsed is None or statistic is None:
+            yield (
+                f"{where}cannot read the metric and function of the Metrics Insights query {shown(expression)}: "
+                'write it as SELECT FUNCTION(metric) FROM "namespace"'
+            )
+            continue
+        yield _Read(where, parsed["namespace"], parsed["metric"], statistic, field(query, "period"))
+
+
+def _alarm_metric_misuses(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    for read in _reads(args.props):
+        if isinstance(read, str):
+            yield read
+            continue
+        if any(is_unknown(value) for value in (read.namespace, read.metric, read.statistic, read.period)):
+            continue
+        row = METRICS.get((str(read.namespace), str(read.metric)))
+        if row is None:
+            yield (
+                f"{read.where}{read.namespace} {read.metric} has no row in components/metrics.py: add it, with the "
+                "statistics its documentation calls useful, the period it is published at and the page, first"
+            )
+            continue
+        period = number(read.period)
+        for misuse in row.misuses(str(read.statistic), row.period if period is None else period):
+            yield f"{read.where}{misuse}"
+
+
+ALARM_METRIC_STATISTIC = ResourcePolicy(
+    name="alarm-metric-statistic",
+    description=(
+        "Every metric a CloudWatch alarm reads (its own, its queries' and its Metrics Insights queries') has a row "
+        "in components/metrics.py, which cites the metric's documentation; the alarm reads it with a statistic the "
+        "row names, over a period no shorter than the one the metric is published at, and sums a level (such as "
+        "RDS Proxy ClientConnections, published per proxy instance) over exactly that period. Build the alarm from "
+        "the row, or add the row with its source."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.HIGH,
+    resource_types=(METRIC_ALARM,),
+    rule=_alarm_metric_misuses,
 )
 
 
@@ -192,4 +280,9 @@ ALARM_TOPIC_CUSTOMER_MANAGED_KEY = StackPolicy(
     rule=_alarm_topic_keys,
 )
 
-POLICIES: tuple[Policy, ...] = (SEED_ALARMS_PRESENT, REPLICA_LAG_ALARM_PER_READER, ALARM_TOPIC_CUSTOMER_MANAGED_KEY)
+POLICIES: tuple[Policy, ...] = (
+    SEED_ALARMS_PRESENT,
+    ALARM_METRIC_STATISTIC,
+    REPLICA_LAG_ALARM_PER_READER,
+    ALARM_TOPIC_CUSTOMER_MANAGED_KEY,
+)
