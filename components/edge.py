@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_cloudflare as cloudflare
 
+from components.authentication import AUTHENTICATION_APP
 from components.base import Component, Platform
 from components.certificate import AUTOMATIC_TTL
 from components.cloudflare_plans import PLANS, Rate, rate_for_plan
@@ -36,6 +37,9 @@ ATTACK_SCORE_LIMIT = 20
 # The rate limit counts per client IP at each Cloudflare data center; the API requires the data center.
 RATE_LIMIT_CHARACTERISTICS = ["cf.colo.id", "ip.src"]
 EVERY_REQUEST = "true"
+# What the stack's own NAT addresses skip: the phases of the rate limits and of Super Bot Fight Mode, never the WAF's
+# managed rules (https://developers.cloudflare.com/waf/custom-rules/skip/options/).
+RATE_LIMIT_PHASE, SUPER_BOT_FIGHT_MODE_PHASE = "http_ratelimit", "http_request_sbfm"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class EdgeArgs:
     cloudflare: CloudflareConfig
     alb_dns_name: pulumi.Input[str] | None = None
     """The ALB the apps' records point at; without it (until the ingress exists) no app record is made."""
+    nat_public_ips: Sequence[pulumi.Input[str]] = ()
+    """The stack's NAT gateways' addresses, whose server-side calls skip the rate limits and bot protection."""
 
 
 def zone_settings(cloudflare_config: CloudflareConfig) -> dict[str, Any]:
@@ -124,7 +130,7 @@ class Edge(Component):
                 )
                 self.record_names[app] = host
         if args.cloudflare.manages_zone:
-            self._zone(args.cloudflare, hosts)
+            self._zone(args.cloudflare, hosts, args.nat_public_ips)
         self.register_outputs({"recordNames": self.record_names})
 
     def _warn_left_out(self, feature: str, needs: str, instead: str = "") -> None:
@@ -144,7 +150,9 @@ class Edge(Component):
             opts=self.child(),
         )
 
-    def _zone(self, config: CloudflareConfig, hosts: Mapping[str, str]) -> None:
+    def _zone(
+        self, config: CloudflareConfig, hosts: Mapping[str, str], nat_public_ips: Sequence[pulumi.Input[str]]
+    ) -> None:
         for setting_id, value in zone_settings(config).items():
             cloudflare.ZoneSetting(
                 f"{self._name}-{setting_id}",
@@ -154,8 +162,8 @@ class Edge(Component):
                 opts=self.child(),
             )
         self._ruleset("http_request_firewall_managed", "waf-managed", self._managed_rules(config))
-        self._ruleset("http_request_firewall_custom", "waf-custom", self._custom_rules())
-        self._ruleset("http_ratelimit", "rate-limit", self._rate_limit_rules(config, hosts))
+        self._ruleset("http_request_firewall_custom", "waf-custom", self._custom_rules(config, nat_public_ips))
+        self._ruleset(RATE_LIMIT_PHASE, "rate-limit", self._rate_limit_rules(config, hosts))
         self._ruleset("http_response_headers_transform", "security-headers", [self._security_headers_rule(config)])
         self._bot_protection(config)
 
@@ -221,8 +229,11 @@ class Edge(Component):
             ),
         ]
 
-    def _custom_rules(self) -> list[cloudflare.RulesetRuleArgs]:
-        rules = [
+    def _custom_rules(
+        self, config: CloudflareConfig, nat_public_ips: Sequence[pulumi.Input[str]]
+    ) -> list[cloudflare.RulesetRuleArgs]:
+        rules = [self._skip_own_nat_addresses(config, nat_public_ips)] if nat_public_ips else []
+        rules.append(
             cloudflare.RulesetRuleArgs(
                 ref="block_secret_path_probes",
                 description="Scanners probing for leaked secrets: " + ", ".join(SECRET_PATHS),
@@ -230,7 +241,7 @@ class Edge(Component):
                 action="block",
                 enabled=True,
             )
-        ]
+        )
         if self._plan.attack_score:
             rules.append(
                 cloudflare.RulesetRuleArgs(
@@ -245,6 +256,33 @@ class Edge(Component):
             self._warn_left_out("WAF attack score blocking of SQL injection and XSS", "Enterprise")
         return rules
 
+    def _skip_own_nat_addresses(
+        self, config: CloudflareConfig, nat_public_ips: Sequence[pulumi.Input[str]]
+    ) -> cloudflare.RulesetRuleArgs:
+        """The apps' calls that still reach the zone from inside the VPC (NextAuth's server-side calls to
+        NEXTAUTH_URL, another app's public host) come from a NAT gateway's address, one for every pod of its zone:
+        the rate limits would block them and Super Bot Fight Mode take them for bots. Custom rules run before both
+        phases, so a skip here exempts them; the secret-path and attack-score rules and the managed WAF still apply."""
+        phases = [RATE_LIMIT_PHASE]
+        if self._plan.super_bot_fight_mode:
+            phases.append(SUPER_BOT_FIGHT_MODE_PHASE)
+        elif config.bots.fight_mode:
+            pulumi.log.warn(
+                "Bot Fight Mode (the free plan's) cannot be skipped by a rule: the apps' calls from the NAT addresses "
+                "meet it",
+                resource=self,
+            )
+        return cloudflare.RulesetRuleArgs(
+            ref="skip_own_nat_addresses",
+            description=f"Calls from the NAT gateways of {self.platform.name_prefix}: skip {', '.join(phases)}",
+            expression=pulumi.Output.all(*nat_public_ips).apply(
+                lambda addresses: f"ip.src in {{{' '.join(sorted(addresses))}}}"
+            ),
+            action="skip",
+            enabled=True,
+            action_parameters=cloudflare.RulesetRuleActionParametersArgs(phases=phases),
+        )
+
     def _rate_limit_rules(self, config: CloudflareConfig, hosts: Mapping[str, str]) -> list[cloudflare.RulesetRuleArgs]:
         configured = config.rate_limit.rate
         rate = rate_for_plan(configured, self._plan)
@@ -256,14 +294,14 @@ class Edge(Component):
                 resource=self,
             )
         rules: list[cloudflare.RulesetRuleArgs] = []
-        authentication = config.rate_limit.authentication
+        authentication, sign_in_host = config.rate_limit.authentication, hosts[AUTHENTICATION_APP]
         if self._plan.rate_limit_rules >= 2:
             rules.append(
                 _rate_limit_rule(
                     "rate_limit_authentication",
-                    f"Authentication on {hosts[authentication.app]}: {authentication.requests} requests per "
+                    f"Authentication on {sign_in_host}: {authentication.requests} requests per "
                     f"{authentication.period} s per IP",
-                    f'http.host eq "{hosts[authentication.app]}" and ({_path_starts_with(authentication.paths)})',
+                    f'http.host eq "{sign_in_host}" and ({_path_starts_with(authentication.paths)})',
                     config.rate_limit.authentication_rate,
                 )
             )

@@ -32,6 +32,8 @@ class Network(Component):
     vpc_cidr: str
     subnet_ids: dict[Tier, list[pulumi.Output[str]]]
     private_route_table_ids: list[pulumi.Output[str]]
+    nat_public_ips: list[pulumi.Output[str]]
+    """The NAT gateways' Elastic IPs: every call the private subnets make to the internet comes from one of them."""
 
     def __init__(
         self, name: str, platform: Platform, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -103,6 +105,7 @@ class Network(Component):
         # One NAT per zone keeps a zone's outage from cutting the others off; dev saves the cost with one.
         nat_zones = zones if config.nat_gateways == "perAz" else zones[:1]
         nat_ids: list[pulumi.Output[str]] = []
+        self.nat_public_ips = []
         for zone, public_subnet in zip(nat_zones, subnets["public"], strict=False):
             address = aws.ec2.Eip(
                 f"{name}-nat-{zone[-1]}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone[-1]}"}, opts=self.child()
@@ -116,6 +119,7 @@ class Network(Component):
                 opts=self.child(depends_on=[gateway]),
             )
             nat_ids.append(nat.id)
+            self.nat_public_ips.append(address.public_ip)
 
         self.private_route_table_ids = []
         for index, (subnet, zone) in enumerate(zip(subnets["private"], zones, strict=True)):
@@ -164,6 +168,7 @@ class Network(Component):
                 "publicSubnetIds": self.subnet_ids["public"],
                 "privateSubnetIds": self.subnet_ids["private"],
                 "dataSubnetIds": self.subnet_ids["data"],
+                "natPublicIps": self.nat_public_ips,
             }
         )
 
@@ -184,7 +189,7 @@ class Network(Component):
         role = self.role(
             f"{name}-flow-logs", "flow-logs", service_trust("vpc-flow-logs.amazonaws.com", platform.account_id)
         )
-        aws.iam.RolePolicy(
+        role_policy = aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
             policy=iam_document(
@@ -213,5 +218,6 @@ class Network(Component):
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
             tags={"Name": platform.name("flow-logs")},
-            opts=self.child(),
+            # Delivery starts with the flow log, with the role: its permissions must be in place by then.
+            opts=self.child(depends_on=[role_policy]),
         )

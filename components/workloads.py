@@ -24,6 +24,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.authentication import AUTHENTICATION_APP
 from components.base import Component, Platform, iam_document
 from components.cluster import pod_identity_trust
 from components.config.apps import AppConfig
@@ -42,8 +43,6 @@ NOBODY = 65534
 LOGICAL_BACKUP = "logical-backup"
 LOGICAL_BACKUP_PREFIX = "logical"
 SHARED_FILES = "shared-files"
-# The EFS CSI driver's node plugin, which performs the mounts (https://github.com/kubernetes-sigs/aws-efs-csi-driver).
-CSI_NODE_NAMESPACE, CSI_NODE_SERVICE_ACCOUNT = "kube-system", "efs-csi-node-sa"
 # The generated secrets every app shares: NextAuth signs sessions that the api verifies, and data encrypted by one
 # app is read by another. Protected in prod: a new value logs everyone out and makes encrypted data unreadable.
 GENERATED_SECRETS = ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY")
@@ -104,7 +103,9 @@ def plain_environment(
     app: AppConfig, apps: Mapping[str, AppConfig], config: WorkloadsConfig, args: WorkloadsArgs, region: str
 ) -> dict[str, pulumi.Input[str]]:
     """The seed's runtime variables that are not secret, then the app's own overrides. `NEXT_PUBLIC_*` are baked
-    into the client bundle at build time; these serve the server runtime."""
+    into the client bundle at build time; these serve the server runtime. Server-side calls to the API use
+    `API_INTERNAL_URL`, the api Service inside the cluster: through the public URL they would leave by the NAT
+    gateways and come back through Cloudflare's rate limits and bot protection."""
 
     def url(name: str, scheme: str = "https") -> str:
         return f"{scheme}://{host_of(apps[name], args.domain)}"
@@ -114,7 +115,9 @@ def plain_environment(
         "NEXT_PUBLIC_APP_URL": url("web"),
         "NEXT_PUBLIC_API_URL": url("api"),
         "NEXT_PUBLIC_WS_URL": url("api", "wss"),
-        "NEXTAUTH_URL": url("web"),
+        # The api Service's cluster DNS name; its port is 80, plain HTTP's own.
+        "API_INTERNAL_URL": f"http://api.{config.namespace}.svc.cluster.local",
+        "NEXTAUTH_URL": url(AUTHENTICATION_APP),
         "DATABASE_POOL_SIZE": str(config.database_pool_size),
         "DATABASE_CONNECTION_TIMEOUT": str(config.database_connection_timeout_ms),
         "REDIS_DB": str(config.redis_db),
@@ -282,7 +285,9 @@ class Workloads(Component):
     def _network_policies(self, name: str, args: WorkloadsArgs) -> list[pulumi.Resource]:
         """Nothing in or out of the namespace unless allowed below: ingress to each app's port from the nodes (the
         ALB's traffic arrives through a node's NodePort, source-NATed to that node's address under
-        `externalTrafficPolicy: Cluster`), and egress to DNS, the Pod Identity agent, the data tier and HTTPS."""
+        `externalTrafficPolicy: Cluster`); egress to DNS, the Pod Identity agent, the data tier and HTTPS; and the
+        other apps' server-side calls to the api (API_INTERNAL_URL), out of their pods and into the api's, on the
+        api's container port (a policy sees the pod's port: the Service's is translated before it applies)."""
 
         def ports(*numbers: int, protocol: str = "TCP") -> list[k8s.networking.v1.NetworkPolicyPortArgs]:
             return [k8s.networking.v1.NetworkPolicyPortArgs(port=port, protocol=protocol) for port in numbers]
@@ -291,6 +296,12 @@ class Workloads(Component):
             return [
                 k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=c)) for c in cidrs
             ]
+
+        def pods_of(app: str) -> k8s.meta.v1.LabelSelectorArgs:
+            return k8s.meta.v1.LabelSelectorArgs(match_labels=labels_of(app))
+
+        def peer(app: str) -> k8s.networking.v1.NetworkPolicyPeerArgs:
+            return k8s.networking.v1.NetworkPolicyPeerArgs(pod_selector=pods_of(app))
 
         everything = k8s.meta.v1.LabelSelectorArgs()
         default_deny = k8s.networking.v1.NetworkPolicy(
@@ -332,7 +343,7 @@ class Workloads(Component):
                 f"{name}-{app}-ingress",
                 metadata=self._metadata(f"allow-{app}-from-nodes"),
                 spec=k8s.networking.v1.NetworkPolicySpecArgs(
-                    pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels_of(app)),
+                    pod_selector=pods_of(app),
                     policy_types=["Ingress"],
                     ingress=[
                         k8s.networking.v1.NetworkPolicyIngressRuleArgs(
@@ -344,20 +355,42 @@ class Workloads(Component):
             )
             for app, settings in sorted(args.apps.items())
         ]
-        return [default_deny, egress, *ingress]
+        clients = sorted(app for app in args.apps if app != "api")
+        api_port = ports(args.apps["api"].container_port)
+        to_api = [
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-{client}-to-api",
+                metadata=self._metadata(f"allow-{client}-to-api"),
+                spec=k8s.networking.v1.NetworkPolicySpecArgs(
+                    pod_selector=pods_of(client),
+                    policy_types=["Egress"],
+                    egress=[k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=[peer("api")], ports=api_port)],
+                ),
+                opts=self._k8s(),
+            )
+            for client in clients
+        ]
+        api_from_clients = k8s.networking.v1.NetworkPolicy(
+            f"{name}-api-from-apps",
+            metadata=self._metadata("allow-api-from-apps"),
+            spec=k8s.networking.v1.NetworkPolicySpecArgs(
+                pod_selector=pods_of("api"),
+                policy_types=["Ingress"],
+                ingress=[
+                    k8s.networking.v1.NetworkPolicyIngressRuleArgs(
+                        from_=[peer(client) for client in clients], ports=api_port
+                    )
+                ],
+            ),
+            opts=self._k8s(),
+        )
+        return [default_deny, egress, *ingress, *to_api, api_from_clients]
 
     def _shared_files(self, name: str, shared: SharedFiles) -> k8s.core.v1.PersistentVolumeClaim:
         """A static volume on the storage tier's access point (the EFS CSI driver mounts `fs-…::fsap-…` with TLS and
         IAM authorization) and the ReadWriteMany claim the apps mount."""
-        # With `iam`, the driver's node plugin mounts with its own identity, not the app pod's: its service account
-        # (installed by the add-on, which offers no role for the node plugin) gets a role that may mount through
-        # the apps' access point only.
-        self._pod_role(
-            name,
-            CSI_NODE_NAMESPACE,
-            CSI_NODE_SERVICE_ACCOUNT,
-            [mount_statement(shared.file_system_arn, shared.access_point_arn)],
-        )
+        # With `iam`, the driver's node plugin mounts with its own identity, not the app pod's: the cluster gives it a
+        # role, created with the EFS add-on, that may mount through the apps' access point only.
         volume_name = self.platform.name(SHARED_FILES)
         volume = k8s.core.v1.PersistentVolume(
             f"{name}-{SHARED_FILES}",
@@ -401,28 +434,22 @@ class Workloads(Component):
             automount_service_account_token=False,
             opts=self._k8s(),
         )
-        association = self._pod_role(name, self._args.config.namespace, service_account, statements)
-        return account, association
-
-    def _pod_role(
-        self, name: str, namespace: str, service_account: str, statements: Sequence[Mapping[str, Any]]
-    ) -> aws.eks.PodIdentityAssociation:
-        """The IAM role the pods of `namespace/service_account` assume through EKS Pod Identity."""
         platform = self.platform
         role = self.role(f"{name}-{service_account}", service_account, pod_identity_trust(platform.account_id))
         aws.iam.RolePolicy(
             f"{name}-{service_account}", role=role.id, policy=iam_document(list(statements)), opts=self.child()
         )
         self.role_arns[service_account] = role.arn
-        return aws.eks.PodIdentityAssociation(
+        association = aws.eks.PodIdentityAssociation(
             f"{name}-{service_account}",
             cluster_name=self._args.cluster_name,
-            namespace=namespace,
+            namespace=self._args.config.namespace,
             service_account=service_account,
             role_arn=role.arn,
             tags={"Name": platform.name(service_account)},
             opts=self.child(),
         )
+        return account, association
 
     def _app_statements(self, app: str) -> list[dict[str, Any]]:
         args, region = self._args, self.platform.region
@@ -678,7 +705,8 @@ class Workloads(Component):
                     "Action": "s3:PutObject",
                     "Resource": pulumi.Output.concat(bucket.arn, f"/{LOGICAL_BACKUP_PREFIX}/*"),
                 },
-                bucket_key_statement(bucket, self.platform.region, ["kms:GenerateDataKey"]),
+                # Decrypt too: `aws s3 cp` uploads a dump over 8 MB in parts, and S3 decrypts the data key to join them.
+                bucket_key_statement(bucket, self.platform.region, ["kms:Decrypt", "kms:GenerateDataKey"]),
             ],
         )
         secret = k8s.core.v1.Secret(

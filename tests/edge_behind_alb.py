@@ -1,5 +1,5 @@
-"""The tests' program: the certificate and the edge in front of an ALB, wired as `__main__.py` will wire them once
-the ingress exists (the ALB's DNS name into the edge). Run by `offline.run(stack, program=PROGRAM)`."""
+"""The tests' program: the certificate and the edge in front of an ALB, wired as `__main__.py` wires them (the ALB's
+DNS name and a NAT gateway's address into the edge). Run by `offline.run(stack, program=PROGRAM)`."""
 
 from pathlib import Path
 
@@ -25,5 +25,11 @@ if __name__ == "__main__":
         opts=pulumi.ResourceOptions.merge(on_aws, on_cloudflare),
     )
     alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", opts=on_aws)
-    Edge("edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare, alb.dns_name), opts=on_cloudflare)
+    nat_address = aws.ec2.Eip("nat", domain="vpc", opts=on_aws)
+    Edge(
+        "edge",
+        platform,
+        EdgeArgs(config.domain, config.apps, config.cloudflare, alb.dns_name, nat_public_ips=[nat_address.public_ip]),
+        opts=on_cloudflare,
+    )
     pulumi.export("certificateArn", certificate.arn)

@@ -347,10 +347,16 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
     ("paranoia level", {"sentinel:cloudflare.waf.paranoiaLevel": 5}, "sentinel:cloudflare.waf.paranoiaLevel", "4"),
     ("score threshold", {"sentinel:cloudflare.waf.scoreThreshold": 30}, "sentinel:cloudflare.waf.scoreThreshold", "25"),
     (
-        "authentication app",
-        {"sentinel:cloudflare.rateLimit.authentication.app": "mobile"},
+        "authentication app, a key no more",
+        {"sentinel:cloudflare.rateLimit.authentication.app": "api"},
         "sentinel:cloudflare.rateLimit.authentication.app",
-        "['admin', 'api', 'web']",
+        "the host of the app where sign-in runs (web, AUTHENTICATION_APP in components/authentication.py)",
+    ),
+    (
+        "sign-in moved by an override",
+        {"sentinel:apps.admin.env.NEXTAUTH_URL": "https://admin.projectsentinel.ai"},
+        "sentinel:apps.admin.env.NEXTAUTH_URL",
+        "is set from the web app, where sign-in runs",
     ),
     (
         "authentication path",

@@ -3,11 +3,15 @@ on every Cloudflare plan the zone's TLS settings, WAF, rate limits, bots and sec
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import ipaddress
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pulumi
 import pytest
@@ -34,7 +38,11 @@ from tests.test_config_secrets import SECRET_SIGNATURE
 
 RULESET = "cloudflare:index/ruleset:Ruleset"
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+EIP = "aws:ec2/eip:Eip"
+NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 SEED_RATE_PER_SECOND = 100 / 60
+PAID_PLANS = [plan for plan in PLAN_NAMES if plan != "free"]
 
 
 @functools.cache
@@ -56,6 +64,53 @@ def rules(graph: Graph, phase: str) -> dict[str, dict[str, Any]]:
 
 def component_records(graph: Graph, component: str) -> list[Resource]:
     return [record for record in graph.of_type(DNS_RECORD) if record.parent and record.parent.endswith(component)]
+
+
+def planted(graph: Graph, resource: Resource, **inputs: Any) -> Graph:
+    """`graph` with some of `resource`'s inputs replaced: a defect planted where the program would put it."""
+    changed = dataclasses.replace(resource, inputs={**resource.inputs, **inputs})
+    return Graph(graph.stack, {**graph.resources, resource.urn: changed}, graph.exports)
+
+
+def hosts_matched(expression: str) -> set[str]:
+    """The hosts a rule expression names: `http.host eq "..."` and `http.host in {"..." "..."}`."""
+    listed = re.findall(r"http\.host in \{([^}]*)\}", expression)
+    return set(re.findall(r'http\.host eq "([^"]+)"', expression)) | {
+        host for hosts in listed for host in re.findall(r'"([^"]+)"', hosts)
+    }
+
+
+def sign_in_hosts(graph: Graph) -> set[str]:
+    """The host of every app's NEXTAUTH_URL, read off the workloads' ConfigMaps."""
+    urls = [
+        data["NEXTAUTH_URL"] for data in (c.inputs["data"] for c in graph.of_type(CONFIG_MAP)) if "NEXTAUTH_URL" in data
+    ]
+    assert len(urls) == 3, "a ConfigMap per app carries NEXTAUTH_URL"
+    return {urlsplit(url).hostname or url for url in urls}
+
+
+def authentication_limit_unguarded(edge: Graph, workloads: Graph) -> list[str]:
+    """What the stricter authentication rate limit of `edge` fails to guard, or guards in vain: it must match
+    exactly the hosts where sign-in runs, the hosts of the NEXTAUTH_URLs in `workloads`."""
+    guarded = hosts_matched(rules(edge, "http_ratelimit")["rate_limit_authentication"]["expression"])
+    signing_in = sign_in_hosts(workloads)
+    return [f"sign-in on {host} is not guarded" for host in sorted(signing_in - guarded)] + [
+        f"{host} is guarded but serves no sign-in" for host in sorted(guarded - signing_in)
+    ]
+
+
+def nat_addresses(graph: Graph) -> set[str]:
+    """The public addresses of the graph's NAT gateways: the Elastic IPs they are allocated."""
+    allocations = {nat.inputs["allocationId"] for nat in graph.of_type(NAT_GATEWAY)}
+    return {eip.outputs["publicIp"] for eip in graph.of_type(EIP) if eip.outputs["allocationId"] in allocations}
+
+
+def addresses_matched(expression: str) -> set[str]:
+    matched = re.fullmatch(r"ip\.src in \{([^{}]*)\}", expression)
+    assert matched is not None, f"{expression!r} is not a list of client addresses"
+    addresses = matched.group(1).split()
+    assert all(ipaddress.ip_address(address) for address in addresses)
+    return set(addresses)
 
 
 # --- The certificate ------------------------------------------------------------------------------------------
@@ -229,7 +284,7 @@ def test_custom_rules_block_secret_probes_everywhere_and_attack_scores_on_enterp
             "cf.waf.score.sqli le 20 or cf.waf.score.xss le 20"
         )
     else:
-        assert set(custom) == {"block_secret_path_probes"}
+        assert set(custom) == {"skip_own_nat_addresses", "block_secret_path_probes"}
         assert any("WAF attack score" in warning for warning in warnings)
 
 
@@ -252,10 +307,82 @@ def test_rate_limit_holds_the_seeds_average_rate_per_ip_on_every_plan(plan: str)
     else:
         assert (limit["requestsPerPeriod"], limit["period"], limit["mitigationTimeout"]) == (100, 60, 60)
         authentication = limits["rate_limit_authentication"]
-        assert authentication["expression"].startswith('http.host eq "api.projectsentinel.ai" and (')
+        assert authentication["expression"].startswith('http.host eq "app.projectsentinel.ai" and (')
         assert 'starts_with(http.request.uri.path, "/auth/")' in authentication["expression"]
         assert authentication["ratelimit"]["requestsPerPeriod"] / authentication["ratelimit"]["period"] < rate
         assert authentication["action"] == "block"
+
+
+# --- The authentication limit guards where sign-in runs --------------------------------------------------------
+
+
+def test_the_authentication_limit_guards_exactly_the_hosts_of_every_apps_nextauth_url(stack_graph: Graph) -> None:
+    """Over every stack: where the stack configures the zone, its rule matches the NEXTAUTH_URL hosts of its own
+    ConfigMaps; dev and staging configure no zone (prod's rules cover the zone's hosts, its rule prod's sign-in)."""
+    if "http_ratelimit" in rulesets(stack_graph):
+        assert authentication_limit_unguarded(stack_graph, stack_graph) == []
+    else:
+        assert stack_graph.stack != "prod"
+
+
+@pytest.mark.parametrize("plan", PAID_PLANS)
+def test_on_every_plan_with_a_second_rule_it_guards_the_hosts_sign_in_runs_on(plan: str) -> None:
+    # Only the plan differs from prod, and no app's environment depends on it: prod's ConfigMaps stand for the run's.
+    assert authentication_limit_unguarded(edge_run(plan)[0], graph_of("prod")) == []
+
+
+def test_a_limit_on_the_api_host_while_sign_in_runs_on_web_is_reported() -> None:
+    """The defect this check exists for: the limit matched api.<domain>, NextAuth runs on the web host."""
+    prod = graph_of("prod")
+    ruleset = rulesets(prod)["http_ratelimit"]
+    moved = [
+        {**rule, "expression": rule["expression"].replace("app.projectsentinel.ai", "api.projectsentinel.ai")}
+        for rule in ruleset.inputs["rules"]
+    ]
+    assert authentication_limit_unguarded(planted(prod, ruleset, rules=moved), prod) == [
+        "sign-in on app.projectsentinel.ai is not guarded",
+        "api.projectsentinel.ai is guarded but serves no sign-in",
+    ]
+    [admin] = [
+        c for c in prod.of_type(CONFIG_MAP) if c.inputs["metadata"]["labels"]["app.kubernetes.io/name"] == "admin"
+    ]
+    elsewhere = planted(prod, admin, data={**admin.inputs["data"], "NEXTAUTH_URL": "https://admin.projectsentinel.ai"})
+    assert authentication_limit_unguarded(prod, elsewhere) == ["sign-in on admin.projectsentinel.ai is not guarded"]
+
+
+# --- The stack's own NAT addresses skip the rate limits and bot protection ------------------------------------
+
+
+def test_the_nat_gateways_addresses_skip_the_rate_limits_and_super_bot_fight_mode(prod: Graph) -> None:
+    custom = rulesets(prod)["http_request_firewall_custom"]
+    skip = custom.inputs["rules"][0]
+    addresses = nat_addresses(prod)
+    assert len(addresses) == len(prod.of_type(NAT_GATEWAY)) == 3
+    assert skip["ref"] == "skip_own_nat_addresses"
+    assert (skip["action"], skip["enabled"]) == ("skip", True)
+    assert addresses_matched(skip["expression"]) == addresses
+    # Custom rules run before the phases skipped; phases, and nothing else: the WAF and the other custom rules apply.
+    assert skip["actionParameters"] == {"phases": ["http_ratelimit", "http_request_sbfm"]}
+    # Built from the addresses themselves (Outputs), so a replaced address moves the rule with it.
+    eips = {eip.urn for eip in prod.of_type(EIP)}
+    assert eips <= custom.dependencies
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+def test_the_skip_rule_skips_what_each_plan_runs(plan: str) -> None:
+    graph, _ = edge_run(plan)
+    skip = rules(graph, "http_request_firewall_custom")["skip_own_nat_addresses"]
+    assert addresses_matched(skip["expression"]) == {eip.outputs["publicIp"] for eip in graph.of_type(EIP)}
+    # Free has no Super Bot Fight Mode phase to skip, and its Bot Fight Mode cannot be skipped.
+    expected = ["http_ratelimit"] if plan == "free" else ["http_ratelimit", "http_request_sbfm"]
+    assert skip["actionParameters"] == {"phases": expected}
+    assert next(iter(rules(graph, "http_request_firewall_custom"))) == "skip_own_nat_addresses"
+
+
+def test_free_with_bot_fight_mode_warns_that_the_nat_addresses_meet_it() -> None:
+    _, warnings = edge_run("free", **{"sentinel:cloudflare.bots.fightMode": True})
+    assert any("Bot Fight Mode (the free plan's) cannot be skipped" in warning for warning in warnings)
+    assert not any("cannot be skipped" in warning for warning in edge_run("free")[1])
 
 
 @pytest.mark.parametrize("plan", PLAN_NAMES)

@@ -10,6 +10,7 @@ from policies.rules.edge import (
     CLOUDFLARE_APP_RECORDS_PROXIED,
     CLOUDFLARE_MANAGED_WAF,
     CLOUDFLARE_RATE_LIMITING,
+    CLOUDFLARE_SKIP_RULES_NARROW,
     CLOUDFLARE_VALIDATION_RECORDS_UNPROXIED,
     CLOUDFLARE_ZONE_TLS,
 )
@@ -256,3 +257,90 @@ def test_zones_where_the_stack_only_holds_records_are_left_to_the_stack_that_con
     # A zone the stack configures is checked all the same.
     configured = _zone(waf_rules=[])
     assert messages(CLOUDFLARE_MANAGED_WAF, configured.build(), elsewhere) != []
+
+
+# --- Skip rules: exemptions spare the WAF and name single addresses ----------------------------------------------
+
+NAT_SKIP_RULE = {
+    "ref": "skip_own_nat_addresses",
+    "action": "skip",
+    "enabled": True,
+    "expression": "ip.src in {203.0.113.10 203.0.113.11 2001:db8::1}",
+    "actionParameters": {"phases": ["http_ratelimit", "http_request_sbfm"]},
+}
+BLOCK_PROBES = {
+    "ref": "block_secret_path_probes",
+    "action": "block",
+    "expression": 'http.request.uri.path contains "/.env"',
+}
+
+
+def _custom_rules(*rules: dict[str, Any]) -> Any:
+    builder = GraphBuilder()
+    ruleset(builder, "http_request_firewall_custom", list(rules))
+    return builder.build()
+
+
+def test_a_skip_of_the_rate_limits_and_bots_for_single_addresses_passes() -> None:
+    assert messages(CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules(NAT_SKIP_RULE, BLOCK_PROBES)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"actionParameters": {"phases": ["http_ratelimit", "http_request_firewall_managed"]}},
+            'skip rule "skip_own_nat_addresses" skips the phase(s) "http_request_firewall_managed": skip only '
+            '"http_ratelimit", "http_request_sbfm"; the WAF\'s managed rules must see every request',
+        ),
+        (
+            {"actionParameters": {"ruleset": "current"}},
+            'skip rule "skip_own_nat_addresses" sets actionParameters.ruleset ("current"): skip only the phases '
+            '"http_ratelimit", "http_request_sbfm"',
+        ),
+        (
+            {"actionParameters": {"products": ["waf", "bic"]}},
+            'skip rule "skip_own_nat_addresses" sets actionParameters.products ("waf", "bic"): skip only the phases '
+            '"http_ratelimit", "http_request_sbfm"',
+        ),
+        (
+            {"expression": "ip.src in {0.0.0.0/0}"},
+            'skip rule "skip_own_nat_addresses" matches "ip.src in {0.0.0.0/0}": match only a list of single client '
+            "addresses, ip.src in {203.0.113.10 203.0.113.11} (the stack's NAT gateways)",
+        ),
+        (
+            {"expression": 'http.host eq "api.projectsentinel.ai"'},
+            'skip rule "skip_own_nat_addresses" matches "http.host eq \\"api.projectsentinel.ai\\"": match only a '
+            "list of single client addresses, ip.src in {203.0.113.10 203.0.113.11} (the stack's NAT gateways)",
+        ),
+        (
+            {"expression": "ip.src in {203.0.113.10} or true"},
+            'skip rule "skip_own_nat_addresses" matches "ip.src in {203.0.113.10} or true": match only a list of '
+            "single client addresses, ip.src in {203.0.113.10 203.0.113.11} (the stack's NAT gateways)",
+        ),
+    ],
+    ids=[
+        "skips the managed waf",
+        "skips the remaining custom rules",
+        "skips legacy products",
+        "a range",
+        "a host",
+        "or",
+    ],
+)
+def test_a_skip_rule_wider_than_its_own_addresses_fails(change: dict[str, Any], expected: str) -> None:
+    rule = {**NAT_SKIP_RULE, **change}
+    assert messages(CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules(rule, BLOCK_PROBES)) == [expected]
+
+
+def test_skip_rules_disabled_or_unknown_yet_are_not_judged_and_the_phases_are_a_setting() -> None:
+    wide = {**NAT_SKIP_RULE, "expression": "true"}
+    assert messages(CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules({**wide, "enabled": False})) == []
+    assert messages(CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules({**NAT_SKIP_RULE, "expression": UNKNOWN})) == []
+    assert messages(CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules({**NAT_SKIP_RULE, "actionParameters": UNKNOWN})) == []
+    assert messages(
+        CLOUDFLARE_SKIP_RULES_NARROW, _custom_rules(NAT_SKIP_RULE), {"allowedPhases": ["http_ratelimit"]}
+    ) == [
+        'skip rule "skip_own_nat_addresses" skips the phase(s) "http_request_sbfm": skip only "http_ratelimit"; the '
+        "WAF's managed rules must see every request"
+    ]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +17,7 @@ import offline
 from components.config.apps import SECRET_VARIABLES
 from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
 from components.quantities import parse_quantity
+from components.workloads import LOGICAL_BACKUP, labels_of
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
@@ -292,7 +295,7 @@ def test_the_environment_is_the_seeds_split_into_plain_config_and_secrets(prod: 
     config_maps, secrets = by_app(prod, CONFIG_MAP), by_app(prod, SECRET)
     for app in APPS:
         plain, secret = config_maps[app].inputs["data"], secret_value(secrets[app])
-        assert set(plain) | set(secret) == SEED_ENVIRONMENT
+        assert set(plain) | set(secret) == SEED_ENVIRONMENT | {"API_INTERNAL_URL"}
         assert set(secret) == set(SECRET_VARIABLES)
         assert not set(plain) & set(secret)
     plain = config_maps["web"].inputs["data"]
@@ -327,6 +330,93 @@ def test_a_change_of_config_or_secret_rolls_the_deployment(prod: Graph) -> None:
                 continue
             assert "name" not in resource.inputs["metadata"]
             assert resource.urn in deployments[app].property_dependencies["spec"]
+
+
+# --- Server-side calls to the api stay in the cluster ---------------------------------------------------------
+
+
+def selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """Whether a label selector picks pods with `labels` (matchLabels only: the program writes no expressions)."""
+    assert "matchExpressions" not in selector
+    return all(labels.get(key) == value for key, value in selector.get("matchLabels", {}).items())
+
+
+def _rule_admits(rule: Mapping[str, Any], peers: str, labels: Mapping[str, str], port: int) -> bool:
+    """A rule's peers and ports: absent, every one; a pod peer in the namespace, by its selector alone."""
+    peer_match = peers not in rule or any(
+        set(peer) == {"podSelector"} and selects(peer["podSelector"], labels) for peer in rule[peers]
+    )
+    port_match = "ports" not in rule or any(
+        entry["port"] == port and entry.get("protocol", "TCP") == "TCP" for entry in rule["ports"]
+    )
+    return peer_match and port_match
+
+
+def admits(policies: Sequence[Mapping[str, Any]], source: str, target: str, port: int) -> bool:
+    """Whether the namespace's NetworkPolicies (specs) let `source`'s pods open TCP `port` on `target`'s pods:
+    under default deny both an egress rule of a policy selecting the source and an ingress rule of one selecting
+    the target must allow it."""
+    source_labels, target_labels = labels_of(source), labels_of(target)
+
+    def allowed(direction: str, selected: Mapping[str, str], peers: str, peer_labels: Mapping[str, str]) -> bool:
+        return any(
+            direction.capitalize() in spec["policyTypes"]
+            and selects(spec["podSelector"], selected)
+            and any(_rule_admits(rule, peers, peer_labels, port) for rule in spec.get(direction, []))
+            for spec in policies
+        )
+
+    return allowed("egress", source_labels, "to", target_labels) and allowed(
+        "ingress", target_labels, "from", source_labels
+    )
+
+
+def policy_specs(graph: Graph) -> dict[str, Mapping[str, Any]]:
+    return {policy.inputs["metadata"]["name"]: policy.inputs["spec"] for policy in graph.of_type(NETWORK_POLICY)}
+
+
+def test_the_apps_know_the_api_by_its_service_inside_the_cluster(stack_graph: Graph) -> None:
+    [service] = [s for s in stack_graph.of_type(SERVICE) if s.inputs["metadata"]["name"] == "api"]
+    metadata, [port] = service.inputs["metadata"], service.inputs["spec"]["ports"]
+    for app, config_map in by_app(stack_graph, CONFIG_MAP).items():
+        url = urlsplit(config_map.inputs["data"]["API_INTERNAL_URL"])
+        assert (url.scheme, url.hostname) == ("http", f"{metadata['name']}.{metadata['namespace']}.svc.cluster.local")
+        assert (url.port or 80) == port["port"], app
+
+
+def test_every_app_given_the_internal_url_may_reach_the_api_pods_and_nothing_else_may(stack_graph: Graph) -> None:
+    """The class check: the network policies let each app whose ConfigMap names API_INTERNAL_URL (but the api)
+    reach the api's pods on their container port, the Service's target; no other pod of the namespace may."""
+    config = load(stack_graph.stack)
+    policies, api_port = list(policy_specs(stack_graph).values()), config.apps["api"].container_port
+    clients = {app for app, cm in by_app(stack_graph, CONFIG_MAP).items() if "API_INTERNAL_URL" in cm.inputs["data"]}
+    assert clients - {"api"} == {"admin", "web"}
+    for client in clients - {"api"}:
+        assert admits(policies, client, "api", api_port), client
+    for outsider in ("api", LOGICAL_BACKUP):
+        assert not admits(policies, outsider, "api", api_port), outsider
+    assert not admits(policies, "web", "admin", config.apps["admin"].container_port)
+
+
+def test_a_missing_flow_to_the_api_is_reported(prod: Graph) -> None:
+    api_port = load("prod").apps["api"].container_port
+    specs = policy_specs(prod)
+    assert admits(list(specs.values()), "web", "api", api_port)
+    without_egress = [spec for name, spec in specs.items() if name != "allow-web-to-api"]
+    without_ingress = [spec for name, spec in specs.items() if name != "allow-api-from-apps"]
+    assert not admits(without_egress, "web", "api", api_port)
+    assert not admits(without_ingress, "admin", "api", api_port)
+    # The Service's port is not the pod's: a policy on it admits nothing.
+    assert not admits(list(specs.values()), "web", "api", 80)
+
+
+def test_the_flows_to_the_api_are_in_place_before_the_pods_start(prod: Graph) -> None:
+    deployments = by_app(prod, DEPLOYMENT)
+    urns = {policy.inputs["metadata"]["name"]: policy.urn for policy in prod.of_type(NETWORK_POLICY)}
+    for app in APPS:
+        assert {urns["allow-web-to-api"], urns["allow-admin-to-api"], urns["allow-api-from-apps"]} <= deployments[
+            app
+        ].dependencies
 
 
 # --- Shared files and the logical backup ---------------------------------------------------------------------
@@ -369,7 +459,7 @@ def test_the_logical_backup_dumps_daily_to_its_prefix_and_reports_success(prod: 
         "Resource": f"{prod_outputs()['backups']}/logical/*",
     }
     assert set(put) == {"PutAppMetrics", "PutDumps", "UseTheBucketKey"}
-    assert put["UseTheBucketKey"]["Action"] == ["kms:GenerateDataKey"]
+    assert put["UseTheBucketKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     names = {alarm.inputs["name"] for alarm in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert "sentinel-prod-LogicalBackupMissing" in names
 
@@ -426,23 +516,3 @@ def test_every_kubernetes_rule_applies_to_the_real_workloads(prod: Graph) -> Non
 
 def test_prod_meets_every_policy(prod: Graph) -> None:
     assert evaluate(prod, load_policy_config("prod")) == []
-
-
-def test_the_efs_csi_node_plugin_may_mount_through_the_apps_access_point_only(prod: Graph) -> None:
-    # With the `iam` mount option the driver's node plugin mounts with its own identity, not the app pod's.
-    [association] = [
-        a
-        for a in prod.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
-        if a.inputs["serviceAccount"] == "efs-csi-node-sa"
-    ]
-    assert association.inputs["namespace"] == "kube-system"
-    roles = {role.outputs["arn"]: role for role in prod.of_type("aws:iam/role:Role")}
-    role = roles[association.inputs["roleArn"]]
-    [policy] = [p for p in prod.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id]
-    [statement] = json.loads(policy.inputs["policy"])["Statement"]
-    file_system = f"arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/{prod_outputs()['file system']}"
-    assert statement["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
-    assert statement["Resource"] == file_system
-    assert statement["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"].endswith(
-        f"access-point/{prod_outputs()['access point']}"
-    )

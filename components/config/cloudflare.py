@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from components.authentication import AUTHENTICATION_APP
 from components.cloudflare_plans import PLANS, RATE_LIMIT_PERIODS, PlanName, Rate, rate_for_plan
 from components.config.errors import ConfigError
 from components.config.types import (
-    DnsLabel,
     Key,
     PublicRange,
     Secret,
@@ -96,15 +96,33 @@ WafAction = Literal["block", "managed_challenge", "js_challenge", "challenge", "
 
 
 class AuthenticationRateLimitConfig(Section):
-    """The stricter limit on the authentication paths of one app's host (seed 004), where the plan allows a
-    second rate-limiting rule."""
+    """The stricter limit on the authentication paths (seed 004), where the plan allows a second rate-limiting
+    rule. Its host is not config: it is the host of the app where sign-in runs (components/authentication.py), the
+    one every app's NEXTAUTH_URL names."""
 
-    app: DnsLabel = "api"
     paths: Annotated[list[PathPrefix], Field(min_length=1), AfterValidator(unique)] = Field(
         default_factory=lambda: ["/auth/", "/api/auth/"]
     )
     requests: int = Field(default=10, ge=1)
     period: RateLimitPeriod = 60
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_the_app_key(cls, data: Any) -> Any:
+        """`app` named the guarded host apart from NEXTAUTH_URL, so the two drifted (the limit guarded api while
+        sign-in ran on web); a stack still setting it learns what replaced it."""
+        if isinstance(data, Mapping) and "app" in data:
+            raise SectionError(
+                [
+                    (
+                        ("app",),
+                        f"is no longer a setting: the limit guards the host of the app where sign-in runs "
+                        f"({AUTHENTICATION_APP}, AUTHENTICATION_APP in components/authentication.py), the host every "
+                        "app's NEXTAUTH_URL names; delete the key",
+                    )
+                ]
+            )
+        return data
 
 
 class RateLimitConfig(Section):

@@ -1,9 +1,11 @@
 """Edge: every Cloudflare zone the stack configures serves HTTPS only, with modern TLS and HSTS, behind a
-managed WAF and a rate limit (pulumi-cloudflare v6: one `cloudflare.ZoneSetting` per setting id, and
-`cloudflare.Ruleset` per phase)."""
+managed WAF and a rate limit, whose exemptions (skip rules) spare the WAF and name single addresses
+(pulumi-cloudflare v6: one `cloudflare.ZoneSetting` per setting id, and `cloudflare.Ruleset` per phase)."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -316,6 +318,88 @@ CLOUDFLARE_RATE_LIMITING = StackPolicy(
     },
 )
 
+# --- Skip rules ----------------------------------------------------------------------------------------------
+
+# What a skip rule may name besides the phases it skips: the remaining rules of its ruleset or phase, other
+# rulesets, managed rules by id and the legacy products (https://developers.cloudflare.com/waf/custom-rules/skip/options/).
+_OTHER_SKIP_TARGETS = ("ruleset", "phase", "rulesets", "rules", "products")
+_ADDRESS_LIST = re.compile(r"ip\.src in \{([^{}]*)\}")
+
+
+def _single_addresses(expression: str) -> bool:
+    """Whether the expression is exactly `ip.src in {a b ...}`, each item one IPv4 or IPv6 address."""
+    matched = _ADDRESS_LIST.fullmatch(expression.strip())
+    if matched is None or not matched.group(1).split():
+        return False
+    try:
+        for item in matched.group(1).split():
+            ipaddress.ip_address(item)
+    except ValueError:
+        return False
+    return True
+
+
+def _listed(values: Iterable[Any]) -> str:
+    return ", ".join(shown(value) for value in values)
+
+
+def _skip_rule_problems(rule: Any, allowed_phases: list[str]) -> Iterable[str]:
+    parameters, expression = field(rule, "actionParameters"), field(rule, "expression")
+    label = shown(field(rule, "ref") or field(rule, "description"))
+    if not is_unknown(parameters):
+        skipped = [phase for phase in elements(field(parameters, "phases")) if not is_unknown(phase)]
+        beyond = [phase for phase in skipped if phase not in allowed_phases]
+        if beyond:
+            yield (
+                f"skip rule {label} skips the phase(s) {_listed(beyond)}: skip only {_listed(allowed_phases)}; the "
+                "WAF's managed rules must see every request"
+            )
+        for target in _OTHER_SKIP_TARGETS:
+            value = field(parameters, target)
+            if value is not None and not is_unknown(value):
+                items = elements(value)
+                shown_value = _listed(items) if items else shown(value)
+                yield (
+                    f"skip rule {label} sets actionParameters.{target} ({shown_value}): skip only the phases "
+                    f"{_listed(allowed_phases)}"
+                )
+    if isinstance(expression, str) and not is_unknown(expression) and not _single_addresses(expression):
+        yield (
+            f"skip rule {label} matches {shown(expression)}: match only a list of single client addresses, "
+            "ip.src in {203.0.113.10 203.0.113.11} (the stack's NAT gateways)"
+        )
+
+
+def _skip_rules_narrow(args: ResourceValidationArgs, settings: Settings) -> Iterable[str]:
+    rules = field(args.props, "rules")
+    for rule in elements(rules):
+        if is_unknown(rule) or field(rule, "action") != "skip" or is_false(field(rule, "enabled")):
+            continue
+        yield from _skip_rule_problems(rule, list(settings["allowedPhases"]))
+
+
+CLOUDFLARE_SKIP_RULES_NARROW = ResourcePolicy(
+    name="cloudflare-skip-rules-narrow",
+    description=(
+        "Every enabled skip rule of a cloudflare.Ruleset skips only the phases in allowedPhases (the rate limits, "
+        "http_ratelimit, and Super Bot Fight Mode, http_request_sbfm) and nothing else (not the WAF's managed "
+        "rules, other rulesets, the remaining custom rules or legacy products), and matches only a list of single "
+        "client addresses (ip.src in {...}): an exemption stays as narrow as the stack's own NAT gateways."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(CLOUDFLARE_RULESET,),
+    rule=_skip_rules_narrow,
+    config={
+        "allowedPhases": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["http_ratelimit", "http_request_sbfm"],
+            "description": "The phases a skip rule may skip",
+        }
+    },
+)
+
 # --- Records (tier 11) ---------------------------------------------------------------------------------------
 
 _PROXIABLE_TYPES = ("A", "AAAA", "CNAME")
@@ -377,6 +461,7 @@ POLICIES: tuple[Policy, ...] = (
     CLOUDFLARE_ZONE_TLS,
     CLOUDFLARE_MANAGED_WAF,
     CLOUDFLARE_RATE_LIMITING,
+    CLOUDFLARE_SKIP_RULES_NARROW,
     CLOUDFLARE_APP_RECORDS_PROXIED,
     CLOUDFLARE_VALIDATION_RECORDS_UNPROXIED,
 )
