@@ -15,6 +15,7 @@ from components.cache import Cache, CacheArgs
 from components.certificate import Certificate, CertificateArgs
 from components.cluster import Cluster, ClusterArgs
 from components.database import Database, DatabaseArgs
+from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.dns import Dns, DnsArgs
 from components.edge import Edge, EdgeArgs
 from components.file_system import FileSystem, FileSystemArgs
@@ -46,12 +47,35 @@ network = Network("network", platform, NetworkArgs(config.network), opts=on_aws)
 security = Security("security", platform, SecurityArgs(network.vpc_id, config.apps, config.cloudflare), opts=on_aws)
 groups, private_subnets, data_subnets = security.group_ids, network.subnet_ids["private"], network.subnet_ids["data"]
 alarm_topic = AlarmTopic("alarms", platform, AlarmTopicArgs(config.monitoring), opts=on_aws)
+# The deploy and preview jobs run here, inside the VPC, to reach the private API endpoint (design D16).
+deploy_runner = (
+    DeployRunner(
+        "deploy-runner",
+        platform,
+        DeployRunnerArgs(config.deploy_runner, network.vpc_id, private_subnets, groups["deployrunner"]),
+        opts=on_aws,
+    )
+    if config.deploy_runner.enabled
+    else None
+)
 
 registry = Registry("registry", platform, RegistryArgs(config.registry, list(config.apps)), opts=on_aws)
+# Before the cluster: the EFS driver's node plugin gets its role, limited to the apps' access point, with its add-on.
+file_system = FileSystem(
+    "file-system", platform, FileSystemArgs(config.network, data_subnets, groups["efs"]), opts=on_aws
+)
 cluster = Cluster(
     "cluster",
     platform,
-    ClusterArgs(config.cluster, config.nodes, private_subnets, groups["webapp"], groups["controlplane"]),
+    ClusterArgs(
+        config.cluster,
+        config.nodes,
+        private_subnets,
+        groups["webapp"],
+        groups["controlplane"],
+        file_system_arn=file_system.arn,
+        access_point_arn=file_system.access_point_arn,
+    ),
     opts=on_aws,
 )
 if config.bastion.enabled:
@@ -78,9 +102,6 @@ dns = Dns(
 )
 
 storage = Storage("storage", platform, StorageArgs(config.storage, config.apps, config.domain), opts=on_aws)
-file_system = FileSystem(
-    "file-system", platform, FileSystemArgs(config.network, data_subnets, groups["efs"]), opts=on_aws
-)
 backup = Backup(
     "backup",
     platform,
@@ -113,12 +134,15 @@ ingress = Ingress(
         groups["alb"],
         cluster.autoscaling_group_name,
         certificate_arn=certificate.arn,
-        access_log_bucket=storage.logs.name,
+        access_logs=storage.alb_logs,
     ),
     opts=on_aws,
 )
 edge = Edge(
-    "edge", platform, EdgeArgs(config.domain, config.apps, config.cloudflare, ingress.dns_name), opts=on_cloudflare
+    "edge",
+    platform,
+    EdgeArgs(config.domain, config.apps, config.cloudflare, ingress.dns_name, nat_public_ips=network.nat_public_ips),
+    opts=on_cloudflare,
 )
 
 subnet_cidrs = config.network.subnet_layout()
@@ -172,6 +196,7 @@ monitoring = Monitoring(
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("subnetIds", network.subnet_ids)
 pulumi.export("securityGroupIds", groups)
+pulumi.export("deployRunnerProject", deploy_runner.project_name if deploy_runner else None)
 pulumi.export("clusterName", cluster.name)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("nodeAutoscalingGroupName", cluster.autoscaling_group_name)

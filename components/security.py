@@ -18,8 +18,19 @@ from components.config import AppConfig, CloudflareConfig
 
 # Tier 9 (cluster) added `controlplane`: attached to the EKS control plane's network interfaces; the data tier
 # added `proxy`, the RDS Proxy's group.
-Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy"]
-ROLES: tuple[Role, ...] = ("alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy")
+# The deploy path (design D16) added `deployrunner`, the CodeBuild-hosted runner of the deploy and preview jobs.
+Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy", "deployrunner"]
+ROLES: tuple[Role, ...] = (
+    "alb",
+    "webapp",
+    "bastion",
+    "database",
+    "cache",
+    "efs",
+    "controlplane",
+    "proxy",
+    "deployrunner",
+)
 PrefixList = Literal["cloudflare-ipv4", "cloudflare-ipv6"]
 
 DESCRIPTIONS: dict[Role, str] = {
@@ -32,6 +43,7 @@ DESCRIPTIONS: dict[Role, str] = {
     "controlplane": "EKS control plane: the Kubernetes API for operators through the bastion",
     # Data tier
     "proxy": "RDS Proxy: pools the PostgreSQL connections of the apps",
+    "deployrunner": "CodeBuild-hosted GitHub Actions runner of the deploy and preview jobs: no inbound",
 }
 
 HTTP, HTTPS, NFS, POSTGRES, REDIS = 80, 443, 2049, 5432, 6379
@@ -98,6 +110,13 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
             HTTPS,
             "Kubernetes API from the bastion (SSM port forwarding)",
             peer_group="bastion",
+        ),
+        # The deploy path (design D16): the deploy and preview jobs run in the VPC and reach the private API
+        # endpoint from there; everything else they call (GitHub, Pulumi Cloud, AWS and Cloudflare APIs, the Helm
+        # chart repository) is HTTPS through NAT.
+        Rule("controlplane", "ingress", HTTPS, "Kubernetes API from the deploy runner", peer_group="deployrunner"),
+        Rule(
+            "deployrunner", "egress", HTTPS, "GitHub, Pulumi Cloud, cloud APIs and the cluster API", peer_cidr=ANYWHERE
         ),
         # Data tier: the apps reach PostgreSQL through RDS Proxy, which opens the pooled server connections.
         Rule("proxy", "ingress", POSTGRES, "PostgreSQL from the apps, pooled by RDS Proxy", peer_group="webapp"),

@@ -36,6 +36,8 @@ FIXED_NAMES = {
     "aws:rds/proxyEndpoint:ProxyEndpoint": "the API requires a name; it is part of the endpoint's host name",
     "aws:route53/zone:Zone": "a zone's name is the domain it answers for",
     "aws:route53/record:Record": "a record's name is what operators type (the seed's primary-db, read-replica, ...)",
+    # The deploy path (design D16)
+    "aws:codebuild/project:Project": "every job that runs on the deploy runner names the project in its runs-on label",
 }
 
 # The input holding the physical name, where it is not `name`.

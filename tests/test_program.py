@@ -33,6 +33,7 @@ def test_stack_exports_the_network_and_groups(stack: str) -> None:
         "efs",
         "controlplane",
         "proxy",
+        "deployrunner",
     }
 
 

@@ -33,6 +33,7 @@ EXPECTED_INGRESS = {
     ("cache", 6379, "webapp"),
     ("efs", 2049, "webapp"),
     ("controlplane", 443, "bastion"),  # tier 9: the API through SSM port forwarding
+    ("controlplane", 443, "deployrunner"),  # design D16: the deploy and preview jobs in the VPC
     # Data tier: the apps reach the database through RDS Proxy.
     ("proxy", 5432, "webapp"),
     ("database", 5432, "proxy"),
@@ -43,6 +44,7 @@ EXPECTED_EGRESS = {
     ("webapp", None, "0.0.0.0/0"),
     ("bastion", 5432, "database"),
     ("bastion", 443, "0.0.0.0/0"),
+    ("deployrunner", 443, "0.0.0.0/0"),
     ("proxy", 5432, "database"),
 }
 
@@ -51,7 +53,7 @@ def test_the_seven_groups_exist_in_the_vpc(stack_graph: Graph) -> None:
     [vpc] = stack_graph.of_type("aws:ec2/vpc:Vpc")
     groups = stack_graph.of_type(SECURITY_GROUP)
     assert sorted(group_roles(stack_graph).values()) == sorted(
-        ["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy"]
+        ["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy", "deployrunner"]
     )
     assert all(group.inputs["vpcId"] == vpc.id and group.inputs["description"] for group in groups)
 

@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 import yaml
 
+from components.deploy_runner import BUILD_TIMEOUT_MINUTES, runner_label
 from offline.policy_config import policy_config_path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-EXPECTED_WORKFLOWS = {"pull-request.yml", "deploy.yml", "checks.yml", "deploy-stack.yml"}
+EXPECTED_WORKFLOWS = {"pull-request.yml", "deploy.yml", "checks.yml", "deploy-stack.yml", "preview-stack.yml"}
 
 # A workflow with one mistake of each kind the real ones could make: a misspelt trigger filter, a `needs:` on a
 # job that does not exist, an input pulumi/actions does not have, and an unquoted variable in a script.
@@ -50,7 +51,7 @@ BROKEN_WORKFLOW_ERRORS = [
 
 
 # The workflows that run pulumi/actions with the policy pack, and the stack each one targets.
-POLICY_PACK_WORKFLOWS = {"pull-request.yml": "${{ matrix.stack }}", "deploy-stack.yml": "${{ inputs.stack }}"}
+POLICY_PACK_WORKFLOWS = {"preview-stack.yml": "${{ inputs.stack }}", "deploy-stack.yml": "${{ inputs.stack }}"}
 
 
 def venv_tool(name: str) -> str:
@@ -139,6 +140,7 @@ def test_workflows_take_the_policy_config_from_the_resolver(workflow: str, tmp_p
         assert resolver["env"]["STACK"] == step["with"]["stack-name"]
 
         output = tmp_path / f"{workflow}.output"
+        output.unlink(missing_ok=True)
         subprocess.run(
             ["bash", "-e", "-c", resolver["run"]],
             cwd=ROOT,
@@ -147,3 +149,76 @@ def test_workflows_take_the_policy_config_from_the_resolver(workflow: str, tmp_p
             timeout=60,
         )
         assert output.read_text() == f"path={policy_config_path('staging').relative_to(ROOT)}\n"
+
+
+# --- The deploy path (design D16): jobs that reach the cluster run on the stack's runner in its VPC ----------
+
+RUNNER_NAME = '.venv/bin/python -m offline.targets "$STACK" --runner'
+BOOTSTRAP_TARGETS = '.venv/bin/python -m offline.targets "$STACK" --bootstrap'
+# The runs-on label CodeBuild answers: its project's label prefix (from a shell variable), the run's id and attempt.
+RUNNER_RUNS_ON = re.escape(runner_label("$")) + r"\w+-\$RUN_ID-\$RUN_ATTEMPT"
+# Each workflow that runs the whole program, with the job that chooses where it runs.
+CLUSTER_JOBS = {"deploy-stack.yml": ("deploy", "bootstrap"), "preview-stack.yml": ("preview", "runner")}
+
+
+def _jobs(workflow: str) -> dict[str, Any]:
+    return yaml.safe_load((WORKFLOWS / workflow).read_text())["jobs"]
+
+
+def _step_with_output(job: dict[str, Any], output: str) -> tuple[dict[str, Any], str]:
+    """The step that sets a job output (`${{ steps.<id>.outputs.<name> }}`), and the output's name."""
+    reference = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}", job["outputs"][output])
+    assert reference, f"job output {output} is not a step's output"
+    return next(step for step in job["steps"] if step.get("id") == reference[1]), reference[2]
+
+
+@pytest.mark.parametrize("workflow", sorted(CLUSTER_JOBS))
+def test_jobs_that_reach_the_cluster_run_on_the_stacks_runner(workflow: str) -> None:
+    """The job that runs the whole program runs where its chooser says, and the chooser labels the job for the
+    runner `offline.targets` names, as CodeBuild expects, falling back to a hosted runner only without one."""
+    jobs = _jobs(workflow)
+    cluster_job, chooser = (jobs[name] for name in CLUSTER_JOBS[workflow])
+    assert cluster_job["needs"] == CLUSTER_JOBS[workflow][1]
+    assert cluster_job["runs-on"] == f"${{{{ needs.{CLUSTER_JOBS[workflow][1]}.outputs.runs-on }}}}"
+    assert str(chooser["runs-on"]).startswith("ubuntu-"), "the chooser must run where the runner need not exist"
+    step, name = _step_with_output(chooser, "runs-on")
+    assert re.search(f"{name}={RUNNER_RUNS_ON}", step["run"]), step["run"]
+    assert step["env"]["RUN_ID"] == "${{ github.run_id }}"
+    assert step["env"]["RUN_ATTEMPT"] == "${{ github.run_attempt }}"
+    named_by = [candidate for candidate in chooser["steps"] if RUNNER_NAME in candidate.get("run", "")]
+    assert named_by, f"{workflow}: the runner's name must come from offline.targets"
+    assert all(candidate["env"]["STACK"] == "${{ inputs.stack }}" for candidate in named_by)
+
+
+def test_the_bootstrap_targets_what_offline_targets_lists_before_the_deploy() -> None:
+    jobs = _jobs("deploy-stack.yml")
+    bootstrap = jobs["bootstrap"]
+    assert str(bootstrap["runs-on"]).startswith("ubuntu-")
+    [up] = [step for step, _ in _pulumi_steps("deploy-stack.yml") if step in bootstrap["steps"]]
+    assert up["with"]["command"] == "up"
+    reference = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.targets \}\}", up["with"]["target"])
+    assert reference, "the bootstrap must target the listed URNs"
+    lister = next(step for step in bootstrap["steps"] if step.get("id") == reference[1])
+    assert BOOTSTRAP_TARGETS in lister["run"] and lister["env"]["STACK"] == "${{ inputs.stack }}"
+    # The whole `pulumi up` comes after, and only it leaves out `target`.
+    [deploy_up] = [step for step, _ in _pulumi_steps("deploy-stack.yml") if step in jobs["deploy"]["steps"]]
+    assert "target" not in deploy_up["with"]
+
+
+def test_jobs_on_the_runner_end_before_its_build_times_out() -> None:
+    for workflow, (job_name, _) in CLUSTER_JOBS.items():
+        assert _jobs(workflow)[job_name]["timeout-minutes"] < BUILD_TIMEOUT_MINUTES, workflow
+
+
+def test_every_stack_is_previewed_through_the_runner_aware_workflow() -> None:
+    preview = _jobs("pull-request.yml")["preview"]
+    assert preview["uses"] == "./.github/workflows/preview-stack.yml"
+    assert {entry["stack"] for entry in preview["strategy"]["matrix"]["include"]} == {"dev", "staging", "prod"}
+    # Forks never reach a stack's runner.
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+
+
+def test_two_runs_never_deploy_one_stack_at_once() -> None:
+    for stack, job in ((stack, _jobs("deploy.yml")[stack]) for stack in ("dev", "staging", "prod")):
+        assert job["uses"] == "./.github/workflows/deploy-stack.yml"
+        assert job["concurrency"] == {"group": f"deploy-{stack}", "cancel-in-progress": False}

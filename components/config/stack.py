@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from components.authentication import AUTHENTICATION_APP
 from components.config.apps import SEED_APPS, AppConfig, app_problems
 from components.config.backup import BackupConfig
 from components.config.bastion import BastionConfig
@@ -15,6 +16,7 @@ from components.config.cache import CacheConfig
 from components.config.cloudflare import CloudflareConfig
 from components.config.cluster import ClusterConfig, NodesConfig, node_problems
 from components.config.database import DatabaseConfig
+from components.config.deploy_runner import DeployRunnerConfig
 from components.config.ingress import IngressConfig
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
@@ -83,6 +85,7 @@ class StackConfig(Section):
     monitoring: Annotated[MonitoringConfig, in_every_environment({})]
     ingress: Annotated[IngressConfig, in_every_environment({})]
     workloads: Annotated[WorkloadsConfig, in_every_environment({})]
+    deploy_runner: Annotated[DeployRunnerConfig, in_every_environment({})]
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -111,6 +114,7 @@ class StackConfig(Section):
         problems += self._edge_problems()
         # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
+        problems += self._deploy_path_problems()
         # Data tier: each reader or replica takes a zone of its own.
         zones = len(self.network.availability_zones)
         for key, count in (
@@ -149,9 +153,31 @@ class StackConfig(Section):
             raise SectionError(problems)
         return self
 
+    def _deploy_path_problems(self) -> list[tuple[Key, str]]:
+        """The deploy job must reach the cluster's API: through the runner in the VPC, or, outside prod, through
+        public access for listed ranges (design D16: prod's endpoint stays private)."""
+        if self.deploy_runner.enabled:
+            return []
+        if self.is_prod:
+            return [
+                (
+                    ("deployRunner", "enabled"),
+                    "must stay true in prod: its API endpoint stays private, and the runner is the deploy's way in",
+                )
+            ]
+        if not self.cluster.public_access_cidrs:
+            return [
+                (
+                    ("deployRunner", "enabled"),
+                    "is false while cluster.publicAccessCidrs is empty: nothing could reach the private API endpoint "
+                    "to deploy the Kubernetes resources; enable the runner or list the deploy runners' ranges there",
+                )
+            ]
+        return []
+
     def _edge_problems(self) -> list[tuple[Key, str]]:
-        """Tier 11, the edge: the hosts must be ones the zone's Universal SSL certificate covers, and the
-        authentication rate limit must name an app."""
+        """Tier 11, the edge: the hosts must be ones the zone's Universal SSL certificate covers, and sign-in must
+        run where the authentication rate limit looks: in the app NEXTAUTH_URL names, which no override moves."""
         problems: list[tuple[Key, str]] = []
         if self.cloudflare.plan != "enterprise" and not is_registrable_domain(self.domain):
             problems.append(
@@ -162,14 +188,15 @@ class StackConfig(Section):
                     "hosts of their own under the apex (apps.<app>.subdomain such as app-dev)",
                 )
             )
-        limited = self.cloudflare.rate_limit.authentication.app
-        if limited not in self.apps:
-            problems.append(
-                (
-                    ("cloudflare", "rateLimit", "authentication", "app"),
-                    f"{limited!r} is not an app; choose one of {sorted(self.apps)}",
-                )
+        problems += [
+            (
+                ("apps", app, "env", "NEXTAUTH_URL"),
+                f"is set from the {AUTHENTICATION_APP} app, where sign-in runs and whose host the edge's "
+                "authentication rate limit guards; an override would leave sign-in unguarded: remove it",
             )
+            for app, settings in self.apps.items()
+            if "NEXTAUTH_URL" in settings.env
+        ]
         return problems
 
     @property

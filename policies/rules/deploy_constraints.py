@@ -36,6 +36,8 @@ from policies.support.aws import (
     BACKUP_VAULT,
     BACKUP_VAULT_LOCK,
     BACKUP_VAULT_NOTIFICATIONS,
+    CODEBUILD_PROJECT,
+    CODEBUILD_WEBHOOK,
     DASHBOARD,
     DEFAULT_SECURITY_GROUP,
     EC2_INSTANCE,
@@ -366,6 +368,21 @@ class OneOf:
 
 _PORT_PROTOCOLS = ("tcp", "udp", "6", "17")
 _ICMP_PROTOCOLS = ("icmp", "icmpv6", "1", "58")
+
+
+@dataclass(frozen=True)
+class RefusedTogether:
+    """A combination of properties, each set (to any value: the provider acts on whether it is set) that the
+    provider turns into a request the API refuses."""
+
+    paths: tuple[str, ...]
+    refusal: str
+    """What the provider sends and how the API answers it."""
+    source: str
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        if all(field(props, *path.split(".")) is not None for path in self.paths):
+            yield _cited(f"{', '.join(self.paths)} are set together: {self.refusal}", self.source)
 
 
 @dataclass(frozen=True)
@@ -850,6 +867,7 @@ _REQUEST_CERTIFICATE = "https://docs.aws.amazon.com/acm/latest/APIReference/API_
 _ACM_QUOTAS = "https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html"
 _DNS_RECORD_ATTRIBUTES = "https://developers.cloudflare.com/dns/manage-dns-records/reference/record-attributes/"
 _RATE_LIMIT_PARAMETERS = "https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/"
+_SKIP_OPTIONS = "https://developers.cloudflare.com/waf/custom-rules/skip/options/"
 _ZONE_SETTINGS = "https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/"
 _ON_OFF = ("on", "off")
 # The values Cloudflare accepts for each zone setting the program sets.
@@ -944,6 +962,17 @@ _EDGE_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Value("rules[].ratelimit.characteristics", holding("cf.colo.id"), _RATE_LIMIT_PARAMETERS),
         Value("rules[].ratelimit.period", among(*RATE_LIMIT_PERIODS), _RATE_LIMIT_PARAMETERS),
         Value("rules[].ratelimit.mitigationTimeout", among(0, *RATE_LIMIT_PERIODS), _RATE_LIMIT_PARAMETERS),
+        # What a custom rule's skip action may skip: these phases, and the products not built on the Ruleset Engine.
+        Value(
+            "rules[].actionParameters.phases[]",
+            among("http_ratelimit", "http_request_firewall_managed", "http_request_sbfm"),
+            _SKIP_OPTIONS,
+        ),
+        Value(
+            "rules[].actionParameters.products[]",
+            among("zoneLockdown", "uaBlock", "bic", "hot", "securityLevel", "rateLimit", "waf"),
+            _SKIP_OPTIONS,
+        ),
     ),
     CLOUDFLARE_ZONE_SETTING: (ZoneSettingValue(),),
     CLOUDFLARE_BOT_MANAGEMENT: tuple(
@@ -1163,6 +1192,135 @@ _DATA_TIER_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     ),
     # The suffix of a final snapshot's identifier, which RDS and ElastiCache limit to 255 characters.
     RANDOM_ID: (Value("byteLength", between(1, 32), f"{_CREATE_DB_CLUSTER} (FinalDBSnapshotIdentifier)"),),
+}
+
+
+# --- The deploy path (design D16): the CodeBuild-hosted GitHub Actions runner ----------------------------------
+
+_CODEBUILD_API = "https://docs.aws.amazon.com/codebuild/latest/APIReference"
+_CREATE_PROJECT = f"{_CODEBUILD_API}/API_CreateProject.html"
+_CREATE_WEBHOOK = f"{_CODEBUILD_API}/API_CreateWebhook.html"
+_WEBHOOK_FILTER = f"{_CODEBUILD_API}/API_WebhookFilter.html"
+_CODEBUILD_VPC_CONFIG = f"{_CODEBUILD_API}/API_VpcConfig.html"
+
+
+def with_event_filter() -> Allowed:
+    """A webhook filter group CodeBuild accepts: one of its filters names the events it reacts to."""
+
+    def accepts(group: Any) -> bool:
+        filters = field(group, "filters")
+        types = [field(item, "type") for item in elements(filters)] if not is_unknown(filters) else []
+        return is_unknown(filters) or any(is_unknown(kind) or kind == "EVENT" for kind in types)
+
+    return Allowed(accepts, "filter groups with an EVENT filter")
+
+
+_DEPLOY_PATH_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
+    CODEBUILD_PROJECT: (
+        Value("name", length(150, minimum=2), _CREATE_PROJECT),
+        Value(
+            "name",
+            characters(r"[A-Za-z0-9][A-Za-z0-9\-_]*", "letters, digits, - and _, first a letter or digit"),
+            _CREATE_PROJECT,
+        ),
+        Value("description", length(255, minimum=0), _CREATE_PROJECT),
+        Value("buildTimeout", between(5, 2160), _CREATE_PROJECT),
+        Value("queuedTimeout", between(5, 480), _CREATE_PROJECT),
+        Value(
+            "source.type",
+            among(
+                "BITBUCKET",
+                "CODECOMMIT",
+                "CODEPIPELINE",
+                "GITHUB",
+                "GITHUB_ENTERPRISE",
+                "GITLAB",
+                "GITLAB_SELF_MANAGED",
+                "NO_SOURCE",
+                "S3",
+            ),
+            f"{_CODEBUILD_API}/API_ProjectSource.html",
+        ),
+        Value(
+            "source.auth.type",
+            among("OAUTH", "CODECONNECTIONS", "SECRETS_MANAGER"),
+            f"{_CODEBUILD_API}/API_SourceAuth.html",
+        ),
+        Value(
+            "artifacts.type",
+            among("CODEPIPELINE", "S3", "NO_ARTIFACTS"),
+            f"{_CODEBUILD_API}/API_ProjectArtifacts.html",
+        ),
+        Value(
+            "environment.type",
+            among(
+                "LINUX_CONTAINER",
+                "LINUX_GPU_CONTAINER",
+                "ARM_CONTAINER",
+                "WINDOWS_CONTAINER",
+                "WINDOWS_SERVER_2019_CONTAINER",
+                "WINDOWS_SERVER_2022_CONTAINER",
+                "LINUX_LAMBDA_CONTAINER",
+                "ARM_LAMBDA_CONTAINER",
+                "LINUX_EC2",
+                "ARM_EC2",
+                "WINDOWS_EC2",
+                "MAC_ARM",
+            ),
+            "pulumi_aws/codebuild/_inputs.py (type)",
+        ),
+        Value(
+            "environment.computeType",
+            among(
+                "BUILD_GENERAL1_SMALL",
+                "BUILD_GENERAL1_MEDIUM",
+                "BUILD_GENERAL1_LARGE",
+                "BUILD_GENERAL1_XLARGE",
+                "BUILD_GENERAL1_2XLARGE",
+                "BUILD_LAMBDA_1GB",
+                "BUILD_LAMBDA_2GB",
+                "BUILD_LAMBDA_4GB",
+                "BUILD_LAMBDA_8GB",
+                "BUILD_LAMBDA_10GB",
+            ),
+            "pulumi_aws/codebuild/_inputs.py (compute_type)",
+        ),
+        Value(
+            "environment.imagePullCredentialsType",
+            among("CODEBUILD", "SERVICE_ROLE"),
+            "pulumi_aws/codebuild/_inputs.py (image_pull_credentials_type)",
+        ),
+        Value("vpcConfig.subnets", at_most_items(16), _CODEBUILD_VPC_CONFIG),
+        Value("vpcConfig.securityGroupIds", at_most_items(5), _CODEBUILD_VPC_CONFIG),
+        Value(
+            "logsConfig.cloudwatchLogs.status",
+            among("ENABLED", "DISABLED"),
+            f"{_CODEBUILD_API}/API_CloudWatchLogsConfig.html",
+        ),
+        Tags(),
+    ),
+    CODEBUILD_WEBHOOK: (
+        Value("projectName", length(255, minimum=2), _CREATE_WEBHOOK),
+        Value("buildType", among("BUILD", "BUILD_BATCH", "RUNNER_BUILDKITE_BUILD"), _CREATE_WEBHOOK),
+        Value("filterGroups[]", with_event_filter(), _CREATE_WEBHOOK),
+        Value(
+            "filterGroups[].filters[].type",
+            among(
+                "EVENT",
+                "BASE_REF",
+                "HEAD_REF",
+                "ACTOR_ACCOUNT_ID",
+                "FILE_PATH",
+                "COMMIT_MESSAGE",
+                "WORKFLOW_NAME",
+                "TAG_NAME",
+                "RELEASE_NAME",
+                "REPOSITORY_NAME",
+                "ORGANIZATION_NAME",
+            ),
+            _WEBHOOK_FILTER,
+        ),
+    ),
 }
 
 
@@ -1482,7 +1640,18 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
         Value("namePrefix", _IAM_NAME_CHARACTERS, _CREATE_INSTANCE_PROFILE),
         Tags(),
     ),
-    EC2_INSTANCE: (Tags(),),
+    EC2_INSTANCE: (
+        RefusedTogether(
+            ("subnetId", "associatePublicIpAddress", "launchTemplate"),
+            "with a subnet and a public-address choice the provider sends a network interface, beside the security "
+            "groups the launch template gives the instance, and EC2 answers InvalidParameterCombination (network "
+            "interfaces and instance-level security groups may not be specified on the same request)",
+            f"{_EC2_API}/API_RunInstances.html; pulumi_aws/ec2/instance.py (associate_public_ip_address, "
+            "subnet_id, launch_template), forwarded by terraform-provider-aws internal/service/ec2/ec2_instance.go "
+            "(buildInstanceOpts; hashicorp/terraform-provider-aws#32614)",
+        ),
+        Tags(),
+    ),
     # Without a kubeconfig the provider falls back to the kubeconfig of whoever runs `pulumi up`.
     KUBERNETES_PROVIDER: (OneOf(("kubeconfig",), "pulumi_kubernetes/provider.py (kubeconfig)"),),
     HELM_RELEASE: (
@@ -1492,6 +1661,7 @@ DEPLOY_CONSTRAINTS: Mapping[str, tuple[Constraint, ...]] = {
     **STORAGE_AND_BACKUP_CONSTRAINTS,
     **_EDGE_CONSTRAINTS,
     **_DATA_TIER_CONSTRAINTS,
+    **_DEPLOY_PATH_CONSTRAINTS,
     # Tier 10 (ingress and workloads)
     LOAD_BALANCER: (
         Value("name", length(32), _CREATE_LOAD_BALANCER),

@@ -123,6 +123,9 @@ ROUTE53_RECORD = "aws:route53/record:Record"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
 RANDOM_ID = "random:index/randomId:RandomId"
+# The deploy path (design D16): the CodeBuild-hosted GitHub Actions runner in the VPC.
+CODEBUILD_PROJECT = "aws:codebuild/project:Project"
+CODEBUILD_WEBHOOK = "aws:codebuild/webhook:Webhook"
 
 SECURITY_GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 # A VPC's default (originally main) route table is the same kind of table, managed by another resource type.
