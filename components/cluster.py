@@ -36,7 +36,7 @@ from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WIN
 from components.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
 from components.file_system import mount_statement
 from components.instance_classes import Architecture
-from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, logs_grant
+from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
 
 # Every control-plane log type EKS offers.
 # https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
@@ -324,17 +324,15 @@ class Cluster(Component):
         platform = self.platform
         # The convention EKS writes to, /aws/eks/<cluster>/cluster.
         log_group_name = f"/aws/eks/{platform.cluster_name}/cluster"
-        key = EncryptionKey(
-            f"{name}-logs",
-            platform,
-            EncryptionKeyArgs(
-                description=f"Control-plane logs of EKS cluster {platform.cluster_name}",
-                purpose="eks-logs",
-                grants=[logs_grant(platform.region, [self.log_group_arn(log_group_name)])],
-            ),
-            opts=self.child(),
+        return log_group_with_own_key(
+            self,
+            f"{name}-control-plane",
+            log_group_name,
+            config.log_retention_days,
+            key_name=f"{name}-logs",
+            key_description=f"Control-plane logs of EKS cluster {platform.cluster_name}",
+            key_purpose="eks-logs",
         )
-        return self.log_group(f"{name}-control-plane", log_group_name, config.log_retention_days, key.arn)
 
     def _access_entries(self, name: str, config: ClusterConfig, cluster: aws.eks.Cluster) -> pulumi.Resource:
         """Cluster admin for the deploy role and the configured admin roles; returns the deploy role's."""

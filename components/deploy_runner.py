@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform, iam_document, service_trust
 from components.config.deploy_runner import DeployRunnerConfig
-from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
+from components.kms import log_group_with_own_key
 
 CODEBUILD = "codebuild.amazonaws.com"
 # Ubuntu 22.04 with the AWS CLI, which actions/setup-python supports.
@@ -72,17 +72,15 @@ class DeployRunner(Component):
         self.project_name = platform.name("deploy-runner")
         log_group_name = f"/aws/codebuild/{self.project_name}"
 
-        key = EncryptionKey(
-            f"{name}-logs",
-            platform,
-            EncryptionKeyArgs(
-                description=f"Build logs of the deploy runner {self.project_name}",
-                purpose="deploy-runner-logs",
-                grants=[logs_grant(platform.region, [self.log_group_arn(log_group_name)])],
-            ),
-            opts=self.child(),
+        log_group = log_group_with_own_key(
+            self,
+            f"{name}-builds",
+            log_group_name,
+            config.log_retention_days,
+            key_name=f"{name}-logs",
+            key_description=f"Build logs of the deploy runner {self.project_name}",
+            key_purpose="deploy-runner-logs",
         )
-        log_group = self.log_group(f"{name}-builds", log_group_name, config.log_retention_days, key.arn)
 
         role = self.role(name, "deploy-runner", service_trust(CODEBUILD, platform.account_id))
         policy = aws.iam.RolePolicy(

@@ -98,3 +98,29 @@ def logs_grant(region: str, log_group_arns: Sequence[str]) -> ServiceGrant:
         service=f"logs.{region}.amazonaws.com",
         condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": list(log_group_arns)}},
     )
+
+
+def log_group_with_own_key(
+    component: Component,
+    name: str,
+    log_group_name: str,
+    retention_days: int,
+    *,
+    key_name: str,
+    key_description: str,
+    key_purpose: str,
+) -> aws.cloudwatch.LogGroup:
+    """A log group that a service writes to by name (`Component.log_group`), encrypted with a key of its own that
+    CloudWatch Logs of the region may use for that group only."""
+    platform = component.platform
+    key = EncryptionKey(
+        key_name,
+        platform,
+        EncryptionKeyArgs(
+            description=key_description,
+            purpose=key_purpose,
+            grants=[logs_grant(platform.region, [component.log_group_arn(log_group_name)])],
+        ),
+        opts=component.child(),
+    )
+    return component.log_group(name, log_group_name, retention_days, key.arn)

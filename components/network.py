@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform, iam_document, service_trust
 from components.config import TIERS, NetworkConfig, Tier
-from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
+from components.kms import log_group_with_own_key
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -175,17 +175,15 @@ class Network(Component):
     def _flow_logs(self, name: str, config: NetworkConfig, vpc: aws.ec2.Vpc) -> None:
         platform = self.platform
         log_group_name = f"/aws/vpc/{platform.name_prefix}/flow-logs"
-        key = EncryptionKey(
+        log_group = log_group_with_own_key(
+            self,
             f"{name}-flow-logs",
-            platform,
-            EncryptionKeyArgs(
-                description=f"VPC flow logs of {platform.name_prefix}",
-                purpose="flow-logs",
-                grants=[logs_grant(platform.region, [self.log_group_arn(log_group_name)])],
-            ),
-            opts=self.child(),
+            log_group_name,
+            config.flow_log_retention_days,
+            key_name=f"{name}-flow-logs",
+            key_description=f"VPC flow logs of {platform.name_prefix}",
+            key_purpose="flow-logs",
         )
-        log_group = self.log_group(f"{name}-flow-logs", log_group_name, config.flow_log_retention_days, key.arn)
         role = self.role(
             f"{name}-flow-logs", "flow-logs", service_trust("vpc-flow-logs.amazonaws.com", platform.account_id)
         )
