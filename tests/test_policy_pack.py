@@ -123,8 +123,8 @@ def test_pack_project_file_names_the_python_runtime_and_pins_its_sdks() -> None:
 def reviewers_table(readme: str) -> dict[str, list[set[str]]]:
     """The README's table for reviewers: for each rule module a row names, the policies of each such row."""
     rows: dict[str, list[set[str]]] = {}
-    for module, policies in re.findall(r"^\| [^|]*\(`(\w+)\.py`\) \|([^\n]*)\|$", readme, re.MULTILINE):
-        rows.setdefault(module, []).append(set(re.findall(r"`([a-z0-9-]+)`", policies)))
+    for module, names in re.findall(r"^\| [^|]*\(`(\w+)\.py`\) \|([^\n]*)\|$", readme, re.MULTILINE):
+        rows.setdefault(module, []).append(set(re.findall(r"`([a-z0-9-]+)`", names)))
     return rows
 
 
