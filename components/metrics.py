@@ -119,8 +119,8 @@ def _service(namespace: str, period: int, source: str, *rows: Row) -> list[Cloud
 
 
 _ROWS = (
-    # EC2 publishes every 5 minutes under basic monitoring, which the nodes' launch template keeps (detailed
-    # monitoring, every minute, is billed per metric):
+    # EC2 publishes every 5 minutes under basic monitoring and every minute under detailed monitoring, which the
+    # platform's launch templates switch on; the table keeps the 5 minutes that hold for any instance:
     # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html
     *_service(
         "AWS/EC2",
