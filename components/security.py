@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 import pulumi_aws as aws
@@ -20,17 +20,7 @@ from components.config import AppConfig, CloudflareConfig
 # added `proxy`, the RDS Proxy's group.
 # The deploy path (design D16) added `deployrunner`, the CodeBuild-hosted runner of the deploy and preview jobs.
 Role = Literal["alb", "webapp", "bastion", "database", "cache", "efs", "controlplane", "proxy", "deployrunner"]
-ROLES: tuple[Role, ...] = (
-    "alb",
-    "webapp",
-    "bastion",
-    "database",
-    "cache",
-    "efs",
-    "controlplane",
-    "proxy",
-    "deployrunner",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 PrefixList = Literal["cloudflare-ipv4", "cloudflare-ipv6"]
 
 DESCRIPTIONS: dict[Role, str] = {

@@ -19,7 +19,7 @@ from policies.support.aws import (
     RDS_PROXY,
 )
 from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
-from policies.support.stack import Stack
+from policies.support.stack import Stack, depends_on
 from policies.support.values import (
     at_least,
     elements,
@@ -170,7 +170,7 @@ def _log_groups_created_first(stack: Stack, _settings: Settings) -> Iterable[Fin
                     f"{writer.name} writes to log group {shown(destination)}, which the stack does not create: create "
                     "it (kmsKeyId, retentionInDays) and make the writer depend on it",
                 )
-        elif group.urn not in {dependency.urn for dependency in writer.dependencies}:
+        elif not depends_on(writer, group):
             yield Finding(
                 writer.urn,
                 f"{writer.name} does not depend on log group {group.name}: pass it in depends_on, or RDS may create "

@@ -21,12 +21,8 @@ from components.eks_addons import ADDON_NAMESPACE, ADDONS, Stage
 from policies.support.aws import EKS_ADDON, EKS_NODE_GROUP, EKS_POD_IDENTITY_ASSOCIATION, HELM_RELEASE
 from policies.support.declare import Concern, Finding, Settings, StackPolicy
 from policies.support.kubernetes import CRON_JOB, DEPLOYMENT
-from policies.support.stack import Stack
+from policies.support.stack import Stack, depends_on
 from policies.support.values import elements, field, is_unknown, shown
-
-
-def _depends_on(resource: PolicyResource, other: PolicyResource) -> bool:
-    return other.urn in {dependency.urn for dependency in resource.dependencies}
 
 
 def _addons_around_nodes(stack: Stack, _settings: Settings) -> Iterable[Finding]:
@@ -46,13 +42,13 @@ def _addons_around_nodes(stack: Stack, _settings: Settings) -> Iterable[Finding]
             )
             continue
         for group in node_groups[field(addon.props, "clusterName")]:
-            if placement.stage is Stage.BEFORE_NODES and not _depends_on(group, addon):
+            if placement.stage is Stage.BEFORE_NODES and not depends_on(group, addon):
                 yield Finding(
                     group.urn,
                     f"node group {group.name} does not depend on add-on {name}, which belongs "
                     f"{placement.stage.value}: {placement.reason}",
                 )
-            if placement.stage is Stage.AFTER_NODES and not _depends_on(addon, group):
+            if placement.stage is Stage.AFTER_NODES and not depends_on(addon, group):
                 yield Finding(
                     addon.urn,
                     f"add-on {name} does not depend on node group {group.name}; it belongs {placement.stage.value}: "
@@ -106,7 +102,7 @@ def _pod_identity_before_pods(stack: Stack, _settings: Settings) -> Iterable[Fin
             continue
         standalone = associations.get((namespace, service_account), [])
         for association in standalone:
-            if not _depends_on(runner, association):
+            if not depends_on(runner, association):
                 yield Finding(
                     runner.urn,
                     f"{runner.name} runs pods as {namespace}/{service_account} but does not depend on its Pod Identity "

@@ -14,6 +14,11 @@ from policies.support.values import elements, field
 _IDENTITY_PROPERTIES = ("id", "arn", "name", "bucket", "identifier", "clusterIdentifier")
 
 
+def depends_on(resource: PolicyResource, other: PolicyResource) -> bool:
+    """Whether the engine creates `other` before `resource`: an explicit dependency or an input taken from it."""
+    return other.urn in {dependency.urn for dependency in resource.dependencies}
+
+
 class Stack:
     """The resources a stack policy sees (their outputs as `props`), indexed by type."""
 
