@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import pulumi
-
 from offline import stackfiles
-from offline.engine import ProgramFailedError, run
+from offline.engine import run_for_command_line
 from offline.graph import Graph, Resource
 from offline.policy import Violation, any_mandatory, evaluate
 from offline.policy_config import PolicyConfigError, load_policy_config, policy_config_path, shown
@@ -66,19 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="stack name (dev, staging, prod) or path to a Pulumi.<stack>.yaml")
     args = parser.parse_args(argv)
     stack, path = _stack_and_path(args.stack)
-    try:
-        graph = run(stack, stack_path=path)
-    except stackfiles.StackFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ProgramFailedError as failure:
-        # A RunError (such as invalid config) speaks for itself, as in `pulumi up`; anything else is a bug
-        # whose traceback the reader needs.
-        if isinstance(failure.error, pulumi.RunError):
-            print(f"error: {failure.error}", file=sys.stderr)
-        else:
-            print("".join(traceback.format_exception(failure.error)), end="", file=sys.stderr)
-        return 1
+    graph = run_for_command_line(stack, path)
+    if isinstance(graph, int):
+        return graph
     print(render(graph))
     try:
         config_path = policy_config_path(stack, path)

@@ -13,7 +13,9 @@ import asyncio
 import json
 import os
 import runpy
+import sys
 import threading
+import traceback
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -177,3 +179,21 @@ def run(
     if error is not None:
         raise ProgramFailedError(stack, error, graph) from error
     return graph
+
+
+def run_for_command_line(stack: str, stack_path: Path | None = None) -> Graph | int:
+    """`run` for the `python -m offline...` commands: the graph, or the exit code after saying on stderr why there is
+    none (2: the stack file cannot be read; 1: the program failed)."""
+    try:
+        return run(stack, stack_path=stack_path)
+    except stackfiles.StackFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ProgramFailedError as failure:
+        # A RunError (such as invalid config) speaks for itself, as in `pulumi up`; anything else is a bug
+        # whose traceback the reader needs.
+        if isinstance(failure.error, pulumi.RunError):
+            print(f"error: {failure.error}", file=sys.stderr)
+        else:
+            print("".join(traceback.format_exception(failure.error)), end="", file=sys.stderr)
+        return 1

@@ -17,10 +17,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 
-import pulumi
-
-from offline import stackfiles
-from offline.engine import ProgramFailedError, run
+from offline.engine import run_for_command_line
 from offline.graph import Graph, Resource
 
 CODEBUILD_PROJECT = "aws:codebuild/project:Project"
@@ -86,17 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--bootstrap", action="store_true", help="the URNs `pulumi up --target` builds first")
     what.add_argument("--runner", action="store_true", help="the runner's CodeBuild project name")
     args = parser.parse_args(argv)
-    try:
-        graph = run(args.stack)
-    except stackfiles.StackFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ProgramFailedError as failure:
-        # A RunError (such as invalid config) speaks for itself; anything else is a bug whose traceback helps.
-        if not isinstance(failure.error, pulumi.RunError):
-            raise
-        print(f"error: {failure.error}", file=sys.stderr)
-        return 1
+    graph = run_for_command_line(args.stack)
+    if isinstance(graph, int):
+        return graph
     if args.runner:
         project = runner_project(graph)
         if project is not None:

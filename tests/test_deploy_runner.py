@@ -376,7 +376,7 @@ def test_a_runner_that_needs_the_cluster_is_found(prod: Graph) -> None:
 def test_the_cli_prints_the_runner_and_the_bootstrap_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(targets, "run", graph_of)
+    monkeypatch.setattr(targets, "run_for_command_line", graph_of)
     assert targets.main(["prod", "--runner"]) == 0
     assert capsys.readouterr().out == "sentinel-prod-deploy-runner\n"
     assert targets.main(["prod", "--bootstrap"]) == 0
