@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform, hardened_launch_template, service_trust
 from components.config.bastion import BastionConfig
-from components.instance_classes import Architecture
+from facts.instance_classes import Architecture
 
 # AWS's public parameters naming the current Amazon Linux 2023 image of each architecture.
 # https://docs.aws.amazon.com/linux/al2023/ug/ec2.html (the SSM parameters)

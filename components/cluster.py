@@ -7,7 +7,7 @@ Order matters at creation, and the dependencies below encode it:
                                             \\-> vpc-cni, kube-proxy, pod identity agent -> node group
                                                     -> coredns, metrics-server, observability, EFS CSI driver
 
-Which add-on goes where, and why, is the table in components/eks_addons.py. An add-on's Pod Identity associations
+Which add-on goes where, and why, is the table in facts/eks_addons.py. An add-on's Pod Identity associations
 are part of it (EKS creates them before the add-on's pods) or, where the add-on offers none for a service account,
 created just before it, so no pod of it starts with the node's role.
 """
@@ -33,10 +33,10 @@ from components.base import (
     service_trust,
 )
 from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
-from components.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
 from components.file_system import mount_statement
-from components.instance_classes import Architecture
 from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
+from facts.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
+from facts.instance_classes import Architecture
 
 # Every control-plane log type EKS offers.
 # https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
@@ -61,7 +61,7 @@ class AddonIdentity:
     managed_policy: str | None
 
 
-# By service account; which add-on owns which is components/eks_addons.py's to say.
+# By service account; which add-on owns which is facts/eks_addons.py's to say.
 ADDON_IDENTITIES: dict[str, AddonIdentity] = {
     "aws-node": AddonIdentity("vpc-cni", "AmazonEKS_CNI_Policy"),
     "cloudwatch-agent": AddonIdentity("cloudwatch-agent", "CloudWatchAgentServerPolicy"),

@@ -1,6 +1,6 @@
 """Cloudflare in front of the ALB: proxied records for the apps' hosts and, in the stack that configures the
 zone, its TLS settings, WAF, rate limits, bot protection and security headers, each as far as the zone's plan
-allows (components/cloudflare_plans.py); what the plan cannot have is left out with a warning naming it.
+allows (facts/cloudflare_plans.py); what the plan cannot have is left out with a warning naming it.
 
 Rulesets are the zone's entry points, one per phase; every rule has a stable `ref`, so Cloudflare keeps a rule's
 identity (and its analytics) when the rules around it change.
@@ -18,8 +18,8 @@ import pulumi_cloudflare as cloudflare
 from components.authentication import AUTHENTICATION_APP
 from components.base import Component, Platform
 from components.certificate import AUTOMATIC_TTL
-from components.cloudflare_plans import PLANS, Rate, rate_for_plan
 from components.config import AppConfig, CloudflareConfig, app_hosts
+from facts.cloudflare_plans import PLANS, Rate, rate_for_plan
 
 # Cloudflare's managed rulesets and the OWASP ruleset's anomaly-score rule, by their global ids
 # (https://developers.cloudflare.com/waf/managed-rules/reference/).

@@ -3,7 +3,7 @@ each notifying the alarm topic (components/alarm_topic.py), and a dashboard of t
 
 Every alarm is an `AlarmDefinition` first: the alarms and the dashboard are both generated from the one list,
 so the dashboard shows exactly what pages. Every metric, the statistic that reads it and, unless an alarm
-lengthens it on purpose, the period come from the table of components/metrics.py. The tiers an alarm watches are
+lengthens it on purpose, the period come from the table of facts/metrics.py. The tiers an alarm watches are
 built by other components; each group of their identifiers is an optional argument, so the alarm set grows as
 they are wired in.
 """
@@ -19,9 +19,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, Platform
-from components.config import MonitoringConfig, SeedAlarm
-from components.instance_classes import database_memory_gib, postgres_max_connections
-from components.metrics import FIVE_MINUTES, INSIGHTS_FUNCTIONS, CloudWatchMetric, Reading, cloudwatch_metric
+from components.config import MonitoringConfig
+from facts.instance_classes import database_memory_gib, postgres_max_connections
+from facts.metrics import FIVE_MINUTES, INSIGHTS_FUNCTIONS, CloudWatchMetric, Reading, cloudwatch_metric
+from facts.seed_alarms import SeedAlarm
 
 Tier = Literal["edge", "apps", "cluster", "database", "cache", "backups"]
 TIERS: tuple[Tier, ...] = ("edge", "apps", "cluster", "database", "cache", "backups")

@@ -11,7 +11,7 @@ import pytest
 import offline
 from components.base import Platform
 from components.config.cluster import ADDON_VERSIONS
-from components.instance_classes import NODE_INSTANCE_TYPES
+from facts.instance_classes import NODE_INSTANCE_TYPES
 from offline.graph import Graph, Resource
 from tests.conftest import graph_of
 from tests.graph_queries import INGRESS, SECURITY_GROUP, group_roles, rule_peer

@@ -17,7 +17,6 @@ import pulumi
 import pytest
 
 import offline
-from components.cloudflare_plans import PLAN_NAMES
 from components.config import ConfigError
 from components.config.cloudflare import API_TOKEN_KEY, SEED_CONTENT_SECURITY_POLICY, api_token
 from components.edge import (
@@ -26,6 +25,7 @@ from components.edge import (
     OWASP_ANOMALY_SCORE_RULE,
     OWASP_CORE_RULESET,
 )
+from facts.cloudflare_plans import PLAN_NAMES
 from offline.graph import Graph, Resource
 from offline.policy import evaluate
 from offline.stackfiles import PROJECT_DIR

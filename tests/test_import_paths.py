@@ -5,10 +5,11 @@ or fail depending on which module happened to load first; the entry points (`off
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARIES = ("components", "offline", "policies")
+LIBRARIES = ("components", "facts", "offline", "policies")
 ENTRY_POINT = "__main__.py"
 
 
@@ -63,3 +64,40 @@ site.addsitedir("f")
 print(sys.path[0], site.getsitepackages())
 """
     assert path_changes(source) == [3, 4, 5, 6, 7, 8]
+
+
+# What the published pack may import besides the standard library: its SDKs, itself and the shared facts.
+PACK_IMPORTS = {"pulumi", "pulumi_policy", "policies", "facts"}
+
+
+def imported_packages(source: str) -> set[str]:
+    """The top-level packages `source` imports (relative imports excluded: they stay inside the package)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _foreign_imports(package: str, allowed: set[str]) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in sorted(imported_packages(path.read_text()))
+        if name not in sys.stdlib_module_names and name not in allowed
+    ]
+
+
+def test_the_facts_need_only_the_standard_library() -> None:
+    assert _foreign_imports("facts", {"facts"}) == []
+
+
+def test_the_policy_pack_needs_only_its_sdks_and_the_facts() -> None:
+    assert _foreign_imports("policies", PACK_IMPORTS) == []
+
+
+def test_a_foreign_import_is_found() -> None:
+    source = "import json\nimport pydantic\nfrom components.config import load\nfrom . import sibling\n"
+    assert imported_packages(source) - set(sys.stdlib_module_names) == {"pydantic", "components"}

@@ -11,7 +11,7 @@ import pytest
 from components.config import ConfigError, validate
 from components.config.types import AuroraInstanceClass, CacheNodeType, Section
 from components.config.types import NodeInstanceType as NodeInstanceTypeName
-from components.instance_classes import (
+from facts.instance_classes import (
     AURORA_SERVERLESS,
     CACHE_NODE_TYPES,
     DATABASE_INSTANCE_CLASSES,
@@ -74,7 +74,7 @@ def test_memory_grows_with_the_vcpus_within_a_family() -> None:
 
 @pytest.mark.parametrize("kind", get_args(InstanceClassKind))
 def test_an_unlisted_class_is_refused_naming_the_allowed_ones(kind: InstanceClassKind) -> None:
-    with pytest.raises(ValueError, match=r"^x9\.large is not an? .* listed in components/instance_classes\.py"):
+    with pytest.raises(ValueError, match=r"^x9\.large is not an? .* listed in facts/instance_classes\.py"):
         require_instance_class(kind, "x9.large")
 
 
@@ -137,7 +137,7 @@ def test_config_reports_the_refusal_under_its_key() -> None:
     assert node_problem.startswith('sentinel:nodes = "t3.large": t3.large is burstable: ')
     assert database_problem == (
         'sentinel:database = "db.m5.large": db.m5.large is not an Aurora PostgreSQL DB instance class listed in '
-        "components/instance_classes.py; must be one of db.t3.medium|large, db.t4g.medium|large, "
+        "facts/instance_classes.py; must be one of db.t3.medium|large, db.t4g.medium|large, "
         + ", ".join(
             f"db.{family}.large|xlarge|2xlarge|4xlarge|8xlarge" for family in ("r5", "r6g", "r6i", "r7g", "r7i", "r8g")
         )

@@ -23,8 +23,8 @@ import pytest
 
 import offline
 from components.alarm_topic import PUBLISHERS
-from components.metrics import METRICS, Reading, cloudwatch_metric
 from components.monitoring import metric
+from facts.metrics import METRICS, Reading, cloudwatch_metric
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
@@ -392,7 +392,7 @@ def _statistic_literals(source: str) -> set[str]:
 
 
 def test_no_alarm_definition_names_a_statistic_of_its_own() -> None:
-    """Statistics come from components/metrics.py by what the alarm reads; a literal in monitoring.py would bypass
+    """Statistics come from facts/metrics.py by what the alarm reads; a literal in monitoring.py would bypass
     the table (the policy would still catch a wrong one, but only in the stacks that build that alarm)."""
     assert _statistic_literals((PROJECT_DIR / "components" / "monitoring.py").read_text()) == set()
     planted = 'watches=Metric("AWS/RDS", "ClientConnections", "Maximum", {}), tail=alb("TargetResponseTime", "p95")'
@@ -411,7 +411,7 @@ def test_every_row_cites_its_documentation_and_names_its_useful_statistics() -> 
 
 
 def test_a_metric_or_reading_outside_the_table_fails_where_the_alarm_is_defined() -> None:
-    with pytest.raises(ValueError, match=r"AWS/RDS DiskQueueDepth has no row in components/metrics\.py"):
+    with pytest.raises(ValueError, match=r"AWS/RDS DiskQueueDepth has no row in facts/metrics\.py"):
         cloudwatch_metric("AWS/RDS", "DiskQueueDepth")
     with pytest.raises(ValueError, match=r"AWS/RDS ClientConnections has no worst statistic .* it reads total \(Sum\)"):
         metric("AWS/RDS", "ClientConnections", Reading.WORST)

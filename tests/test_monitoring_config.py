@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.config import SEED_ALARM_NAMES
+from facts.seed_alarms import SEED_ALARM_NAMES
 from tests.test_config import load, problems_of
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.instance_classes import NODE_INSTANCE_TYPES
+from facts.instance_classes import NODE_INSTANCE_TYPES
 from policies.rules.capacity import (
     DATABASE_CONNECTION_BUDGET,
     EKS_NODE_GROUP_MAXIMUM,
@@ -93,7 +93,7 @@ def test_instance_type_comes_from_the_launch_template() -> None:
     )
     assert messages(NODE_GROUP_FITS_HPA_MAXIMUM, builder.build()) == [
         "node group nodes launches t3.small: name its instance types and add them to NODE_INSTANCE_TYPES in "
-        "components/instance_classes.py"
+        "facts/instance_classes.py"
     ]
 
 
@@ -152,7 +152,7 @@ def test_unknown_instance_class_is_reported() -> None:
     rds_primary(builder, instanceClass="db.x9.large")
     assert messages(DATABASE_CONNECTION_BUDGET, builder.build()) == [
         'instance class "db.x9.large" of db is missing from DATABASE_INSTANCE_CLASSES in '
-        "components/instance_classes.py: add its row"
+        "facts/instance_classes.py: add its row"
     ]
 
 

@@ -243,7 +243,7 @@ def test_a_period_shorter_than_the_metrics_publishing_period_is_reported() -> No
 
 def test_a_metric_without_a_row_is_reported() -> None:
     assert _alarm_messages(namespace="AWS/RDS", metricName="DiskQueueDepth", statistic="Average", period=60) == [
-        "AWS/RDS DiskQueueDepth has no row in components/metrics.py: add it, with the statistics its documentation "
+        "AWS/RDS DiskQueueDepth has no row in facts/metrics.py: add it, with the statistics its documentation "
         "calls useful, the period it is published at and the page, first"
     ]
 
@@ -262,7 +262,7 @@ def test_the_metrics_of_queries_and_insights_queries_are_checked_too() -> None:
     ]
     created = "SELECT SUM(NumberOfBackupJobsCreated) FROM \"AWS/Backup\" WHERE BackupVaultName = 'main'"
     assert _alarm_messages(metricQueries=_insights(created)) == [
-        "query result: AWS/Backup NumberOfBackupJobsCreated has no row in components/metrics.py: add it, with the "
+        "query result: AWS/Backup NumberOfBackupJobsCreated has no row in facts/metrics.py: add it, with the "
         "statistics its documentation calls useful, the period it is published at and the page, first"
     ]
     assert _alarm_messages(metricQueries=_insights("SELECT MEDIAN(x) FROM y")) == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.eks_addons import ADDONS, AddonName, Stage, addons_at
+from facts.eks_addons import ADDONS, AddonName, Stage, addons_at
 from offline.graph import Graph, Resource
 from policies.rules.ordering import EKS_ADDONS_AROUND_NODES, EKS_POD_IDENTITY_BEFORE_PODS
 from policies.support.aws import EKS_ADDON, EKS_NODE_GROUP, EKS_POD_IDENTITY_ASSOCIATION, HELM_RELEASE
@@ -68,7 +68,7 @@ def test_a_deployment_addon_before_the_nodes_fails() -> None:
 
 def test_an_addon_the_table_does_not_place_fails() -> None:
     assert messages(EKS_ADDONS_AROUND_NODES, cluster_with_addons(unknown="aws-ebs-csi-driver")) == [
-        'add-on "aws-ebs-csi-driver" is not in components/eks_addons.py: say there whether it belongs before or after '
+        'add-on "aws-ebs-csi-driver" is not in facts/eks_addons.py: say there whether it belongs before or after '
         "the node group, and why"
     ]
 
@@ -123,7 +123,7 @@ def test_an_association_the_addon_does_not_offer_fails_among_its_own() -> None:
     efs_addon(builder, own=["efs-csi-controller-sa", "efs-csi-node-sa"])
     assert messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build()) == [
         "add-on aws-efs-csi-driver offers no Pod Identity association for kube-system/efs-csi-node-sa "
-        "(components/eks_addons.py), so EKS refuses it among the add-on's: create it on its own and make the add-on "
+        "(facts/eks_addons.py), so EKS refuses it among the add-on's: create it on its own and make the add-on "
         "depend on it"
     ]
 

@@ -15,9 +15,9 @@ import pytest
 
 import offline
 from components.config.apps import SECRET_VARIABLES
-from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
-from components.quantities import parse_quantity
 from components.workloads import LOGICAL_BACKUP, labels_of
+from facts.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
+from facts.quantities import parse_quantity
 from offline.graph import Graph, Resource
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config

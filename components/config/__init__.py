@@ -14,7 +14,7 @@ from components.config.cloudflare import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6
 from components.config.database import DatabaseConfig
 from components.config.errors import ConfigError
 from components.config.loading import load, load_cloudflare_api_token, parse, validate
-from components.config.monitoring import SEED_ALARM_NAMES, AlarmSettings, MonitoringConfig, SeedAlarm, Thresholds
+from components.config.monitoring import AlarmSettings, MonitoringConfig, Thresholds
 from components.config.network import TIERS, NetworkConfig, Tier
 from components.config.stack import StackConfig
 from components.config.tags import TagsConfig
@@ -25,7 +25,6 @@ __all__ = [
     "CLOUDFLARE_IPV6_RANGES",
     "ENVIRONMENTS",
     "NAMESPACE",
-    "SEED_ALARM_NAMES",
     "TIERS",
     "AlarmSettings",
     "AppConfig",
@@ -37,7 +36,6 @@ __all__ = [
     "MonitoringConfig",
     "NetworkConfig",
     "Secret",
-    "SeedAlarm",
     "StackConfig",
     "TagsConfig",
     "Thresholds",

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, model_validator
 
 from components.config.types import DnsLabel, Environment, Key, Section, SectionError, by_environment
-from components.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
-from components.quantities import parse_quantity
+from facts.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
+from facts.quantities import parse_quantity
 
 # Kubernetes' NodePort range; the ALB forwards to nodes on these ports.
 NODE_PORT_RANGE = range(30000, 32768)

@@ -13,10 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from components.config.types import AwsRegion, Key, Section, SectionError, by_environment
+from facts.aws_limits import COLD_STORAGE_MINIMUM_DAYS
 
-# AWS Backup keeps a point in cold storage for 90 days at least
-# (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html).
-COLD_STORAGE_MINIMUM_DAYS = 90
 # A vault lock's minimum retention: recovery points kept for less are refused. Capped so that on-demand backups
 # kept for the seed's 30 days are still accepted.
 VAULT_LOCK_MINIMUM_CAP = 30

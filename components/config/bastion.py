@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from components.config.types import Section, by_environment
-from components.instance_classes import Architecture
+from facts.instance_classes import Architecture
 
 # A bastion only relays sessions (SSM port forwarding to the API, psql to the database), so a small burstable
 # instance is enough; each type's architecture selects the matching Amazon Linux 2023 image.

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from components.authentication import AUTHENTICATION_APP
-from components.cloudflare_plans import PLANS, RATE_LIMIT_PERIODS, PlanName, Rate, rate_for_plan
 from components.config.errors import ConfigError
 from components.config.types import (
     Key,
@@ -22,6 +21,7 @@ from components.config.types import (
     by_environment,
     unique,
 )
+from facts.cloudflare_plans import PLANS, RATE_LIMIT_PERIODS, PlanName, Rate, rate_for_plan
 
 API_TOKEN_KEY = "cloudflare:apiToken"
 

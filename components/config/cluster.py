@@ -28,8 +28,8 @@ from components.config.types import (
     in_every_environment,
     unique,
 )
-from components.eks_addons import AddonName
-from components.instance_classes import NODE_INSTANCE_TYPES
+from facts.eks_addons import AddonName
+from facts.instance_classes import NODE_INSTANCE_TYPES
 
 # End of standard support of each Kubernetes minor on EKS (14 months after its EKS release; extended support,
 # billed per cluster hour, follows for 12 more). A version is listed so that a cluster can be upgraded from it,

@@ -22,7 +22,7 @@ from components.config.types import (
     weekly_window,
     windows_overlap,
 )
-from components.instance_classes import AURORA_SERVERLESS
+from facts.instance_classes import AURORA_SERVERLESS
 
 # Aurora PostgreSQL majors the platform accepts: the seed wants 15 or later, and only the major is stored, so
 # automatic minor upgrades never show as a diff.

@@ -9,21 +9,12 @@ resource usage 80 %) and the guide's page-load goal (2 s).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
 from components.config.types import Key, Secret, Section, SectionError, in_every_environment, unique
-
-SeedAlarm = Literal["HighCPUUtilization", "HighMemoryUtilization", "HighResponseTime"]
-SEED_ALARM_NAMES: tuple[SeedAlarm, ...] = ("HighCPUUtilization", "HighMemoryUtilization", "HighResponseTime")
-
-# The seed's numbers, as `cloudwatch-alarms.yml` gives them (threshold in the metric's unit: %, %, ms).
-SEED_ALARMS: dict[SeedAlarm, dict[str, float]] = {
-    "HighCPUUtilization": {"threshold": 80, "periodSeconds": 300, "evaluationPeriods": 2},
-    "HighMemoryUtilization": {"threshold": 90, "periodSeconds": 300, "evaluationPeriods": 2},
-    "HighResponseTime": {"threshold": 2000, "periodSeconds": 60, "evaluationPeriods": 5},
-}
+from facts.seed_alarms import SEED_ALARMS, SeedAlarm
 
 # PutMetricAlarm: a period is 10, 20, 30 or a multiple of 60 seconds; period x evaluation periods may span at
 # most one day below an hour's period, else seven days.

@@ -17,13 +17,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from components.config.types import Key, Section, SectionError, by_environment, in_every_environment
-
-# S3 refuses a transition to STANDARD_IA or ONEZONE_IA earlier than 30 days after creation
-# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
-INFREQUENT_ACCESS_MINIMUM_DAYS = 30
-# Minimum storage durations: an object deleted or moved on earlier is charged for the rest of them (same page).
-GLACIER_MINIMUM_DAYS = 90
-DEEP_ARCHIVE_MINIMUM_DAYS = 180
+from facts.aws_limits import DEEP_ARCHIVE_MINIMUM_DAYS, GLACIER_MINIMUM_DAYS, INFREQUENT_ACCESS_MINIMUM_DAYS
 
 _ORIGIN = re.compile(r"^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$")
 _ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")

@@ -15,7 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-from components.instance_classes import require_instance_class, require_node_instance_type
+from facts.aws_limits import LOG_RETENTION_DAYS
+from facts.instance_classes import require_instance_class, require_node_instance_type
 
 NAMESPACE = "sentinel"
 
@@ -104,33 +105,6 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$")
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
 
-# Values CloudWatch Logs accepts for retentionInDays
-# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
-
 
 def _dns_label(value: str) -> str:
     if not _DNS_LABEL.fullmatch(value):
@@ -196,7 +170,7 @@ Ipv4Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
 PublicRange = Annotated[str, AfterValidator(_public_range)]
 TagValue = Annotated[str, AfterValidator(_tag_value)]
 LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
-# Instance classes of the one table in components/instance_classes.py: an unlisted class is a config error
+# Instance classes of the one table in facts/instance_classes.py: an unlisted class is a config error
 # naming what is allowed, not a surprise at review or deploy time.
 NodeInstanceType = Annotated[str, AfterValidator(require_node_instance_type)]
 AuroraInstanceClass = Annotated[str, AfterValidator(partial(require_instance_class, "aurora"))]

@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, Severity
 
-from components.instance_classes import (
+from facts.instance_classes import (
     AURORA_SERVERLESS,
     DAEMON_SET_RESERVE,
     DATABASE_INSTANCE_CLASSES,
@@ -19,8 +19,8 @@ from components.instance_classes import (
     NodeInstanceType,
     postgres_max_connections,
 )
-from components.instance_classes import allocatable as node_allocatable
-from components.quantities import QUANTITY_PATTERN, parse_quantity
+from facts.instance_classes import allocatable as node_allocatable
+from facts.quantities import QUANTITY_PATTERN, parse_quantity
 from policies.support.aws import (
     EKS_NODE_GROUP,
     LAUNCH_TEMPLATE,
@@ -56,7 +56,7 @@ GIBIBYTE = 2.0**30
 
 # --- What a node offers ------------------------------------------------------------------------------------
 #
-# The kubelet's reservations and the DaemonSet allowance are in components/instance_classes.py, which the apps'
+# The kubelet's reservations and the DaemonSet allowance are in facts/instance_classes.py, which the apps'
 # config validation reads too.
 
 
@@ -184,7 +184,7 @@ def _node_capacity(stack: Stack, per_node_overhead: Resources) -> tuple[Resource
                 Finding(
                     node_group.urn,
                     f"node group {node_group.name} launches {', '.join(unknown) or 'an unnamed instance type'}: "
-                    "name its instance types and add them to NODE_INSTANCE_TYPES in components/instance_classes.py",
+                    "name its instance types and add them to NODE_INSTANCE_TYPES in facts/instance_classes.py",
                 )
             )
             continue
@@ -243,7 +243,7 @@ NODE_GROUP_FITS_HPA_MAXIMUM = StackPolicy(
     severity=Severity.HIGH,
     rule=_cluster_capacity,
     config={
-        # The allowance for the EKS add-ons' DaemonSets (components/instance_classes.py says which).
+        # The allowance for the EKS add-ons' DaemonSets (facts/instance_classes.py says which).
         "reservedPerNode": {
             "type": "object",
             "properties": {
@@ -422,7 +422,7 @@ def _connection_budgets(
             return Finding(
                 primary.urn,
                 f"instance class {shown(instance_class)} of {primary.name} is missing from "
-                "DATABASE_INSTANCE_CLASSES in components/instance_classes.py: add its row",
+                "DATABASE_INSTANCE_CLASSES in facts/instance_classes.py: add its row",
             )
         budgets.append(_ConnectionBudget(primary, str(instance_class), limit, share))
     return budgets
@@ -453,7 +453,7 @@ def _cluster_budget(
             return Finding(
                 cluster.urn,
                 f"instance class {shown(instance_class)} of {cluster.name} is missing from DATABASE_INSTANCE_CLASSES "
-                "in components/instance_classes.py: add its row",
+                "in facts/instance_classes.py: add its row",
             )
         limits.append((limit, instance_class))
     limit, instance_class = min(limits)

@@ -20,10 +20,8 @@ from typing import Any, Protocol
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
-from components.cloudflare_plans import RATE_LIMIT_PERIODS
-from components.config.backup import COLD_STORAGE_MINIMUM_DAYS
-from components.config.storage import INFREQUENT_ACCESS_MINIMUM_DAYS
-from components.config.types import LOG_RETENTION_DAYS
+from facts.aws_limits import COLD_STORAGE_MINIMUM_DAYS, INFREQUENT_ACCESS_MINIMUM_DAYS, LOG_RETENTION_DAYS
+from facts.cloudflare_plans import RATE_LIMIT_PERIODS
 from policies.support.aws import (
     ACM_CERTIFICATE,
     ACM_CERTIFICATE_VALIDATION,

@@ -11,8 +11,8 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
-from components.config.monitoring import SEED_ALARMS, SeedAlarm
-from components.metrics import INSIGHTS_FUNCTIONS, METRICS
+from facts.metrics import INSIGHTS_FUNCTIONS, METRICS
+from facts.seed_alarms import SEED_ALARMS, SeedAlarm
 from policies.support.aws import (
     EKS_CLUSTER,
     EKS_NODE_GROUP,
@@ -166,7 +166,7 @@ def _alarm_metric_misuses(args: ResourceValidationArgs, _settings: Settings) -> 
         row = METRICS.get((str(read.namespace), str(read.metric)))
         if row is None:
             yield (
-                f"{read.where}{read.namespace} {read.metric} has no row in components/metrics.py: add it, with the "
+                f"{read.where}{read.namespace} {read.metric} has no row in facts/metrics.py: add it, with the "
                 "statistics its documentation calls useful, the period it is published at and the page, first"
             )
             continue
@@ -179,7 +179,7 @@ ALARM_METRIC_STATISTIC = ResourcePolicy(
     name="alarm-metric-statistic",
     description=(
         "Every metric a CloudWatch alarm reads (its own, its queries' and its Metrics Insights queries') has a row "
-        "in components/metrics.py, which cites the metric's documentation; the alarm reads it with a statistic the "
+        "in facts/metrics.py, which cites the metric's documentation; the alarm reads it with a statistic the "
         "row names, over a period no shorter than the one the metric is published at, and sums a level (such as "
         "RDS Proxy ClientConnections, published per proxy instance) over exactly that period. Build the alarm from "
         "the row, or add the row with its source."

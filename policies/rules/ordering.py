@@ -3,7 +3,7 @@ fails or leaves a broken platform although every resource is valid on its own.
 
 - EKS add-ons around the node group: the cluster is created without self-managed add-ons, so what a node needs to
   become Ready comes before the node group, and what runs as a Deployment after it. Where each add-on belongs, and
-  why, is the table in components/eks_addons.py; a new add-on must be placed there first.
+  why, is the table in facts/eks_addons.py; a new add-on must be placed there first.
 - Pod Identity before pods: a pod gets the credentials of its service account's association only if the
   association exists when the pod starts; a pod started earlier runs with the node's role until restarted. Each
   association is therefore part of its add-on (EKS creates those before the add-on's pods; only for the service
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from pulumi_policy import Policy, PolicyResource, Severity
 
-from components.eks_addons import ADDON_NAMESPACE, ADDONS, Stage
+from facts.eks_addons import ADDON_NAMESPACE, ADDONS, Stage
 from policies.support.aws import EKS_ADDON, EKS_NODE_GROUP, EKS_POD_IDENTITY_ASSOCIATION, HELM_RELEASE
 from policies.support.declare import Concern, Finding, Settings, StackPolicy
 from policies.support.kubernetes import CRON_JOB, DEPLOYMENT
@@ -37,7 +37,7 @@ def _addons_around_nodes(stack: Stack, _settings: Settings) -> Iterable[Finding]
         if placement is None:
             yield Finding(
                 addon.urn,
-                f"add-on {shown(name)} is not in components/eks_addons.py: say there whether it belongs before or "
+                f"add-on {shown(name)} is not in facts/eks_addons.py: say there whether it belongs before or "
                 "after the node group, and why",
             )
             continue
@@ -59,7 +59,7 @@ def _addons_around_nodes(stack: Stack, _settings: Settings) -> Iterable[Finding]
 EKS_ADDONS_AROUND_NODES = StackPolicy(
     name="eks-addons-ordered-around-nodes",
     description=(
-        "Every EKS add-on is placed against the node group as components/eks_addons.py says, with its reason: "
+        "Every EKS add-on is placed against the node group as facts/eks_addons.py says, with its reason: "
         "vpc-cni, kube-proxy and eks-pod-identity-agent before it (nodes need them to become Ready), add-ons that "
         "run Deployments after it (before any node they cannot schedule, and EKS times them out). An add-on the "
         "table does not know is reported."
@@ -72,7 +72,7 @@ EKS_ADDONS_AROUND_NODES = StackPolicy(
 
 def _pod_runners(stack: Stack) -> Iterator[tuple[PolicyResource, str, str]]:
     """Whatever runs pods under a service account that may have a Pod Identity association: each add-on's AWS
-    service accounts (components/eks_addons.py), the Helm releases (the `rbac.serviceAccount.name` value, which the
+    service accounts (facts/eks_addons.py), the Helm releases (the `rbac.serviceAccount.name` value, which the
     charts the program installs use), Deployments and CronJobs; each with the namespace and service account."""
     for addon in stack.of_type(EKS_ADDON):
         placement = ADDONS.get(field(addon.props, "addonName"))
@@ -117,7 +117,7 @@ def _pod_identity_before_pods(stack: Stack, _settings: Settings) -> Iterable[Fin
             yield Finding(
                 runner.urn,
                 f"add-on {addon_name} offers no Pod Identity association for {namespace}/{service_account} "
-                "(components/eks_addons.py), so EKS refuses it among the add-on's: create it on its own and make the "
+                "(facts/eks_addons.py), so EKS refuses it among the add-on's: create it on its own and make the "
                 "add-on depend on it",
             )
         elif not standalone and service_account not in own and not any(is_unknown(item) for item in own):
@@ -132,7 +132,7 @@ EKS_POD_IDENTITY_BEFORE_PODS = StackPolicy(
     name="eks-pod-identity-before-pods",
     description=(
         "Every service account whose pods call AWS gets its Pod Identity association before its pods start: an "
-        "add-on's own associations (components/eks_addons.py names the service accounts) are part of the add-on, "
+        "add-on's own associations (facts/eks_addons.py names the service accounts) are part of the add-on, "
         "and an association created on its own is a dependency of the add-on, Helm release, Deployment or CronJob "
         "that runs pods as its service account. A pod started before its association runs with the node's role."
     ),

@@ -59,7 +59,7 @@ class CloudWatchMetric:
     def statistic(self, reading: Reading) -> str:
         if reading not in self.statistics:
             raise ValueError(
-                f"{self.label} has no {reading} statistic in components/metrics.py; it reads "
+                f"{self.label} has no {reading} statistic in facts/metrics.py; it reads "
                 f"{_listed(f'{read} ({statistic})' for read, statistic in self.statistics.items())}"
             )
         return self.statistics[reading]
@@ -203,5 +203,5 @@ METRICS: Mapping[tuple[str, str], CloudWatchMetric] = {(row.namespace, row.name)
 def cloudwatch_metric(namespace: str, name: str) -> CloudWatchMetric:
     """The row of a metric; a metric without one is an error naming this module."""
     if (namespace, name) not in METRICS:
-        raise ValueError(f"{namespace} {name} has no row in components/metrics.py: add it with its documentation")
+        raise ValueError(f"{namespace} {name} has no row in facts/metrics.py: add it with its documentation")
     return METRICS[(namespace, name)]

@@ -195,7 +195,7 @@ def require_instance_class(kind: InstanceClassKind, name: str) -> str:
     """`name` if the table lists it for `kind`; otherwise a ValueError that names the classes allowed."""
     if name not in _ALLOWED[kind]:
         raise ValueError(
-            f"{name} is not {_DESCRIBED[kind]} listed in components/instance_classes.py; "
+            f"{name} is not {_DESCRIBED[kind]} listed in facts/instance_classes.py; "
             f"must be one of {_by_family(_ALLOWED[kind])}"
         )
     return name
