@@ -84,9 +84,19 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=tuple(request.ignoreChanges),
                 retain_on_delete=bool(request.retainOnDelete),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=tuple(self._alias_urn(alias, request) for alias in request.aliases),
             ),
         )
         return response
+
+    def _alias_urn(self, alias: Any, request: Any) -> str:
+        """The URN an alias names, as the engine resolves it: given whole, or as a spec whose name, type and
+        parent default to the resource's own."""
+        if alias.urn:
+            return alias.urn
+        spec = alias.spec
+        parent = "" if spec.noParent else spec.parentUrn or request.parent
+        return self.make_urn(parent, spec.type or request.type, spec.name or request.name)
 
 
 @contextmanager

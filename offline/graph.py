@@ -15,6 +15,8 @@ class ResourceOptions:
     ignore_changes: tuple[str, ...] = ()
     retain_on_delete: bool = False
     delete_before_replace: bool = False
+    aliases: tuple[str, ...] = ()
+    """The URNs the resource had before (its `aliases` option resolved): Pulumi moves it rather than replacing it."""
 
 
 @dataclass(frozen=True)

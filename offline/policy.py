@@ -205,7 +205,7 @@ def _options(resource: Resource) -> PolicyResourceOptions:
         ignore_changes=list(resource.options.ignore_changes),
         # The graph keeps a plain bool; the engine reports None when the option was not set.
         delete_before_replace=resource.options.delete_before_replace or None,
-        aliases=[],
+        aliases=list(resource.options.aliases),
         custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
         additional_secret_outputs=[],
         parent=resource.parent,

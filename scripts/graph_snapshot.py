@@ -2,6 +2,10 @@
 that nothing AWS, Cloudflare or Kubernetes would see has changed (every resource, its type, inputs, parent,
 provider, dependencies and options).
 
+A resource that moved to another parent or name counts as the same resource when it carries an alias to its
+recorded URN (Pulumi then moves it in state instead of replacing it); the move is listed, and references to it
+are compared by its recorded URN. A new component resource is listed but is no difference: no provider sees it.
+
     .venv/bin/python scripts/graph_snapshot.py record DIR     before the change
     .venv/bin/python scripts/graph_snapshot.py compare DIR    after it: lists every difference, exit 1 if any
 """
@@ -38,7 +42,11 @@ def snapshot(stack: str) -> dict[str, Any]:
                     "propertyDependencies": {
                         name: sorted(urns) for name, urns in sorted(resource.property_dependencies.items())
                     },
-                    "options": dataclasses.asdict(resource.options),
+                    "options": {
+                        name: value for name, value in dataclasses.asdict(resource.options).items() if name != "aliases"
+                    },
+                    "aliases": list(resource.options.aliases),
+                    "custom": resource.custom,
                 },
                 sort_keys=True,
                 default=str,
@@ -48,14 +56,38 @@ def snapshot(stack: str) -> dict[str, Any]:
     }
 
 
-def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _renamed(value: Any, urns: dict[str, str]) -> Any:
+    """`value` with every URN in it (as a whole string) replaced by its recorded one."""
+    if isinstance(value, str):
+        return urns.get(value, value)
+    if isinstance(value, list):
+        return [_renamed(item, urns) for item in value]
+    if isinstance(value, dict):
+        return {key: _renamed(item, urns) for key, item in value.items()}
+    return value
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """What differs (each a reason to fail), and what moved or was added without a provider seeing it."""
+    recorded = {new: old for new, entry in after.items() for old in entry.get("aliases", ()) if old in before}
+    notes = [f"moved (aliased) {old} -> {new}" for new, old in sorted(recorded.items())]
+    after = {
+        recorded.get(urn, urn): {
+            key: _renamed(value, recorded) for key, value in entry.items() if key not in ("aliases", "parent")
+        }
+        | {"parent": entry["parent"] if urn in recorded else _renamed(entry["parent"], recorded)}
+        for urn, entry in after.items()
+    }
     found = [f"- {urn}" for urn in sorted(before.keys() - after.keys())]
-    found += [f"+ {urn}" for urn in sorted(after.keys() - before.keys())]
+    for urn in sorted(after.keys() - before.keys()):
+        (found if after[urn].get("custom", True) else notes).append(f"+ {urn}")
     for urn in sorted(before.keys() & after.keys()):
-        for key in sorted(before[urn].keys() | after[urn].keys()):
+        for key in sorted((before[urn].keys() | after[urn].keys()) - {"aliases", "custom"}):
+            if key == "parent" and urn in recorded.values():
+                continue
             if before[urn].get(key) != after[urn].get(key):
                 found.append(f"~ {urn} {key}: {before[urn].get(key)!r} -> {after[urn].get(key)!r}")
-    return found
+    return found, notes
 
 
 def main() -> int:
@@ -72,10 +104,10 @@ def main() -> int:
             path.write_text(json.dumps(current, indent=1, sort_keys=True))
             print(f"{stack}: {len(current)} resources recorded in {path}")
             continue
-        found = differences(json.loads(path.read_text()), current)
+        found, notes = differences(json.loads(path.read_text()), current)
         changed = changed or bool(found)
         print(f"{stack}: {len(current)} resources, " + (f"{len(found)} differences" if found else "identical"))
-        for line in found:
+        for line in [*found, *notes]:
             print("  " + line)
     return 1 if changed else 0
 

@@ -134,3 +134,37 @@ def test_cli_shows_the_traceback_of_a_failing_program(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert "RuntimeError: boom in the network" in err
+
+
+MOVED_TOPIC = """\
+import pulumi
+import pulumi_aws as aws
+
+
+class Old(pulumi.ComponentResource):
+    def __init__(self, name):
+        super().__init__("sentinel:test:Old", name)
+
+
+class New(pulumi.ComponentResource):
+    def __init__(self, name, old):
+        super().__init__("sentinel:test:New", name)
+        aws.sns.Topic("moved", opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=old)]))
+        aws.sns.Topic("renamed", opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name="before")]))
+
+
+New("new", Old("old"))
+"""
+
+
+def test_aliases_are_recorded_as_the_urns_they_name(tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(MOVED_TOPIC)
+    graph = offline.run("dev", program=program)
+    moved, renamed = graph.named("aws:sns/topic:Topic", "moved"), graph.named("aws:sns/topic:Topic", "renamed")
+    assert moved.urn.endswith("::sentinel:test:New$aws:sns/topic:Topic::moved")
+    assert [urn.split("::", 2)[2] for urn in moved.options.aliases] == ["sentinel:test:Old$aws:sns/topic:Topic::moved"]
+    assert [urn.split("::", 2)[2] for urn in renamed.options.aliases] == [
+        "sentinel:test:New$aws:sns/topic:Topic::before"
+    ]
+    assert graph.named("sentinel:test:Old", "old").options.aliases == ()
