@@ -1,19 +1,22 @@
-"""Serves the Sentinel policy pack to the Pulumi engine (`pulumi preview --policy-pack policies`).
+"""Serves the Sentinel policy pack to the Pulumi engine, from the pack that `python3 dev.py pack` stages
+(`pulumi preview --policy-pack build/policy-pack`).
 
-Constructing a `PolicyPack` starts its gRPC server and blocks, so this file does nothing else; the rules
-live in `policies.rules`, importable by tests and the offline runner.
+The engine starts `python -m pulumi.policy` in the pack's directory, where the staged `policies` and `facts`
+packages sit beside this file. Constructing a `PolicyPack` starts its gRPC server and blocks, so this file does
+nothing else; the rules live in `policies.rules`, importable by tests and the offline runner.
 """
 
 import sys
-from pathlib import Path
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-# The engine runs this file from the pack's directory, where `policies` itself is not importable: put the
-# repository root, which holds the `policies` package, on the path first.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from policies.pack import PACK_NAME, POLICIES
+try:
+    from policies.pack import PACK_NAME, POLICIES
+except ModuleNotFoundError as missing:
+    if missing.name != "policies":
+        raise
+    # Run from the source tree, where `policies` is this directory and not importable: the pack is the staged one.
+    sys.exit("the policy pack runs from its stage: run `python3 dev.py pack` and pass --policy-pack build/policy-pack")
 
 PolicyPack(
     name=PACK_NAME,

@@ -13,18 +13,27 @@ import re
 import shutil
 import subprocess
 import sysconfig
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import dev
 from components.deploy_runner import BUILD_TIMEOUT_MINUTES, runner_label
 from offline.policy_config import policy_config_path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-EXPECTED_WORKFLOWS = {"pull-request.yml", "deploy.yml", "checks.yml", "deploy-stack.yml", "preview-stack.yml"}
+EXPECTED_WORKFLOWS = {
+    "pull-request.yml",
+    "deploy.yml",
+    "checks.yml",
+    "deploy-stack.yml",
+    "preview-stack.yml",
+    "publish-policy-pack.yml",
+}
 
 # A workflow with one mistake of each kind the real ones could make: a misspelt trigger filter, a `needs:` on a
 # job that does not exist, an input pulumi/actions does not have, and an unquoted variable in a script.
@@ -222,3 +231,97 @@ def test_two_runs_never_deploy_one_stack_at_once() -> None:
     for stack, job in ((stack, _jobs("deploy.yml")[stack]) for stack in ("dev", "staging", "prod")):
         assert job["uses"] == "./.github/workflows/deploy-stack.yml"
         assert job["concurrency"] == {"group": f"deploy-{stack}", "cancel-in-progress": False}
+
+
+# --- The policy pack: the jobs run it, and main publishes it, as `python3 dev.py pack` stages it ------------------
+
+STAGE_PACK = "python3 dev.py pack"
+STAGED_PACK = str(dev.PACK_STAGE.relative_to(dev.ROOT))
+# What pulumi/actions and the CLI call the policy pack to run.
+POLICY_PACK_INPUT = "policyPacks"
+POLICY_PACK_FLAG = re.compile(r"--policy-pack[= ](\S+)")
+
+# Jobs that run the pack the three ways a workflow could get it wrong: the unstaged source through pulumi/actions
+# and on the command line, and the stage before a step has staged it.
+UNSTAGED_WORKFLOW = f"""\
+jobs:
+  preview:
+    steps:
+      - uses: pulumi/actions@v7
+        with:
+          {POLICY_PACK_INPUT}: policies
+      - run: pulumi preview --policy-pack policies --policy-pack-config policies/config/dev.json
+  up:
+    steps:
+      - uses: pulumi/actions@v7
+        with:
+          {POLICY_PACK_INPUT}: {STAGED_PACK}
+      - run: {STAGE_PACK}
+"""
+
+
+def unstaged_policy_packs(workflow: Mapping[str, Any]) -> list[str]:
+    """Each step of a workflow that runs a policy pack other than the one an earlier step of its job staged."""
+    found: list[str] = []
+    for job_name, job in workflow["jobs"].items():
+        steps = job.get("steps", [])
+        for index, step in enumerate(steps):
+            packs = POLICY_PACK_FLAG.findall(step.get("run", ""))
+            if POLICY_PACK_INPUT in step.get("with", {}):
+                packs.append(str(step["with"][POLICY_PACK_INPUT]))
+            staged = any(earlier.get("run", "").strip() == STAGE_PACK for earlier in steps[:index])
+            found.extend(
+                f"{job_name} step {index + 1}: runs the policy pack {pack}"
+                for pack in packs
+                if pack != STAGED_PACK or not staged
+            )
+    return found
+
+
+def test_jobs_run_the_policy_pack_that_they_staged() -> None:
+    """The pack runs as it is published, from its stage in its own virtualenv, never from the source tree, where
+    its entry point cannot import it."""
+    workflows = {path.name: yaml.safe_load(path.read_text()) for path in sorted(WORKFLOWS.glob("*.yml"))}
+    runs = [
+        name
+        for name, workflow in workflows.items()
+        for job in workflow["jobs"].values()
+        for step in job.get("steps", [])
+        if POLICY_PACK_INPUT in step.get("with", {})
+    ]
+    assert runs == ["deploy-stack.yml", "deploy-stack.yml", "preview-stack.yml"]
+    assert {name: unstaged_policy_packs(workflow) for name, workflow in workflows.items()} == {
+        name: [] for name in workflows
+    }
+
+
+def test_a_job_running_the_unstaged_pack_is_found() -> None:
+    assert unstaged_policy_packs(yaml.safe_load(UNSTAGED_WORKFLOW)) == [
+        "preview step 1: runs the policy pack policies",
+        "preview step 2: runs the policy pack policies",
+        f"up step 1: runs the policy pack {STAGED_PACK}",
+    ]
+
+
+def test_main_publishes_the_pack_whenever_what_it_is_made_of_changes() -> None:
+    workflow = yaml.safe_load((WORKFLOWS / "publish-policy-pack.yml").read_text())
+    trigger = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert trigger == {"push": {"branches": ["main"], "paths": [f"{package}/**" for package in dev.PACK_PACKAGES]}}
+    assert workflow["jobs"]["test"] == {"uses": "./.github/workflows/checks.yml"}
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "test"
+    assert "env" not in publish, "the token goes to the publishing step only"
+    steps = publish["steps"]
+    [stage] = [step for step in steps if step.get("run", "").startswith(STAGE_PACK)]
+    [cli] = [step for step in steps if str(step.get("uses", "")).startswith("pulumi/actions@")]
+    [upload] = [step for step in steps if "pulumi policy publish" in step.get("run", "")]
+    assert steps.index(stage) < steps.index(cli) < steps.index(upload)
+    # The CLI alone, at the pinned version (tests/test_dependencies.py holds PULUMI_VERSION to the SDK's pin).
+    assert cli["with"] == {"pulumi-version": "${{ env.PULUMI_VERSION }}"}
+    # Published from a stage outside the checkout: `pulumi policy publish` leaves out what a .gitignore in or above
+    # the pack ignores, and the repository ignores the default stage.
+    staged_in = re.fullmatch(rf'{re.escape(STAGE_PACK)} "\$RUNNER_TEMP/([\w.-]+)"', stage["run"])
+    assert staged_in, stage["run"]
+    assert upload["working-directory"] == f"${{{{ runner.temp }}}}/{staged_in[1]}"
+    assert upload["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+    assert all("PULUMI_ACCESS_TOKEN" not in step.get("env", {}) for step in steps if step is not upload)
