@@ -78,6 +78,10 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[str
         | {"parent": entry["parent"] if urn in recorded else _renamed(entry["parent"], recorded)}
         for urn, entry in after.items()
     }
+    # Renamed, the URN lists are sorted again: their order is the recording's, not the engine's.
+    for entry in after.values():
+        entry["dependencies"] = sorted(entry["dependencies"])
+        entry["propertyDependencies"] = {name: sorted(urns) for name, urns in entry["propertyDependencies"].items()}
     found = [f"- {urn}" for urn in sorted(before.keys() - after.keys())]
     for urn in sorted(after.keys() - before.keys()):
         (found if after[urn].get("custom", True) else notes).append(f"+ {urn}")

@@ -18,7 +18,7 @@ def entry(parent: str | None, *, custom: bool = True, depends: tuple[str, ...] =
         "inputs": inputs,
         "parent": parent,
         "provider": None,
-        "dependencies": list(depends),
+        "dependencies": sorted(depends),  # as recorded
         "propertyDependencies": {},
         "options": {"protect": False},
         "aliases": [],
@@ -26,10 +26,12 @@ def entry(parent: str | None, *, custom: bool = True, depends: tuple[str, ...] =
     }
 
 
+EARLIER = "urn:s::p::Network$aws:ec2/vpc:Vpc::main"
 BEFORE = {
     PARENT: entry(None, custom=False),
+    EARLIER: entry(None),
     OLD: entry(PARENT, schedule="0 3 * * *"),
-    USER: entry(None, depends=(OLD,)),
+    USER: entry(None, depends=(EARLIER, OLD)),
 }
 
 
@@ -40,6 +42,7 @@ def test_the_same_graph_has_no_differences() -> None:
 def test_a_changed_input_a_removed_and_an_added_resource_are_differences() -> None:
     after = {
         PARENT: BEFORE[PARENT],
+        EARLIER: BEFORE[EARLIER],
         OLD: entry(PARENT, schedule="0 4 * * *"),
         "urn:s::p::t::extra": entry(None),
     }
@@ -55,15 +58,22 @@ def test_a_move_under_an_alias_to_the_recorded_urn_is_no_difference() -> None:
     moved = entry(OTHER_PARENT, schedule="0 3 * * *") | {"aliases": [OLD]}
     after = {
         PARENT: BEFORE[PARENT],
+        EARLIER: BEFORE[EARLIER],
         OTHER_PARENT: entry(None, custom=False),
         NEW: moved,
-        USER: entry(None, depends=(NEW,)),
+        # Sorted by the new URNs, the dependencies come in another order than recorded.
+        USER: entry(None, depends=(NEW, EARLIER)),
     }
     assert differences(BEFORE, after) == ([], [f"moved (aliased) {OLD} -> {NEW}", f"+ {OTHER_PARENT}"])
 
 
 def test_a_move_without_an_alias_is_a_replacement() -> None:
-    after = {PARENT: BEFORE[PARENT], NEW: entry(OTHER_PARENT, schedule="0 3 * * *"), USER: entry(None, depends=(NEW,))}
+    after = {
+        PARENT: BEFORE[PARENT],
+        EARLIER: BEFORE[EARLIER],
+        NEW: entry(OTHER_PARENT, schedule="0 3 * * *"),
+        USER: entry(None, depends=(EARLIER, NEW)),
+    }
     found, _ = differences(BEFORE, after)
     assert f"- {OLD}" in found
     assert f"+ {NEW}" in found
