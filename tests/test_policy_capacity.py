@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from facts.instance_classes import NODE_INSTANCE_TYPES
-from policies.rules.capacity import (
-    DATABASE_CONNECTION_BUDGET,
-    EKS_NODE_GROUP_MAXIMUM,
-    NODE_GROUP_FITS_HPA_MAXIMUM,
-    allocatable,
-    max_connections,
-)
+from policies.rules.capacity.cluster import EKS_NODE_GROUP_MAXIMUM, NODE_GROUP_FITS_HPA_MAXIMUM, allocatable
+from policies.rules.capacity.database import DATABASE_CONNECTION_BUDGET, max_connections
 from policies.support.aws import LAUNCH_TEMPLATE
 from policies.support.kubernetes import DAEMON_SET
 from tests.policy_builders import (

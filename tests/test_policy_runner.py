@@ -20,7 +20,7 @@ from pulumi_policy import (
 from offline.policy import Violation, any_mandatory, evaluate, resolve_policy_config
 from offline.policy_config import load_policy_config
 from policies.pack import POLICIES
-from policies.rules.capacity import NODE_GROUP_FITS_HPA_MAXIMUM
+from policies.rules.capacity.cluster import NODE_GROUP_FITS_HPA_MAXIMUM
 from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy
 from policies.support.stack import Stack
 from tests.policy_builders import UNKNOWN, GraphBuilder, aws_provider, ref
