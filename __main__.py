@@ -1,7 +1,7 @@
 """Project Sentinel's platform: read the stack's config, wire the components, export what operators need.
 
-One line per component, in dependency order; each takes the platform, its own config section and the
-outputs of the components before it.
+One statement per component, in dependency order; each takes the platform, its own config section and the
+components before it that it stands on.
 """
 
 import pulumi
@@ -20,20 +20,13 @@ from components.dns import Dns, DnsArgs
 from components.edge import Edge, EdgeArgs
 from components.file_system import FileSystem, FileSystemArgs
 from components.ingress import Ingress, IngressArgs
-from components.monitoring import (
-    CacheMetrics,
-    ClusterMetrics,
-    DatabaseMetrics,
-    LoadBalancerMetrics,
-    LogicalBackupMetrics,
-    Monitoring,
-    MonitoringArgs,
-)
+from components.logical_backup import LogicalBackup, LogicalBackupArgs
+from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.registry import Registry, RegistryArgs
 from components.security import Security, SecurityArgs
 from components.storage import Storage, StorageArgs
-from components.workloads import Bucket, DataEndpoints, SharedFiles, Workloads, WorkloadsArgs
+from components.workloads import Workloads, WorkloadsArgs
 
 config = stack_config.load()
 platform = Platform.of(config)
@@ -41,99 +34,108 @@ aws = aws_provider(config, pulumi.get_stack())
 on_aws = pulumi.ResourceOptions(providers=[aws])
 on_cloudflare = pulumi.ResourceOptions(providers=[cloudflare_provider(stack_config.load_cloudflare_api_token())])
 on_aws_and_cloudflare = pulumi.ResourceOptions.merge(on_aws, on_cloudflare)
-zones = config.network.availability_zones
 
-network = Network("network", platform, NetworkArgs(config.network), opts=on_aws)
-security = Security("security", platform, SecurityArgs(network.vpc_id, config.apps, config.cloudflare), opts=on_aws)
-groups, private_subnets, data_subnets = security.group_ids, network.subnet_ids["private"], network.subnet_ids["data"]
-alarm_topic = AlarmTopic("alarms", platform, AlarmTopicArgs(config.monitoring), opts=on_aws)
+network = Network("network", platform, NetworkArgs(config=config.network), opts=on_aws)
+security = Security(
+    "security",
+    platform,
+    SecurityArgs(network=network, apps=config.apps, cloudflare=config.cloudflare),
+    opts=on_aws,
+)
+groups = security.group_ids
+alarm_topic = AlarmTopic("alarms", platform, AlarmTopicArgs(config=config.monitoring), opts=on_aws)
 # The deploy and preview jobs run here, inside the VPC, to reach the private API endpoint (design D16).
 deploy_runner = (
     DeployRunner(
         "deploy-runner",
         platform,
-        DeployRunnerArgs(config.deploy_runner, network.vpc_id, private_subnets, groups["deployrunner"]),
+        DeployRunnerArgs(config=config.deploy_runner, network=network, security_group_id=groups["deployrunner"]),
         opts=on_aws,
     )
     if config.deploy_runner.enabled
     else None
 )
 
-registry = Registry("registry", platform, RegistryArgs(config.registry, list(config.apps)), opts=on_aws)
+registry = Registry("registry", platform, RegistryArgs(config=config.registry, apps=list(config.apps)), opts=on_aws)
 # Before the cluster: the EFS driver's node plugin gets its role, limited to the apps' access point, with its add-on.
 file_system = FileSystem(
-    "file-system", platform, FileSystemArgs(config.network, data_subnets, groups["efs"]), opts=on_aws
+    "file-system", platform, FileSystemArgs(network=network, security_group_id=groups["efs"]), opts=on_aws
 )
 cluster = Cluster(
     "cluster",
     platform,
     ClusterArgs(
-        config.cluster,
-        config.nodes,
-        private_subnets,
-        groups["webapp"],
-        groups["controlplane"],
-        file_system_arn=file_system.arn,
-        access_point_arn=file_system.access_point_arn,
+        config=config.cluster,
+        nodes=config.nodes,
+        network=network,
+        node_security_group_id=groups["webapp"],
+        control_plane_security_group_id=groups["controlplane"],
+        shared_files=file_system,
     ),
     opts=on_aws,
 )
 if config.bastion.enabled:
-    Bastion("bastion", platform, BastionArgs(config.bastion, private_subnets, groups["bastion"]), opts=on_aws)
+    Bastion(
+        "bastion",
+        platform,
+        BastionArgs(config=config.bastion, network=network, security_group_id=groups["bastion"]),
+        opts=on_aws,
+    )
 
 database = Database(
     "database",
     platform,
-    DatabaseArgs(config.database, zones, data_subnets, groups["database"], groups["proxy"], alarm_topic.arn),
-    opts=on_aws,
-)
-cache = Cache("cache", platform, CacheArgs(config.cache, zones, data_subnets, groups["cache"]), opts=on_aws)
-dns = Dns(
-    "dns",
-    platform,
-    DnsArgs(
-        network.vpc_id,
-        database.writer_endpoint,
-        database.reader_endpoint,
-        cache.primary_endpoint,
-        cache.reader_endpoint,
+    DatabaseArgs(
+        config=config.database,
+        network=network,
+        security_group_id=groups["database"],
+        proxy_security_group_id=groups["proxy"],
+        alarm_topic=alarm_topic,
     ),
     opts=on_aws,
 )
+cache = Cache(
+    "cache",
+    platform,
+    CacheArgs(config=config.cache, network=network, security_group_id=groups["cache"]),
+    opts=on_aws,
+)
+dns = Dns("dns", platform, DnsArgs(network=network, database=database, cache=cache), opts=on_aws)
 
-storage = Storage("storage", platform, StorageArgs(config.storage, config.apps, config.domain), opts=on_aws)
+storage = Storage(
+    "storage", platform, StorageArgs(config=config.storage, apps=config.apps, domain=config.domain), opts=on_aws
+)
 backup = Backup(
     "backup",
     platform,
     BackupArgs(
-        config.backup,
-        uploads_bucket_arn=storage.uploads.arn,
-        file_system_arn=file_system.arn,
-        file_system_key_arn=file_system.key_arn,
-        database_security_group_id=groups["database"],
-        database_cluster_arn=database.cluster_arn,
-        database_subnet_group_name=database.subnet_group_name,
-        alarm_topic_arn=alarm_topic.arn,
+        config=config.backup,
+        uploads_bucket=storage.uploads,
+        shared_files=file_system,
+        database=database,
+        alarm_topic=alarm_topic,
     ),
     opts=on_aws,
 )
 
 # The certificate comes first: the ALB presents it, and the edge then points the apps' records at the ALB.
 certificate = Certificate(
-    "certificate", platform, CertificateArgs(config.domain, config.apps, config.cloudflare), opts=on_aws_and_cloudflare
+    "certificate",
+    platform,
+    CertificateArgs(domain=config.domain, apps=config.apps, cloudflare=config.cloudflare),
+    opts=on_aws_and_cloudflare,
 )
 ingress = Ingress(
     "ingress",
     platform,
     IngressArgs(
-        config.ingress,
-        config.apps,
-        config.domain,
-        network.vpc_id,
-        network.subnet_ids["public"],
-        groups["alb"],
-        cluster.autoscaling_group_name,
-        certificate_arn=certificate.arn,
+        config=config.ingress,
+        apps=config.apps,
+        domain=config.domain,
+        network=network,
+        security_group_id=groups["alb"],
+        cluster=cluster,
+        certificate=certificate,
         access_logs=storage.alb_logs,
     ),
     opts=on_aws,
@@ -141,30 +143,46 @@ ingress = Ingress(
 edge = Edge(
     "edge",
     platform,
-    EdgeArgs(config.domain, config.apps, config.cloudflare, ingress.dns_name, nat_public_ips=network.nat_public_ips),
+    EdgeArgs(
+        domain=config.domain,
+        apps=config.apps,
+        cloudflare=config.cloudflare,
+        origin=ingress,
+        nat_public_ips=network.nat_public_ips,
+    ),
     opts=on_cloudflare,
 )
 
-subnet_cidrs = config.network.subnet_layout()
 workloads = Workloads(
     "workloads",
     platform,
     WorkloadsArgs(
-        config.workloads,
-        config.apps,
-        config.domain,
-        config.cluster.version,
-        cluster.name,
-        cluster.provider,
-        registry.repository_urls,
-        node_cidrs=[str(cidr) for cidr in subnet_cidrs["private"]],
-        data_cidrs=[str(cidr) for cidr in subnet_cidrs["data"]],
-        data=DataEndpoints(database.url, database.read_replica_url, cache.url, cache.auth_token),
-        uploads_bucket=Bucket(storage.uploads.name, storage.uploads.arn, storage.uploads.key_arn),
-        backups_bucket=Bucket(storage.backups.name, storage.backups.arn, storage.backups.key_arn),
-        shared_files=SharedFiles(
-            file_system.id, file_system.arn, file_system.access_point_id, file_system.access_point_arn
-        ),
+        config=config.workloads,
+        apps=config.apps,
+        domain=config.domain,
+        cluster=cluster,
+        registry=registry,
+        network=network,
+        database=database,
+        cache=cache,
+        uploads_bucket=storage.uploads,
+        backups_bucket=storage.backups,
+        shared_files=file_system,
+    ),
+    opts=on_aws,
+)
+# The seed's daily pg_dump, beside the apps. Named as its resources were when they were the workloads': the aliases
+# to their previous parent need the same names.
+logical_backup = LogicalBackup(
+    "workloads-logical-backup",
+    platform,
+    LogicalBackupArgs(
+        config=config.workloads.logical_backup,
+        namespace=workloads,
+        cluster=cluster,
+        database=database,
+        bucket=storage.backups,
+        previous_parent=workloads,
     ),
     opts=on_aws,
 )
@@ -173,22 +191,13 @@ monitoring = Monitoring(
     "monitoring",
     platform,
     MonitoringArgs(
-        config.monitoring,
-        alarm_topic.arn,
-        cluster=ClusterMetrics(cluster.name, cluster.autoscaling_group_name),
-        database=DatabaseMetrics(
-            database.cluster_identifier,
-            database.reader_identifiers,
-            config.database.instance_class,
-            serverless_max_capacity=config.database.serverless_capacity.maximum if config.database.serverless else None,
-            proxy_name=database.proxy_name,
-            proxy_max_connections_percent=config.database.proxy.max_connections_percent,
-        ),
-        cache=CacheMetrics(cache.replication_group_id, 1 + config.cache.replicas),
-        load_balancer=LoadBalancerMetrics(ingress.arn_suffix, ingress.target_group_arn_suffixes),
-        logical_backup=(
-            LogicalBackupMetrics(workloads.logical_backup_name) if workloads.logical_backup_name is not None else None
-        ),
+        config=config.monitoring,
+        alarm_topic=alarm_topic,
+        cluster=cluster,
+        load_balancer=ingress,
+        database=database,
+        cache=cache,
+        logical_backup=logical_backup,
     ),
     opts=on_aws,
 )

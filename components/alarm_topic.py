@@ -1,8 +1,8 @@
 """The alarm topic: where every alarm, the database's events and the backup vault's notifications go, and who
 hears them (email addresses and an incident tool from `sentinel:monitoring`).
 
-Its own component, built before the tiers that publish to it, so the database and the backups take its ARN
-while the alarms (components/monitoring.py) take the tiers' identifiers.
+Its own component, built before the tiers that publish to it: the database, the backups and the alarms
+(components/monitoring.py) each take it.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceGrant
 
 # The services that publish to the alarm topic. ElastiCache is not among them: it cannot publish to an
 # encrypted topic (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html), so the
-# cache's failures reach the topic through its per-node alarms (components/monitoring.py) instead.
+# cache's failures reach the topic through its per-node alarms (components/alarm_catalogue.py) instead.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com")
 # What a publisher needs of the key of an encrypted topic.
 # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 PUBLISH_TO_ENCRYPTED_TOPIC = ("kms:Decrypt", "kms:GenerateDataKey*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AlarmTopicArgs:
     config: MonitoringConfig
 

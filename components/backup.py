@@ -14,16 +14,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, service_trust
+from components.base import Component, Platform, aws_managed_policy, service_trust
 from components.config.backup import BackupConfig, vault_lock_bounds
+from components.interfaces import Bucket, NotificationTopic, RestorableDatabase, SharedFiles
 from components.kms import EncryptionKey, EncryptionKeyArgs
 
 # The AWS managed policies for an AWS Backup service role: backups and restores of every type, and S3's own.
 MANAGED_POLICIES = {
-    "backup": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-    "restores": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-    "s3-backup": "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
-    "s3-restore": "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+    "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
+    "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
+    "s3-backup": "AWSBackupServiceRolePolicyForS3Backup",
+    "s3-restore": "AWSBackupServiceRolePolicyForS3Restore",
 }
 # Failed jobs only. AWS Backup reports a backup or restore job's outcome, failure included, in its COMPLETED
 # event (the message's State says which); the *_FAILED variants of those two are deprecated and never sent.
@@ -45,18 +46,16 @@ RESTORE_TEST_VALIDATION_HOURS = 1
 RESTORE_TEST_POINTS_WITHIN_DAYS = 7
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BackupArgs:
     config: BackupConfig
-    uploads_bucket_arn: pulumi.Input[str]
-    file_system_arn: pulumi.Input[str]
-    file_system_key_arn: pulumi.Input[str]
-    database_security_group_id: pulumi.Input[str]
-    database_cluster_arn: pulumi.Input[str] | None = None
-    """The Aurora cluster (data tier): selected for backup and, with its subnet group, for restore tests."""
-    database_subnet_group_name: pulumi.Input[str] | None = None
-    alarm_topic_arn: pulumi.Input[str] | None = None
-    """The alarm SNS topic (observability tier): failed jobs are reported there."""
+    uploads_bucket: Bucket
+    shared_files: SharedFiles
+    """Backed up, and restored in tests under its own key."""
+    database: RestorableDatabase
+    """Backed up, and restored in tests into its own subnet group and security group."""
+    alarm_topic: NotificationTopic
+    """Where failed jobs are reported."""
 
 
 class Backup(Component):
@@ -82,18 +81,19 @@ class Backup(Component):
                 "only (no disaster-recovery vault or copies)",
                 self,
             )
-        if args.alarm_topic_arn is not None:
-            aws.backup.VaultNotifications(
-                name,
-                backup_vault_name=vault.name,
-                sns_topic_arn=args.alarm_topic_arn,
-                backup_vault_events=NOTIFIED_EVENTS,
-                opts=self.child(),
-            )
+        aws.backup.VaultNotifications(
+            name,
+            backup_vault_name=vault.name,
+            sns_topic_arn=args.alarm_topic.arn,
+            backup_vault_events=NOTIFIED_EVENTS,
+            opts=self.child(),
+        )
 
         role = self.role(name, "backup", service_trust("backup.amazonaws.com", platform.account_id))
-        for purpose, policy_arn in MANAGED_POLICIES.items():
-            aws.iam.RolePolicyAttachment(f"{name}-{purpose}", role=role.name, policy_arn=policy_arn, opts=self.child())
+        for purpose, policy in MANAGED_POLICIES.items():
+            aws.iam.RolePolicyAttachment(
+                f"{name}-{purpose}", role=role.name, policy_arn=aws_managed_policy(policy), opts=self.child()
+            )
         self.role_arn = role.arn
 
         plan = aws.backup.Plan(
@@ -122,9 +122,11 @@ class Backup(Component):
             opts=self.child(),
         )
         self.plan_id = plan.id
-        protected = {"uploads": args.uploads_bucket_arn, "file-system": args.file_system_arn}
-        if args.database_cluster_arn is not None:
-            protected["database"] = args.database_cluster_arn
+        protected = {
+            "uploads": args.uploads_bucket.arn,
+            "file-system": args.shared_files.arn,
+            "database": args.database.cluster_arn,
+        }
         for kind, arn in protected.items():
             aws.backup.Selection(
                 f"{name}-{kind}", plan_id=plan.id, iam_role_arn=role.arn, resources=[arn], opts=self.child()
@@ -222,26 +224,24 @@ class Backup(Component):
         )
         # Restores land in this VPC: the database in its own subnet group and security group, files under the
         # file system's key (AWS Backup would otherwise pick the default VPC and the AWS-managed key).
+        shared_files, database = args.shared_files, args.database
         selections: list[tuple[str, str, pulumi.Input[str], dict[str, pulumi.Input[str]]]] = [
             (
                 "efs",
                 "EFS",
-                args.file_system_arn,
-                {"encrypted": "true", "kmskeyid": args.file_system_key_arn, "newfilesystem": "true"},
-            )
+                shared_files.arn,
+                {"encrypted": "true", "kmskeyid": shared_files.key_arn, "newfilesystem": "true"},
+            ),
+            (
+                "aurora",
+                "Aurora",
+                database.cluster_arn,
+                {
+                    "dbsubnetgroupname": database.subnet_group_name,
+                    "vpcsecuritygroupids": pulumi.Output.json_dumps([database.security_group_id]),
+                },
+            ),
         ]
-        if args.database_cluster_arn is not None and args.database_subnet_group_name is not None:
-            selections.append(
-                (
-                    "aurora",
-                    "Aurora",
-                    args.database_cluster_arn,
-                    {
-                        "dbsubnetgroupname": args.database_subnet_group_name,
-                        "vpcsecuritygroupids": pulumi.Output.json_dumps([args.database_security_group_id]),
-                    },
-                )
-            )
         for selection_name, resource_type, arn, overrides in selections:
             aws.backup.RestoreTestingSelection(
                 f"{name}-{selection_name}",

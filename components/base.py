@@ -1,10 +1,10 @@
 """What every component stands on: the `Platform` context, the `Component` base class with its child and
 stateful options, IAM documents and the tagged, account-pinned AWS provider.
 
-The component contract: a component is `Kind(name, platform, KindArgs(...), opts)`, where the args carry
-its own config section plus the outputs of other components, and `platform` carries what every component
-needs to know about the stack. Children are created with `opts=self.child()`, or `opts=self.stateful()` for
-a resource that holds data (protected in prod).
+The component contract: a component is `Kind(name, platform, KindArgs(...), opts)`, where the args, given by
+keyword, carry its own config section plus the other components it stands on, each taken through a protocol of
+components/interfaces.py, and `platform` carries what every component needs to know about the stack. Children are
+created with `opts=self.child()`, or `opts=self.stateful()` for a resource that holds data (protected in prod).
 
 The naming rule (design D14): AWS resources that AWS replaces when a setting changes get no fixed physical
 name (Pulumi's auto-naming, or `name_prefix` where the provider offers it), so a replacement is created

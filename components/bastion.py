@@ -4,14 +4,14 @@ the database)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, hardened_launch_template, service_trust
+from components.base import Component, Platform, aws_managed_policy, hardened_launch_template, service_trust
 from components.config.bastion import BastionConfig
+from components.interfaces import Vpc
 from facts.instance_classes import Architecture
 
 # AWS's public parameters naming the current Amazon Linux 2023 image of each architecture.
@@ -22,10 +22,11 @@ AL2023_IMAGE_PARAMETERS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BastionArgs:
     config: BastionConfig
-    private_subnet_ids: Sequence[pulumi.Input[str]]
+    network: Vpc
+    """The bastion runs in its first private subnet."""
     security_group_id: pulumi.Input[str]
 
 
@@ -43,7 +44,7 @@ class Bastion(Component):
         aws.iam.RolePolicyAttachment(
             f"{name}-ssm",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            policy_arn=aws_managed_policy("AmazonSSMManagedInstanceCore"),
             opts=self.child(),
         )
         profile = aws.iam.InstanceProfile(
@@ -73,7 +74,7 @@ class Bastion(Component):
             ),
             # No public address: the private subnet assigns none. Not `associate_public_ip_address`: with it the
             # provider sends a network interface beside the template's security groups, which EC2 refuses.
-            subnet_id=args.private_subnet_ids[0],
+            subnet_id=args.network.subnet_ids["private"][0],
             tags={"Name": platform.name("bastion")},
             opts=self.child(),
         )

@@ -88,7 +88,7 @@ class Lifecycle:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PrivateBucketArgs:
     purpose: str
     """What the bucket holds (`uploads`): its name is `<prefix>-<account>-<region>-<purpose>`."""

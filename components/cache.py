@@ -4,7 +4,6 @@ primary and its replicas in distinct zones, TLS and an auth token required, dail
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -13,6 +12,7 @@ import pulumi_random as random
 
 from components.base import Component, Platform, secret_url
 from components.config import CacheConfig
+from components.interfaces import Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
 
 PORT = 6379
@@ -21,13 +21,11 @@ PORT = 6379
 LOG_TYPES = ("slow-log", "engine-log")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CacheArgs:
     config: CacheConfig
-    zones: Sequence[str]
-    """The stack's availability zones; the primary takes the first, each replica the next."""
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """The data subnets, one per zone."""
+    network: Vpc
+    """The cache's subnet group holds the data subnets; the primary takes the first zone, each replica the next."""
     security_group_id: pulumi.Input[str]
 
 
@@ -38,6 +36,8 @@ class Cache(Component):
     reader_endpoint: pulumi.Output[str]
     secret_arn: pulumi.Output[str]
     replication_group_id: pulumi.Output[str]
+    member_ids: list[pulumi.Output[str]]
+    """The replication group's member clusters, one per node: the primary's first, then each replica's."""
     auth_token: pulumi.Output[str]
     """REDIS_PASSWORD: the auth token alone, for clients that take it apart from the URL (secret)."""
 
@@ -46,6 +46,7 @@ class Cache(Component):
     ) -> None:
         super().__init__(name, platform, opts)
         config = args.config
+        zones, node_count = args.network.availability_zones, 1 + config.replicas
         log_group_names = {log_type: f"/aws/elasticache/{platform.name_prefix}/{log_type}" for log_type in LOG_TYPES}
         key = EncryptionKey(
             name,
@@ -64,7 +65,7 @@ class Cache(Component):
         subnet_group = aws.elasticache.SubnetGroup(
             name,
             description=f"Data subnets of {platform.name_prefix}",
-            subnet_ids=list(args.subnet_ids),
+            subnet_ids=list(args.network.subnet_ids["data"]),
             tags={"Name": platform.name("cache")},
             opts=self.child(),
         )
@@ -84,8 +85,8 @@ class Cache(Component):
             engine=config.engine,
             engine_version=config.version,
             node_type=config.node_type,
-            num_cache_clusters=1 + config.replicas,
-            preferred_cache_cluster_azs=[args.zones[index % len(args.zones)] for index in range(1 + config.replicas)],
+            num_cache_clusters=node_count,
+            preferred_cache_cluster_azs=[zones[index % len(zones)] for index in range(node_count)],
             automatic_failover_enabled=replicated,
             multi_az_enabled=replicated,
             port=PORT,
@@ -106,7 +107,7 @@ class Cache(Component):
             final_snapshot_identifier=self.final_snapshot_identifier(name, "cache"),
             # No notification topic: ElastiCache cannot publish to an encrypted topic such as the alarm topic
             # (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html); failovers and failing
-            # nodes page through the per-node alarms of components/monitoring.py instead.
+            # nodes page through the per-node alarms of components/alarm_catalogue.py instead.
             log_delivery_configurations=[
                 aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
                     destination=log_group.name, destination_type="cloudwatch-logs", log_format="json", log_type=log_type
@@ -143,6 +144,11 @@ class Cache(Component):
         self.url = secret_url("rediss", "", token.result, host=group.primary_endpoint_address, port=PORT)
         self.secret_arn = secret.arn
         self.replication_group_id = group.id
+        # ElastiCache names the member clusters of a replication group `<group id>-001`, `-002`, ...
+        self.member_ids = [
+            group.id.apply(lambda group_id, number=number: f"{group_id}-{number:03d}")
+            for number in range(1, node_count + 1)
+        ]
         self.auth_token = pulumi.Output.secret(token.result)
         self.register_outputs(
             {

@@ -45,7 +45,7 @@ def validation_record(
     raise ValueError(f"ACM returned no validation record for {host}; it returned {[o.domain_name for o in options]}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CertificateArgs:
     domain: str
     apps: Mapping[str, AppConfig]

@@ -34,7 +34,9 @@ from components.base import (
 )
 from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
 from components.file_system import mount_statement
+from components.interfaces import SharedFiles, Vpc
 from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
+from components.pod_identity import pod_identity_trust
 from facts.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
 from facts.instance_classes import Architecture
 
@@ -46,7 +48,6 @@ CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterA
 # EKS Pod Identity, the VPC CNI's included, so the node role holds no AmazonEKS_CNI_Policy.
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 AMI_TYPES = {Architecture.X86_64: "AL2023_x86_64_STANDARD", Architecture.ARM64: "AL2023_ARM_64_STANDARD"}
-POD_IDENTITY = "pods.eks.amazonaws.com"
 AUTOSCALER_CHART_REPOSITORY = "https://kubernetes.github.io/autoscaler"
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 
@@ -81,11 +82,6 @@ ADDON_CONFIGURATION: dict[AddonName, dict[str, Any]] = {
         "containerLogs": {"enabled": False},
     },
 }
-
-
-def pod_identity_trust(account_id: str) -> pulumi.Output[str]:
-    """Trust for EKS Pod Identity, which tags the session with the pod's cluster, namespace and account."""
-    return service_trust(POD_IDENTITY, account_id, actions=("sts:AssumeRole", "sts:TagSession"))
 
 
 def autoscaler_policy(platform: Platform) -> list[dict[str, Any]]:
@@ -164,23 +160,25 @@ def _autoscaling_group_name(resources: Sequence[aws.eks.outputs.NodeGroupResourc
     return names[0] if names else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterArgs:
     config: ClusterConfig
     nodes: NodesConfig
-    private_subnet_ids: Sequence[pulumi.Input[str]]
+    network: Vpc
+    """The control plane's interfaces and the nodes are in the private subnets."""
     node_security_group_id: pulumi.Input[str]
     """The `webapp` group: what the ALB, the database, the cache and EFS admit."""
     control_plane_security_group_id: pulumi.Input[str]
     """The `controlplane` group: admits the bastion to the API."""
-    file_system_arn: pulumi.Input[str]
-    access_point_arn: pulumi.Input[str]
-    """The shared EFS files and the apps' access point: the EFS driver's node plugin, which mounts them with its own
-    identity, may mount through that access point only."""
+    shared_files: SharedFiles
+    """The EFS driver's node plugin, which mounts the shared files with its own identity, may mount them through the
+    apps' access point only."""
 
 
 class Cluster(Component):
     name: pulumi.Output[str]
+    version: str
+    """The Kubernetes minor version, such as 1.33."""
     endpoint: pulumi.Output[str]
     provider: k8s.Provider
     """The Kubernetes provider every Kubernetes resource uses; it waits for the deploy role's access."""
@@ -235,7 +233,7 @@ class Cluster(Component):
             version=config.version,
             role_arn=role.arn,
             vpc_config=aws.eks.ClusterVpcConfigArgs(
-                subnet_ids=args.private_subnet_ids,
+                subnet_ids=args.network.subnet_ids["private"],
                 security_group_ids=[args.control_plane_security_group_id],
                 endpoint_private_access=True,
                 endpoint_public_access=bool(config.public_access_cidrs),
@@ -259,6 +257,7 @@ class Cluster(Component):
             opts=self.stateful(depends_on=[log_group, *role_grants]),
         )
         self.name = cluster.name
+        self.version = config.version
         self.endpoint = cluster.endpoint
         self.cluster_security_group_id = cluster.vpc_config.cluster_security_group_id
         deploy_access = self._access_entries(name, config, cluster)
@@ -418,7 +417,7 @@ class Cluster(Component):
             aws.iam.RolePolicy(
                 f"{name}-{identity.role_purpose}",
                 role=role.id,
-                policy=iam_document([mount_statement(args.file_system_arn, args.access_point_arn)]),
+                policy=iam_document([mount_statement(args.shared_files)]),
                 opts=self.child(),
             )
         return role
@@ -443,7 +442,7 @@ class Cluster(Component):
             cluster_name=cluster.name,
             node_group_name_prefix=platform.name("nodes-"),
             node_role_arn=role.arn,
-            subnet_ids=args.private_subnet_ids,
+            subnet_ids=args.network.subnet_ids["private"],
             # Amazon Linux 2023 through the AMI type (Amazon Linux 2 has no images after Kubernetes 1.32); EKS
             # picks the image of the cluster's version, so the template names none.
             ami_type=AMI_TYPES[Architecture(nodes.architecture)],

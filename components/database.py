@@ -15,9 +15,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.base import Component, Platform, iam_document, secret_url, service_trust
+from components.base import Component, Platform, aws_managed_policy, iam_document, secret_url, service_trust
 from components.config import DatabaseConfig
+from components.interfaces import NotificationTopic, Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
+from facts.instance_classes import database_memory_gib, postgres_max_connections
 
 ENGINE = aws.rds.EngineType.AURORA_POSTGRESQL
 PORT = 5432
@@ -30,20 +32,19 @@ CERTIFICATE_AUTHORITY = "rds-ca-rsa2048-g1"
 # https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
 CLUSTER_EVENTS = ("failover", "failure")
 INSTANCE_EVENTS = ("failover", "failure", "low storage")
-ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+ENHANCED_MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole"
+GIBIBYTE = 2**30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DatabaseArgs:
     config: DatabaseConfig
-    zones: Sequence[str]
-    """The stack's availability zones; the writer takes the first, each reader the next."""
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """The data subnets, one per zone."""
+    network: Vpc
+    """The database and its proxy use the data subnets; the writer takes the first zone, each reader the next."""
     security_group_id: pulumi.Input[str]
     proxy_security_group_id: pulumi.Input[str]
-    alarm_topic_arn: pulumi.Input[str] | None = None
-    """The SNS topic for failover, failure and low-storage events; without one, no subscription is made."""
+    alarm_topic: NotificationTopic
+    """Where failover, failure and low-storage events go."""
 
 
 class Database(Component):
@@ -58,9 +59,18 @@ class Database(Component):
     cluster_arn: pulumi.Output[str]
     """What AWS Backup selects and restores."""
     subnet_group_name: pulumi.Output[str]
+    security_group_id: pulumi.Input[str]
+    """The database's own group, which a restored copy is put in too."""
     reader_identifiers: list[pulumi.Output[str]]
     """The readers' instance identifiers, for their replica-lag alarms."""
     proxy_name: pulumi.Output[str]
+    instance_class: str
+    memory_bytes: float
+    """Each instance's memory; for `db.serverless`, at the cluster's maximum capacity."""
+    max_connections: int
+    """PostgreSQL's default max_connections for that memory."""
+    proxy_connection_budget: float
+    """The server connections RDS Proxy may open: its configured share of max_connections."""
 
     def __init__(
         self, name: str, platform: Platform, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None
@@ -93,7 +103,7 @@ class Database(Component):
             name,
             name_prefix=platform.name("database-"),
             description=f"Data subnets of {platform.name_prefix}",
-            subnet_ids=list(args.subnet_ids),
+            subnet_ids=list(args.network.subnet_ids["data"]),
             tags={"Name": platform.name("database")},
             opts=self.child(),
         )
@@ -204,7 +214,7 @@ class Database(Component):
                 # Fixed name: the API requires one; it is part of the endpoint's host name.
                 db_proxy_endpoint_name=platform.name("database-read-only"),
                 target_role="READ_ONLY",
-                vpc_subnet_ids=list(args.subnet_ids),
+                vpc_subnet_ids=list(args.network.subnet_ids["data"]),
                 vpc_security_group_ids=[args.proxy_security_group_id],
                 tags={"Name": platform.name("database-read-only")},
                 opts=self.child(),
@@ -213,8 +223,7 @@ class Database(Component):
             # Without readers the read-only endpoint would refuse every connection; reads go to the writer.
             else proxy.endpoint
         )
-        if args.alarm_topic_arn is not None:
-            self._event_subscriptions(name, args.alarm_topic_arn, cluster, instances)
+        self._event_subscriptions(name, args.alarm_topic.arn, cluster, instances)
 
         self.writer_endpoint = proxy.endpoint
         self.reader_endpoint = reader_endpoint
@@ -227,8 +236,16 @@ class Database(Component):
         self.cluster_identifier = cluster.cluster_identifier
         self.cluster_arn = cluster.arn
         self.subnet_group_name = subnet_group.name
+        self.security_group_id = args.security_group_id
         self.reader_identifiers = [instance.identifier for instance in instances[1:]]
         self.proxy_name = proxy.name
+        self.instance_class = config.instance_class
+        memory_gib = database_memory_gib(
+            config.instance_class, config.serverless_capacity.maximum if config.serverless else None
+        )
+        self.memory_bytes = memory_gib * GIBIBYTE
+        self.max_connections = postgres_max_connections(memory_gib)
+        self.proxy_connection_budget = self.max_connections * config.proxy.max_connections_percent / 100
         self.register_outputs(
             {
                 "url": self.url,
@@ -259,11 +276,14 @@ class Database(Component):
             service_trust("monitoring.rds.amazonaws.com", platform.account_id),
         )
         attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-monitoring", role=monitoring_role.name, policy_arn=ENHANCED_MONITORING_POLICY, opts=self.child()
+            f"{name}-monitoring",
+            role=monitoring_role.name,
+            policy_arn=aws_managed_policy(ENHANCED_MONITORING_POLICY),
+            opts=self.child(),
         )
-        instances = []
+        instances, zones = [], args.network.availability_zones
         for index in range(1 + config.readers):
-            zone = args.zones[index % len(args.zones)]
+            zone = zones[index % len(zones)]
             instances.append(
                 aws.rds.ClusterInstance(
                     f"{name}-{index + 1}",
@@ -332,7 +352,7 @@ class Database(Component):
             idle_client_timeout=pool.idle_client_timeout_seconds,
             debug_logging=False,
             role_arn=role.arn,
-            vpc_subnet_ids=list(args.subnet_ids),
+            vpc_subnet_ids=list(args.network.subnet_ids["data"]),
             vpc_security_group_ids=[args.proxy_security_group_id],
             auths=[
                 aws.rds.ProxyAuthArgs(

@@ -14,7 +14,6 @@ stands on, and the deploy workflow applies those first from a GitHub-hosted runn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -22,6 +21,7 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform, iam_document, service_trust
 from components.config.deploy_runner import DeployRunnerConfig
+from components.interfaces import Vpc
 from components.kms import log_group_with_own_key
 
 CODEBUILD = "codebuild.amazonaws.com"
@@ -49,11 +49,11 @@ def runner_label(project_name: str) -> str:
     return f"codebuild-{project_name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeployRunnerArgs:
     config: DeployRunnerConfig
-    vpc_id: pulumi.Input[str]
-    private_subnet_ids: Sequence[pulumi.Input[str]]
+    network: Vpc
+    """Builds run in its private subnets."""
     security_group_id: pulumi.Input[str]
     """The `deployrunner` group: HTTPS out, nothing in; the control plane admits it on 443."""
 
@@ -109,8 +109,8 @@ class DeployRunner(Component):
                 image_pull_credentials_type="CODEBUILD",
             ),
             vpc_config=aws.codebuild.ProjectVpcConfigArgs(
-                vpc_id=args.vpc_id,
-                subnets=list(args.private_subnet_ids),
+                vpc_id=args.network.vpc_id,
+                subnets=list(args.network.subnet_ids["private"]),
                 security_group_ids=[args.security_group_id],
             ),
             logs_config=aws.codebuild.ProjectLogsConfigArgs(
@@ -160,7 +160,7 @@ class DeployRunner(Component):
                             pulumi.Output.concat(
                                 f"arn:aws:ec2:{platform.region}:{platform.account_id}:subnet/", subnet_id
                             )
-                            for subnet_id in args.private_subnet_ids
+                            for subnet_id in args.network.subnet_ids["private"]
                         ],
                     }
                 },

@@ -12,18 +12,18 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, Platform
+from components.interfaces import CacheEndpoints, DatabaseEndpoints, Vpc
 
 # Short enough to follow the proxy and cache endpoints soon after a failover or a replaced endpoint.
 TTL_SECONDS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DnsArgs:
-    vpc_id: pulumi.Input[str]
-    database_writer: pulumi.Input[str]
-    database_reader: pulumi.Input[str]
-    cache_primary: pulumi.Input[str]
-    cache_reader: pulumi.Input[str]
+    network: Vpc
+    """The VPC the zone answers in."""
+    database: DatabaseEndpoints
+    cache: CacheEndpoints
 
 
 class Dns(Component):
@@ -43,15 +43,15 @@ class Dns(Component):
             # Fixed name: a zone's name is the domain it answers for.
             name=self.zone_name,
             comment=f"Private names of the {platform.name_prefix} data tier, for operators",
-            vpcs=[aws.route53.ZoneVpcArgs(vpc_id=args.vpc_id)],
+            vpcs=[aws.route53.ZoneVpcArgs(vpc_id=args.network.vpc_id)],
             tags={"Name": platform.name("internal")},
             opts=self.child(),
         )
         targets = {
-            "primary-db": args.database_writer,
-            "read-replica": args.database_reader,
-            "redis-cluster": args.cache_primary,
-            "redis-reader": args.cache_reader,
+            "primary-db": args.database.writer_endpoint,
+            "read-replica": args.database.reader_endpoint,
+            "redis-cluster": args.cache.primary_endpoint,
+            "redis-reader": args.cache.reader_endpoint,
         }
         self.names = {}
         for label, target in targets.items():

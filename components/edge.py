@@ -19,6 +19,7 @@ from components.authentication import AUTHENTICATION_APP
 from components.base import Component, Platform
 from components.certificate import AUTOMATIC_TTL
 from components.config import AppConfig, CloudflareConfig, app_hosts
+from components.interfaces import Origin
 from facts.cloudflare_plans import PLANS, Rate, rate_for_plan
 
 # Cloudflare's managed rulesets and the OWASP ruleset's anomaly-score rule, by their global ids
@@ -42,14 +43,14 @@ EVERY_REQUEST = "true"
 RATE_LIMIT_PHASE, SUPER_BOT_FIGHT_MODE_PHASE = "http_ratelimit", "http_request_sbfm"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EdgeArgs:
     domain: str
     apps: Mapping[str, AppConfig]
     cloudflare: CloudflareConfig
-    alb_dns_name: pulumi.Input[str] | None = None
-    """The ALB the apps' records point at; without it (until the ingress exists) no app record is made."""
-    nat_public_ips: Sequence[pulumi.Input[str]] = ()
+    origin: Origin
+    """The ALB the apps' records point at."""
+    nat_public_ips: Sequence[pulumi.Input[str]]
     """The stack's NAT gateways' addresses, whose server-side calls skip the rate limits and bot protection."""
 
 
@@ -102,7 +103,7 @@ def _rate_limit_rule(ref: str, description: str, expression: str, rate: Rate) ->
 
 class Edge(Component):
     record_names: dict[str, str]
-    """The proxied host of each app that has a record (none until the ALB's DNS name is given)."""
+    """The proxied host of each app, by app."""
 
     def __init__(
         self, name: str, platform: Platform, args: EdgeArgs, opts: pulumi.ResourceOptions | None = None
@@ -112,23 +113,21 @@ class Edge(Component):
         self._zone_id = args.cloudflare.zone_id
         self._plan = PLANS[args.cloudflare.plan]
         hosts = app_hosts(args.apps, args.domain)
-        self.record_names = {}
-        if args.alb_dns_name is not None:
-            for app, host in hosts.items():
-                cloudflare.DnsRecord(
-                    f"{name}-{app}",
-                    zone_id=self._zone_id,
-                    name=host,
-                    type="CNAME",
-                    content=args.alb_dns_name,
-                    ttl=AUTOMATIC_TTL,
-                    # Through Cloudflare, so the WAF, rate limits and bot protection see every request; the ALB
-                    # admits only Cloudflare's ranges.
-                    proxied=True,
-                    comment=f"The {app} app of {platform.name_prefix}, through the ALB",
-                    opts=self.child(),
-                )
-                self.record_names[app] = host
+        for app, host in hosts.items():
+            cloudflare.DnsRecord(
+                f"{name}-{app}",
+                zone_id=self._zone_id,
+                name=host,
+                type="CNAME",
+                content=args.origin.dns_name,
+                ttl=AUTOMATIC_TTL,
+                # Through Cloudflare, so the WAF, rate limits and bot protection see every request; the ALB
+                # admits only Cloudflare's ranges.
+                proxied=True,
+                comment=f"The {app} app of {platform.name_prefix}, through the ALB",
+                opts=self.child(),
+            )
+        self.record_names = hosts
         if args.cloudflare.manages_zone:
             self._zone(args.cloudflare, hosts, args.nat_public_ips)
         self.register_outputs({"recordNames": self.record_names})

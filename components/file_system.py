@@ -7,7 +7,6 @@ access point, and the identity that mounts needs `CLIENT_ACTIONS` on `arn`, whic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,22 +14,19 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, Platform, iam_document
-from components.config import NetworkConfig
+from components.interfaces import SharedFiles, Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.pods import APP_USER
 
 CLIENT_ACTIONS = ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")
 """What a workload's role must be granted to mount and write; root access (ClientRootAccess) is granted to no one."""
-# The user and group the Next.js images run as (uid/gid 1001, `nextjs`/`nodejs`): every file the apps write is
-# theirs, whatever user a container claims.
-APP_USER_ID = 1001
 APP_ROOT_DIRECTORY = "/sentinel"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileSystemArgs:
-    network: NetworkConfig
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """One subnet per availability zone of `network`, in its order: each gets a mount target."""
+    network: Vpc
+    """Each of its data subnets gets a mount target."""
     security_group_id: pulumi.Input[str]
 
 
@@ -74,7 +70,8 @@ class FileSystem(Component):
             backup_policy=aws.efs.BackupPolicyBackupPolicyArgs(status="DISABLED"),
             opts=self.child(),
         )
-        for zone, subnet_id in zip(args.network.availability_zones, args.subnet_ids, strict=True):
+        network = args.network
+        for zone, subnet_id in zip(network.availability_zones, network.subnet_ids["data"], strict=True):
             aws.efs.MountTarget(
                 f"{name}-{zone[-1]}",
                 file_system_id=file_system.id,
@@ -85,11 +82,12 @@ class FileSystem(Component):
         access_point = aws.efs.AccessPoint(
             name,
             file_system_id=file_system.id,
-            posix_user=aws.efs.AccessPointPosixUserArgs(uid=APP_USER_ID, gid=APP_USER_ID),
+            # The apps' own user: every file the apps write is theirs, whatever user a container claims.
+            posix_user=aws.efs.AccessPointPosixUserArgs(uid=APP_USER, gid=APP_USER),
             root_directory=aws.efs.AccessPointRootDirectoryArgs(
                 path=APP_ROOT_DIRECTORY,
                 creation_info=aws.efs.AccessPointRootDirectoryCreationInfoArgs(
-                    owner_uid=APP_USER_ID, owner_gid=APP_USER_ID, permissions="0750"
+                    owner_uid=APP_USER, owner_gid=APP_USER, permissions="0750"
                 ),
             ),
             tags={"Name": platform.name("shared-files-apps")},
@@ -133,12 +131,12 @@ class FileSystem(Component):
         )
 
 
-def mount_statement(file_system_arn: pulumi.Input[str], access_point_arn: pulumi.Input[str]) -> dict[str, Any]:
+def mount_statement(shared_files: SharedFiles) -> dict[str, Any]:
     """The IAM statement an identity needs to mount the file system (with `iam`) through the apps' access point."""
     return {
         "Sid": "MountSharedFiles",
         "Effect": "Allow",
         "Action": list(CLIENT_ACTIONS),
-        "Resource": file_system_arn,
-        "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}},
+        "Resource": shared_files.arn,
+        "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": shared_files.access_point_arn}},
     }

@@ -4,13 +4,13 @@ forwarding to its target group, and a fixed 404 for any other host.
 
 Each app's target group sends to its NodePort on every node: the group is attached to the node group's
 autoscaling group, so nodes join and leave it as the Cluster Autoscaler adds and removes them. The Service's
-`externalTrafficPolicy: Cluster` (components/workloads.py) lets any node forward to any ready pod, so a node
+`externalTrafficPolicy: Cluster` (components/app_deployment.py) lets any node forward to any ready pod, so a node
 is healthy while the app has a ready pod anywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -18,8 +18,9 @@ import pulumi_aws as aws
 
 from components.base import Component, Platform
 from components.bucket import LogDestination
-from components.config.apps import NODE_PORT_RANGE, AppConfig
+from components.config.apps import NODE_PORT_RANGE, AppConfig, app_hosts
 from components.config.ingress import IngressConfig
+from components.interfaces import KubernetesCluster, TlsCertificate, Vpc
 
 # TLS 1.3, and TLS 1.2 with forward-secret AES-GCM ciphers only, for Cloudflare's connections to the origin. Named
 # explicitly: a listener without one gets ELBSecurityPolicy-2016-08 (TLS 1.0 and CBC ciphers).
@@ -28,33 +29,27 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
 HEALTH_PATH = "/health"
 
 
-def host_of(app: AppConfig, domain: str) -> str:
-    """The public host of an app: its subdomain of the stack's domain."""
-    return f"{app.subdomain}.{domain}"
-
-
 def rule_priority(app: AppConfig) -> int:
     """A listener-rule priority that never moves when apps are added or removed: the app's NodePort, which is
     unique, shifted into 1-2768 (ALB priorities run from 1 to 50000)."""
     return app.node_port - NODE_PORT_RANGE.start + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IngressArgs:
     config: IngressConfig
     apps: Mapping[str, AppConfig]
     domain: str
-    vpc_id: pulumi.Input[str]
-    public_subnet_ids: Sequence[pulumi.Input[str]]
+    network: Vpc
+    """The ALB is in its public subnets."""
     security_group_id: pulumi.Input[str]
     """The `alb` group: 443 and 80 from Cloudflare's ranges, out to the apps' NodePorts."""
-    autoscaling_group_name: pulumi.Input[str]
-    """The node group's autoscaling group: a replaced node group brings a new name, and the attachments follow."""
-    certificate_arn: pulumi.Input[str] | None = None
-    """The edge tier's validated ACM certificate for the apps' hosts. Without it there is no HTTPS listener."""
-    access_logs: LogDestination | None = None
-    """The storage tier's log bucket and the prefix its policy admits the ELB log delivery under. Without it, no
-    access logs."""
+    cluster: KubernetesCluster
+    """Its nodes' autoscaling group: a replaced node group brings a new name, and the attachments follow."""
+    certificate: TlsCertificate
+    """The validated ACM certificate for the apps' hosts, which the HTTPS listener presents."""
+    access_logs: LogDestination
+    """The storage tier's log bucket and the prefix its policy admits the ELB log delivery under."""
 
 
 class Ingress(Component):
@@ -77,7 +72,7 @@ class Ingress(Component):
             name,
             load_balancer_type="application",
             internal=False,
-            subnets=list(args.public_subnet_ids),
+            subnets=list(args.network.subnet_ids["public"]),
             security_groups=[args.security_group_id],
             # A request smuggled between Cloudflare and the apps is refused, not classified and passed on.
             drop_invalid_header_fields=True,
@@ -85,15 +80,13 @@ class Ingress(Component):
             enable_http2=True,
             idle_timeout=config.idle_timeout_seconds,
             enable_deletion_protection=platform.protect_stateful,
-            access_logs=(
-                aws.lb.LoadBalancerAccessLogsArgs(bucket=access_logs.bucket, prefix=access_logs.prefix, enabled=True)
-                if access_logs is not None
-                else None
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=access_logs.bucket, prefix=access_logs.prefix, enabled=True
             ),
             tags={"Name": platform.name("alb")},
             # The provider switches logging on right after creating the load balancer, and ELB then test-writes
             # under the prefix: the bucket's policy must admit it by then.
-            opts=self.child(depends_on=[access_logs.policy] if access_logs is not None else None),
+            opts=self.child(depends_on=[access_logs.policy]),
         )
         target_groups = {
             app: self._target_group(name, app, settings, args) for app, settings in sorted(args.apps.items())
@@ -114,19 +107,7 @@ class Ingress(Component):
             tags={"Name": platform.name("alb-http")},
             opts=self.child(),
         )
-        if args.certificate_arn is None:
-            pulumi.log.warn(
-                "no certificate: the ALB has no HTTPS listener and no host rules, so the apps are unreachable; the "
-                "edge tier's validated ACM certificate (IngressArgs.certificate_arn) adds them",
-                resource=self,
-            )
-        else:
-            self._https(name, load_balancer, target_groups, args, args.certificate_arn)
-        if access_logs is None and platform.protect_stateful:
-            pulumi.log.warn(
-                "no access logs: the ALB logs once the storage tier's log bucket is given (IngressArgs.access_logs)",
-                resource=self,
-            )
+        self._https(name, load_balancer, target_groups, args)
 
         self.arn = load_balancer.arn
         self.arn_suffix = load_balancer.arn_suffix
@@ -153,7 +134,7 @@ class Ingress(Component):
             port=settings.node_port,
             protocol="HTTP",
             protocol_version="HTTP1",
-            vpc_id=args.vpc_id,
+            vpc_id=args.network.vpc_id,
             deregistration_delay=args.config.deregistration_delay_seconds,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 enabled=True,
@@ -171,7 +152,7 @@ class Ingress(Component):
         )
         aws.autoscaling.Attachment(
             f"{name}-{app}",
-            autoscaling_group_name=args.autoscaling_group_name,
+            autoscaling_group_name=args.cluster.autoscaling_group_name,
             lb_target_group_arn=group.arn,
             opts=self.child(),
         )
@@ -183,7 +164,6 @@ class Ingress(Component):
         load_balancer: aws.lb.LoadBalancer,
         target_groups: Mapping[str, aws.lb.TargetGroup],
         args: IngressArgs,
-        certificate_arn: pulumi.Input[str],
     ) -> None:
         listener = aws.lb.Listener(
             f"{name}-https",
@@ -191,7 +171,7 @@ class Ingress(Component):
             port=443,
             protocol="HTTPS",
             ssl_policy=TLS_POLICY,
-            certificate_arn=certificate_arn,
+            certificate_arn=args.certificate.arn,
             default_actions=[
                 aws.lb.ListenerDefaultActionArgs(
                     type="fixed-response",
@@ -203,15 +183,15 @@ class Ingress(Component):
             tags={"Name": self.platform.name("alb-https")},
             opts=self.child(),
         )
+        hosts = app_hosts(args.apps, args.domain)
         for app, group in target_groups.items():
-            settings = args.apps[app]
             aws.lb.ListenerRule(
                 f"{name}-{app}",
                 listener_arn=listener.arn,
-                priority=rule_priority(settings),
+                priority=rule_priority(args.apps[app]),
                 conditions=[
                     aws.lb.ListenerRuleConditionArgs(
-                        host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host_of(settings, args.domain)])
+                        host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[hosts[app]])
                     )
                 ],
                 actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],

@@ -25,7 +25,7 @@ class ServiceGrant:
     actions: Sequence[str] = tuple(ENCRYPT_DECRYPT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EncryptionKeyArgs:
     description: str
     purpose: str

@@ -14,7 +14,7 @@ from components.kms import log_group_with_own_key
 ANYWHERE = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NetworkArgs:
     config: NetworkConfig
 
@@ -30,7 +30,10 @@ def _discovery_tags(tier: Tier, cluster_name: str) -> dict[str, str]:
 class Network(Component):
     vpc_id: pulumi.Output[str]
     vpc_cidr: str
+    availability_zones: list[str]
     subnet_ids: dict[Tier, list[pulumi.Output[str]]]
+    """Each tier's subnets, one per zone of `availability_zones`, in its order."""
+    subnet_cidrs: dict[Tier, list[str]]
     private_route_table_ids: list[pulumi.Output[str]]
     nat_public_ips: list[pulumi.Output[str]]
     """The NAT gateways' Elastic IPs: every call the private subnets make to the internet comes from one of them."""
@@ -42,7 +45,8 @@ class Network(Component):
         config = args.config
         prefix = platform.name_prefix
         zones = config.availability_zones
-        layout = config.subnet_layout()
+        self.availability_zones = list(zones)
+        self.subnet_cidrs = {tier: [str(cidr) for cidr in cidrs] for tier, cidrs in config.subnet_layout().items()}
 
         vpc = aws.ec2.Vpc(
             name,
@@ -67,13 +71,13 @@ class Network(Component):
 
         subnets: dict[Tier, list[aws.ec2.Subnet]] = {tier: [] for tier in TIERS}
         for tier in TIERS:
-            for zone, cidr in zip(zones, layout[tier], strict=True):
+            for zone, cidr in zip(zones, self.subnet_cidrs[tier], strict=True):
                 subnet_name = f"{name}-{tier}-{zone[-1]}"
                 subnets[tier].append(
                     aws.ec2.Subnet(
                         subnet_name,
                         vpc_id=vpc.id,
-                        cidr_block=str(cidr),
+                        cidr_block=cidr,
                         availability_zone=zone,
                         map_public_ip_on_launch=False,
                         tags={

@@ -31,7 +31,7 @@ def lifecycle_policy(images_kept: int) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RegistryArgs:
     config: RegistryConfig
     apps: Sequence[str]

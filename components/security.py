@@ -13,8 +13,10 @@ from typing import Literal, get_args
 import pulumi
 import pulumi_aws as aws
 
+from components import cache, database
 from components.base import Component, Platform
 from components.config import AppConfig, CloudflareConfig
+from components.interfaces import Vpc
 
 # Tier 9 (cluster) added `controlplane`: attached to the EKS control plane's network interfaces; the data tier
 # added `proxy`, the RDS Proxy's group.
@@ -36,7 +38,8 @@ DESCRIPTIONS: dict[Role, str] = {
     "deployrunner": "CodeBuild-hosted GitHub Actions runner of the deploy and preview jobs: no inbound",
 }
 
-HTTP, HTTPS, NFS, POSTGRES, REDIS = 80, 443, 2049, 5432, 6379
+HTTP, HTTPS, NFS = 80, 443, 2049
+POSTGRES, REDIS = database.PORT, cache.PORT
 ANYWHERE = "0.0.0.0/0"
 
 
@@ -116,9 +119,9 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecurityArgs:
-    vpc_id: pulumi.Input[str]
+    network: Vpc
     apps: Mapping[str, AppConfig]
     cloudflare: CloudflareConfig
 
@@ -137,7 +140,7 @@ class Security(Component):
                 # must exist before the old group, still in use by network interfaces, is deleted.
                 name_prefix=platform.name(f"{role}-"),
                 description=DESCRIPTIONS[role],
-                vpc_id=args.vpc_id,
+                vpc_id=args.network.vpc_id,
                 # Rules of other groups reference these groups; revoking first lets a group be deleted.
                 revoke_rules_on_delete=True,
                 tags={"Name": platform.name(role), "Role": role},

@@ -11,7 +11,7 @@ import pulumi
 
 from components.base import Component, Platform
 from components.bucket import Lifecycle, LogDestination, PrivateBucket, PrivateBucketArgs
-from components.config import AppConfig
+from components.config import AppConfig, app_hosts
 from components.config.storage import StorageConfig, bucket_name
 
 # Where in the log bucket each service writes: the policy admits it there and nowhere else, and the writers
@@ -53,13 +53,11 @@ BACKUP_INCOMPLETE_UPLOAD_DAYS = 1
 BACKUP_DELETES = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StorageArgs:
     config: StorageConfig
     apps: Mapping[str, AppConfig]
     domain: str
-    backup_writer_role_arns: Sequence[pulumi.Input[str]] = ()
-    """Roles built by other components that may delete backups, besides those in config."""
 
 
 class Storage(Component):
@@ -112,12 +110,11 @@ class Storage(Component):
                 ),
                 cors_origins=uploads.cors_origins
                 if uploads.cors_origins is not None
-                else [f"https://{app.subdomain}.{args.domain}" for app in args.apps.values()],
+                else [f"https://{host}" for host in app_hosts(args.apps, args.domain).values()],
             ),
             opts=self.child(),
         )
         backups = config.backups
-        writers = [*backups.writer_role_arns, *args.backup_writer_role_arns]
         self.backups = PrivateBucket(
             f"{name}-backups",
             platform,
@@ -135,7 +132,7 @@ class Storage(Component):
                     abort_incomplete_uploads_after_days=BACKUP_INCOMPLETE_UPLOAD_DAYS,
                 ),
                 object_lock_days=backups.object_lock_days if backups.object_lock else None,
-                policy_statements=lambda arn: [_deny_deletes_but_by(writers, arn)],
+                policy_statements=lambda arn: [_deny_deletes_but_by(backups.writer_role_arns, arn)],
             ),
             opts=self.child(),
         )
@@ -180,7 +177,7 @@ class Storage(Component):
         ]
 
 
-def _deny_deletes_but_by(writers: Sequence[pulumi.Input[str]], arn: pulumi.Output[str]) -> dict[str, Any]:
+def _deny_deletes_but_by(writers: Sequence[str], arn: pulumi.Output[str]) -> dict[str, Any]:
     """Backups are deleted by their writers and by lifecycle expiry alone. Only object deletes are denied:
     administrators can still change the policy and the lifecycle."""
     statement: dict[str, Any] = {

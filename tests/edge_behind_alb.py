@@ -1,5 +1,5 @@
-"""The tests' program: the certificate and the edge in front of an ALB, wired as `__main__.py` wires them (the ALB's
-DNS name and a NAT gateway's address into the edge). Run by `offline.run(stack, program=PROGRAM)`."""
+"""The tests' program: the certificate and the edge in front of an ALB, wired as `__main__.py` wires them (the ALB as
+the records' origin and a NAT gateway's address into the edge). Run by `offline.run(stack, program=PROGRAM)`."""
 
 from pathlib import Path
 
@@ -21,7 +21,7 @@ if __name__ == "__main__":
     certificate = Certificate(
         "certificate",
         platform,
-        CertificateArgs(config.domain, config.apps, config.cloudflare),
+        CertificateArgs(domain=config.domain, apps=config.apps, cloudflare=config.cloudflare),
         opts=pulumi.ResourceOptions.merge(on_aws, on_cloudflare),
     )
     alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", opts=on_aws)
@@ -29,7 +29,14 @@ if __name__ == "__main__":
     Edge(
         "edge",
         platform,
-        EdgeArgs(config.domain, config.apps, config.cloudflare, alb.dns_name, nat_public_ips=[nat_address.public_ip]),
+        EdgeArgs(
+            domain=config.domain,
+            apps=config.apps,
+            cloudflare=config.cloudflare,
+            # The load balancer resource itself: an Origin is anything with a DNS name.
+            origin=alb,
+            nat_public_ips=[nat_address.public_ip],
+        ),
         opts=on_cloudflare,
     )
     pulumi.export("certificateArn", certificate.arn)

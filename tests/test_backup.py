@@ -1,5 +1,5 @@
 """AWS Backup on every stack's graph: rules, selections, vault locks, copies to the DR region and restore tests;
-and, through a program of its own, the arguments the data and observability tiers will pass."""
+and, through a program of its own with stand-ins for the components Backup takes, what each of them gives it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 CLUSTER_ARN = "arn:aws:rds:us-east-1:111111111111:cluster:sentinel-prod"
 TOPIC_ARN = "arn:aws:sns:us-east-1:111111111111:sentinel-prod-alarms"
 WIRED = f"""
+from types import SimpleNamespace
+
 import pulumi
 from components import config
 from components.backup import Backup, BackupArgs
@@ -34,14 +36,19 @@ Backup(
     "backup",
     Platform.of(stack_config),
     BackupArgs(
-        stack_config.backup,
-        uploads_bucket_arn="arn:aws:s3:::uploads",
-        file_system_arn="arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-1",
-        file_system_key_arn="arn:aws:kms:us-east-1:111111111111:key/efs",
-        database_security_group_id="sg-database",
-        database_cluster_arn="{CLUSTER_ARN}",
-        database_subnet_group_name="sentinel-prod-data",
-        alarm_topic_arn="{TOPIC_ARN}",
+        config=stack_config.backup,
+        uploads_bucket=SimpleNamespace(name="uploads", arn="arn:aws:s3:::uploads"),
+        shared_files=SimpleNamespace(
+            id="fs-1",
+            arn="arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-1",
+            key_arn="arn:aws:kms:us-east-1:111111111111:key/efs",
+            access_point_id="fsap-1",
+            access_point_arn="arn:aws:elasticfilesystem:us-east-1:111111111111:access-point/fsap-1",
+        ),
+        database=SimpleNamespace(
+            cluster_arn="{CLUSTER_ARN}", subnet_group_name="sentinel-prod-data", security_group_id="sg-database"
+        ),
+        alarm_topic=SimpleNamespace(arn="{TOPIC_ARN}"),
     ),
     opts=pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())]),
 )

@@ -1,14 +1,21 @@
-"""The component contract: one Platform built from the stack config, options that let the caller's
-protection reach every child, and stateful resources protected in prod by the component itself."""
+"""The component contract: one component class per module, taking its arguments as a keyword-only `<Kind>Args`; one
+Platform built from the stack config; options that let the caller's protection reach every child; and stateful
+resources protected in prod by the component itself."""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import inspect
+import pkgutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+import components
 import offline
-from components.base import Platform
+from components.base import Component, Platform
 from offline.graph import Graph
 from tests.conftest import graph_of
 from tests.test_config import load
@@ -42,7 +49,7 @@ stack_config = config.load()
 Network(
     "network",
     Platform.of(stack_config),
-    NetworkArgs(stack_config.network),
+    NetworkArgs(config=stack_config.network),
     opts=pulumi.ResourceOptions(protect=True, providers=[aws_provider(stack_config, pulumi.get_stack())]),
 )
 """
@@ -87,3 +94,41 @@ def test_a_component_protected_by_its_caller_protects_every_child(tmp_path: Path
     custom = [resource for resource in graph if resource.custom and not resource.is_provider]
     assert len(custom) > 30
     assert [resource.urn for resource in custom if not resource.options.protect] == []
+
+
+def _component_modules() -> list[ModuleType]:
+    return [
+        importlib.import_module(f"components.{module.name}")
+        for module in pkgutil.iter_modules(components.__path__)
+        if not module.ispkg
+    ]
+
+
+def _defined_in(module: ModuleType) -> list[type]:
+    return [value for value in vars(module).values() if inspect.isclass(value) and value.__module__ == module.__name__]
+
+
+def test_each_module_defines_at_most_one_component_and_each_component_its_args() -> None:
+    kinds = []
+    for module in _component_modules():
+        defined = {cls.__name__: cls for cls in _defined_in(module)}
+        in_module = [cls for cls in defined.values() if issubclass(cls, Component) and cls is not Component]
+        assert len(in_module) <= 1, f"{module.__name__}: {[cls.__name__ for cls in in_module]}"
+        kinds += [(kind, defined.get(f"{kind.__name__}Args")) for kind in in_module]
+    assert len(kinds) >= 20
+    assert [kind.__name__ for kind, args in kinds if args is None or not dataclasses.is_dataclass(args)] == []
+
+
+def test_every_args_class_takes_keywords_only() -> None:
+    """Arguments of one type (two security groups, two ARNs) cannot be swapped silently when each is named."""
+    args_classes = [
+        cls
+        for module in _component_modules()
+        for cls in _defined_in(module)
+        if cls.__name__.endswith("Args") and dataclasses.is_dataclass(cls)
+    ]
+    assert len(args_classes) >= 20
+    positional = {
+        cls.__name__: [field.name for field in dataclasses.fields(cls) if not field.kw_only] for cls in args_classes
+    }
+    assert {name: fields for name, fields in positional.items() if fields} == {}

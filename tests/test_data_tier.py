@@ -320,9 +320,11 @@ def test_the_private_zone_gives_operators_the_seeds_names(prod: Graph) -> None:
     }
 
 
-# --- With the observability tier's alarm topic ----------------------------------------------------------------
+# --- The data tier alone, with stand-ins for the network and the alarm topic ----------------------------------
 
 WITH_ALARM_TOPIC = f"""
+from types import SimpleNamespace
+
 import pulumi
 import pulumi_aws as aws
 from components import config
@@ -333,10 +335,21 @@ from components.database import Database, DatabaseArgs
 stack_config = config.load()
 platform = Platform.of(stack_config)
 on_aws = pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())])
-zones, subnets = stack_config.network.availability_zones, ["subnet-a", "subnet-b", "subnet-c"]
-arguments = DatabaseArgs(stack_config.database, zones, subnets, "sg-db", "sg-proxy", {TOPIC!r})
+network = SimpleNamespace(
+    availability_zones=stack_config.network.availability_zones,
+    subnet_ids={{"data": ["subnet-a", "subnet-b", "subnet-c"]}},
+)
+arguments = DatabaseArgs(
+    config=stack_config.database,
+    network=network,
+    security_group_id="sg-db",
+    proxy_security_group_id="sg-proxy",
+    alarm_topic=SimpleNamespace(arn={TOPIC!r}),
+)
 database = Database("database", platform, arguments, opts=on_aws)
-cache = Cache("cache", platform, CacheArgs(stack_config.cache, zones, subnets, "sg-cache"), opts=on_aws)
+cache = Cache(
+    "cache", platform, CacheArgs(config=stack_config.cache, network=network, security_group_id="sg-cache"), opts=on_aws
+)
 # Probes: whatever reaches a resource from these outputs shows whether it is still secret.
 for output, value in (("database", database.url), ("reader", database.read_replica_url), ("cache", cache.url)):
     aws.ssm.Parameter(f"probe-{{output}}", type="SecureString", value="-", description=value, opts=on_aws)

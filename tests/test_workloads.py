@@ -1,7 +1,7 @@
 """The workloads tier on the graph: the restricted namespace and its network policies; per app a Deployment left to
 its HPA with one PDB and one NodePort Service, probes, a hardened pod, zero-downtime timings, its own Pod Identity
-role, and the seed's environment split into a ConfigMap and a Secret; the shared files; the logical backup; and
-that the node group at its maximum holds every HPA at its maximum."""
+role, and the seed's environment split into a ConfigMap and a Secret; the shared files; and that the node group at its
+maximum holds every HPA at its maximum."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import pytest
 
 import offline
 from components.config.apps import SECRET_VARIABLES
-from components.workloads import LOGICAL_BACKUP, labels_of
+from components.logical_backup import LOGICAL_BACKUP
+from components.pods import labels_of
 from facts.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
 from facts.quantities import parse_quantity
 from offline.graph import Graph, Resource
@@ -38,7 +39,6 @@ SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 VOLUME = "kubernetes:core/v1:PersistentVolume"
 CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
-CRON_JOB = "kubernetes:batch/v1:CronJob"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -419,7 +419,7 @@ def test_the_flows_to_the_api_are_in_place_before_the_pods_start(prod: Graph) ->
         ].dependencies
 
 
-# --- Shared files and the logical backup ---------------------------------------------------------------------
+# --- Shared files --------------------------------------------------------------------------------------------
 
 
 def test_the_apps_mount_the_shared_efs_access_point(prod: Graph) -> None:
@@ -436,32 +436,6 @@ def test_the_apps_mount_the_shared_efs_access_point(prod: Graph) -> None:
     path = load("prod").workloads.shared_files_path
     for deployment in by_app(prod, DEPLOYMENT).values():
         assert {"name": "shared-files", "mountPath": path} in container(deployment)["volumeMounts"]
-
-
-def test_the_logical_backup_dumps_daily_to_its_prefix_and_reports_success(prod: Graph) -> None:
-    [job] = prod.of_type(CRON_JOB)
-    spec = job.inputs["spec"]
-    assert spec["schedule"] == load("prod").workloads.logical_backup.schedule
-    assert spec["concurrencyPolicy"] == "Forbid"
-    template = spec["jobTemplate"]["spec"]["template"]["spec"]
-    [dump], [upload] = template["initContainers"], template["containers"]
-    assert "pg_dump --format=custom" in dump["command"][-1]
-    script = upload["command"][-1]
-    assert 's3://${BACKUP_S3_BUCKET}/${key}"' in script and 'key="logical/$(date -u +%Y/%m/%d)/' in script
-    # Success is reported after the upload, with the dimension the monitoring tier's alarm reads.
-    assert script.index("aws s3 cp") < script.index("--metric-name LogicalBackupSucceeded --dimensions CronJob=")
-    assert "logical-backup" in script
-    put = {statement["Sid"]: statement for statement in statements(prod, "logical-backup")}
-    assert put["PutDumps"] == {
-        "Sid": "PutDumps",
-        "Effect": "Allow",
-        "Action": "s3:PutObject",
-        "Resource": f"{prod_outputs()['backups']}/logical/*",
-    }
-    assert set(put) == {"PutAppMetrics", "PutDumps", "UseTheBucketKey"}
-    assert put["UseTheBucketKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
-    names = {alarm.inputs["name"] for alarm in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    assert "sentinel-prod-LogicalBackupMissing" in names
 
 
 # --- First deploy, capacity, versions, policies --------------------------------------------------------------
