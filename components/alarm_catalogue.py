@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from components.alarms import (
-    APP_METRICS_NAMESPACE,
-    LOGICAL_BACKUP_METRIC,
-    RESPONSE_TIME_METRIC,
     AlarmDefinition,
     Expression,
     InsightsQuery,
@@ -24,7 +21,13 @@ from components.alarms import (
 )
 from components.config import MonitoringConfig
 from components.interfaces import KubernetesCluster, LoadBalancer, LogicalBackupJob, MonitoredCache, MonitoredDatabase
-from facts.metrics import FIVE_MINUTES, Reading
+from facts.metrics import (
+    APP_METRICS_NAMESPACE,
+    FIVE_MINUTES,
+    LOGICAL_BACKUP_METRIC,
+    RESPONSE_TIME_METRIC,
+    Reading,
+)
 from facts.seed_alarms import SeedAlarm
 
 HOUR = 3600

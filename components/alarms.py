@@ -22,13 +22,6 @@ TIERS: tuple[Tier, ...] = ("edge", "apps", "cluster", "database", "cache", "back
 Comparison = Literal["GreaterThanThreshold", "LessThanThreshold"]
 MissingData = Literal["missing", "ignore", "breaching", "notBreaching"]
 
-APP_METRICS_NAMESPACE = "ProjectSentinel"
-"""The namespace the apps and the logical backup publish their own metrics to; their roles may put metrics there
-and nowhere else."""
-RESPONSE_TIME_METRIC = "ResponseTime"
-LOGICAL_BACKUP_METRIC = "LogicalBackupSucceeded"
-"""1 for each logical backup uploaded, with the dimension `CronJob` = the job's name."""
-
 # The seed's descriptions (`cloudwatch-alarms.yml`), kept in the alarms' descriptions.
 SEED_DESCRIPTIONS: Mapping[SeedAlarm, str] = {
     "HighCPUUtilization": "CPU utilization is too high",

@@ -11,12 +11,12 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.alarms import APP_METRICS_NAMESPACE, LOGICAL_BACKUP_METRIC
 from components.base import Component, Platform
 from components.config.workloads import LogicalBackupConfig
 from components.interfaces import AppNamespace, DatabaseConnection, EncryptedBucket, KubernetesCluster
 from components.pod_identity import bucket_key_statement, metrics_statement, pod_identity
 from components.pods import labels_of, namespaced, restricted_container, restricted_pod
+from facts.metrics import APP_METRICS_NAMESPACE, LOGICAL_BACKUP_METRIC
 
 LOGICAL_BACKUP = "logical-backup"
 """The CronJob's and its ServiceAccount's name."""

@@ -11,10 +11,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.alarms import APP_METRICS_NAMESPACE
 from components.base import Component, iam_document, service_trust
 from components.interfaces import EncryptedBucket, KubernetesCluster
 from components.pods import namespaced
+from facts.metrics import APP_METRICS_NAMESPACE
 
 POD_IDENTITY = "pods.eks.amazonaws.com"
 

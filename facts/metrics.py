@@ -118,6 +118,13 @@ def _service(namespace: str, period: int, source: str, *rows: Row) -> list[Cloud
     ]
 
 
+APP_METRICS_NAMESPACE = "ProjectSentinel"
+"""The namespace the apps and the logical backup publish their own metrics to; their roles may put metrics there
+and nowhere else."""
+RESPONSE_TIME_METRIC = "ResponseTime"
+LOGICAL_BACKUP_METRIC = "LogicalBackupSucceeded"
+"""1 for each logical backup uploaded, with the dimension `CronJob` = the job's name."""
+
 _ROWS = (
     # EC2 publishes every 5 minutes under basic monitoring and every minute under detailed monitoring, which the
     # platform's launch templates switch on; the table keeps the 5 minutes that hold for any instance:
@@ -141,12 +148,12 @@ _ROWS = (
     # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html. What they send, and in
     # which unit, is the README's; ResponseTime and its seed numbers are seed 003's cloudwatch-alarms.yml.
     *_service(
-        "ProjectSentinel",
+        APP_METRICS_NAMESPACE,
         MINUTE,
         "README.md#alarms-and-notifications (What the apps and jobs must send)",
-        ("ResponseTime", "Milliseconds", Kind.LEVEL, _AVERAGE_OR_P95),
+        (RESPONSE_TIME_METRIC, "Milliseconds", Kind.LEVEL, _AVERAGE_OR_P95),
         # One data point of 1 per successful run; put-metric-data sends no unit.
-        ("LogicalBackupSucceeded", "None", Kind.COUNT, _SUM),
+        (LOGICAL_BACKUP_METRIC, "None", Kind.COUNT, _SUM),
     ),
     # ELB sends its metrics in 60-second intervals while requests flow, and none otherwise.
     *_service(

@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyResource, ResourceValidationArgs, Severity
 
-from facts.metrics import INSIGHTS_FUNCTIONS, METRICS
+from facts.metrics import APP_METRICS_NAMESPACE, INSIGHTS_FUNCTIONS, METRICS, RESPONSE_TIME_METRIC
 from facts.seed_alarms import SEED_ALARMS, SeedAlarm
 from policies.support.aws import (
     EKS_CLUSTER,
@@ -44,7 +44,7 @@ SEED_METRICS: Mapping[SeedAlarm, SeedMetric] = {
         "ContainerInsights", "node_memory_utilization", ("ClusterName",), (EKS_CLUSTER,)
     ),
     # The apps publish the response time; any alarm at all means the stack is monitored.
-    "HighResponseTime": SeedMetric("ProjectSentinel", "ResponseTime", (), (DEPLOYMENT, METRIC_ALARM)),
+    "HighResponseTime": SeedMetric(APP_METRICS_NAMESPACE, RESPONSE_TIME_METRIC, (), (DEPLOYMENT, METRIC_ALARM)),
 }
 
 
