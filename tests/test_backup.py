@@ -12,7 +12,7 @@ import pytest
 
 import offline
 from offline.graph import Graph, Resource
-from tests.conftest import graph_of
+from tests.helpers import graph_of
 
 VAULT = "aws:backup/vault:Vault"
 PLAN = "aws:backup/plan:Plan"

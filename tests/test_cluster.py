@@ -13,9 +13,8 @@ from components.base import Platform
 from components.config.cluster import ADDON_VERSIONS
 from facts.instance_classes import NODE_INSTANCE_TYPES
 from offline.graph import Graph, Resource
-from tests.conftest import graph_of
 from tests.graph_queries import INGRESS, SECURITY_GROUP, group_roles, rule_peer
-from tests.test_config import load
+from tests.helpers import graph_of, load
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"

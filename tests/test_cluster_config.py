@@ -11,7 +11,7 @@ import pytest
 from components.cluster import support_ends_soon
 from components.config.cluster import ADDON_VERSIONS, STANDARD_SUPPORT_ENDS
 from offline import REMOVE
-from tests.test_config import load, problems_of
+from tests.helpers import load, problems_of
 
 DEPLOY = "arn:aws:iam::111111111111:role/sentinel-deploy"
 

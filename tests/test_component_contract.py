@@ -17,8 +17,7 @@ import components
 import offline
 from components.base import Component, Platform
 from offline.graph import Graph
-from tests.conftest import graph_of
-from tests.test_config import load
+from tests.helpers import graph_of, load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
 STATEFUL = {

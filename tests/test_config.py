@@ -8,21 +8,10 @@ from typing import Any
 
 import pytest
 
-from components.config import CLOUDFLARE_IPV4_RANGES, ConfigError, StackConfig, parse
+from components.config import CLOUDFLARE_IPV4_RANGES, ConfigError, StackConfig
 from components.config.loading import with_defaults
 from offline import REMOVE, stackfiles
-from tests.conftest import STACKS
-
-
-def load(stack: str = "prod", overrides: dict[str, Any] | None = None) -> StackConfig:
-    _, config, secret_keys = stackfiles.load(stackfiles.stack_file(stack), overrides)
-    return parse(stack, config, secret_keys)
-
-
-def problems_of(overrides: dict[str, Any], stack: str = "prod") -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load(stack, overrides)
-    return caught.value.problems
+from tests.helpers import STACKS, load, problems_of
 
 
 @pytest.mark.parametrize("stack", STACKS)

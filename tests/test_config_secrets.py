@@ -12,9 +12,7 @@ import offline
 from components.config import ConfigError, Secret, validate
 from components.config.types import Section
 from offline.stackfiles import PROJECT_DIR
-
-# What pulumi.runtime.rpc marks a secret value with on the wire to the engine.
-SECRET_SIGNATURE = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+from tests.helpers import SECRET_SIGNATURE
 
 
 class Probe(Section):

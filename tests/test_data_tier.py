@@ -11,9 +11,8 @@ import pytest
 
 import offline
 from offline.graph import Graph, Resource
-from tests.conftest import graph_of
 from tests.graph_queries import SECURITY_GROUP, subnets_by_tier
-from tests.test_config_secrets import SECRET_SIGNATURE
+from tests.helpers import SECRET_SIGNATURE, graph_of
 
 CLUSTER = "aws:rds/cluster:Cluster"
 INSTANCE = "aws:rds/clusterInstance:ClusterInstance"

@@ -13,9 +13,8 @@ import offline
 from components.deploy_runner import BUILD_TIMEOUT_MINUTES, CODEBUILD, VPC_BUILD_ACTIONS
 from offline import REMOVE, targets
 from offline.graph import Graph, Resource
-from tests.conftest import graph_of
 from tests.graph_queries import EGRESS, INGRESS, SECURITY_GROUP, SUBNET, by_id, group_roles, subnets_by_tier
-from tests.test_config import load, problems_of
+from tests.helpers import graph_of, load, problems_of
 
 PROJECT = "aws:codebuild/project:Project"
 WEBHOOK = "aws:codebuild/webhook:Webhook"

@@ -32,9 +32,8 @@ from offline.stackfiles import PROJECT_DIR
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS
 from policies.rules.edge import CLOUDFLARE_MANAGED_WAF
 from policies.rules.edge import POLICIES as EDGE_POLICIES
-from tests.conftest import graph_of
 from tests.edge_behind_alb import PROGRAM
-from tests.test_config_secrets import SECRET_SIGNATURE
+from tests.helpers import SECRET_SIGNATURE, graph_of
 
 RULESET = "cloudflare:index/ruleset:Ruleset"
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"

@@ -101,3 +101,18 @@ def test_the_policy_pack_needs_only_its_sdks_and_the_facts() -> None:
 def test_a_foreign_import_is_found() -> None:
     source = "import json\nimport pydantic\nfrom components.config import load\nfrom . import sibling\n"
     assert imported_packages(source) - set(sys.stdlib_module_names) == {"pydantic", "components"}
+
+
+def test_tests_share_helpers_not_each_other() -> None:
+    """Helpers live in helper modules (tests/helpers.py and the like): a test module that imports another, or
+    conftest, runs that module's tests' imports and couples two subjects."""
+    imports = [
+        f"{path.relative_to(ROOT)} imports {node.module}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.split(".")[:2][-1].startswith(("test_", "conftest"))
+        and node.module.startswith("tests.")
+    ]
+    assert imports == []

@@ -9,9 +9,8 @@ from typing import Any
 from components.ingress import TLS_POLICY
 from components.storage import ALB_LOG_PREFIX
 from offline.graph import Graph, Resource
-from tests.conftest import prod_outputs
 from tests.graph_queries import group_roles, subnets_by_tier
-from tests.test_config import load
+from tests.helpers import load, prod_outputs
 
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"

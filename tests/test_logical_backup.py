@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 
 from offline.graph import Graph
-from tests.conftest import prod_outputs
-from tests.test_config import load
+from tests.helpers import load, prod_outputs
 
 CRON_JOB = "kubernetes:batch/v1:CronJob"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

@@ -27,9 +27,8 @@ from facts.metrics import METRICS, Reading, cloudwatch_metric
 from offline.graph import Graph, Resource
 from offline.stackfiles import PROJECT_DIR
 from policies.rules.observability import ALARM_METRIC_STATISTIC
-from tests.conftest import graph_of
+from tests.helpers import SECRET_SIGNATURE, graph_of
 from tests.policy_builders import messages
-from tests.test_config_secrets import SECRET_SIGNATURE
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"

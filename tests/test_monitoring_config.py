@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from facts.seed_alarms import SEED_ALARM_NAMES
-from tests.test_config import load, problems_of
+from tests.helpers import load, problems_of
 
 
 def test_the_seed_alarms_default_to_the_seeds_numbers_in_every_environment() -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from components.kms import EncryptionKeyArgs, ServiceGrant
 from offline.graph import Graph
-from tests.conftest import graph_of
 from tests.graph_queries import ROUTE_TABLE, SUBNET, by_id, subnets_by_tier
+from tests.helpers import graph_of
 
 VPC = "aws:ec2/vpc:Vpc"
 NAT = "aws:ec2/natGateway:NatGateway"

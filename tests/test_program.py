@@ -10,7 +10,7 @@ import pytest
 import offline
 from components.config import ConfigError
 from offline.graph import Graph
-from tests.conftest import STACKS, graph_of
+from tests.helpers import STACKS, graph_of
 
 REQUIRED_TAGS = {"Project", "Environment", "Stack", "Owner", "CostCenter", "ManagedBy"}
 

@@ -7,7 +7,6 @@ import ipaddress
 import offline
 from components.config import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES
 from offline.graph import Graph
-from tests.conftest import graph_of
 from tests.graph_queries import (
     EGRESS,
     INGRESS,
@@ -18,6 +17,7 @@ from tests.graph_queries import (
     rule_port,
     rules_as_table,
 )
+from tests.helpers import graph_of
 
 CF4, CF6 = "sentinel-prod-cloudflare-ipv4", "sentinel-prod-cloudflare-ipv6"
 APP_PORTS = (30080, 30081, 30082)

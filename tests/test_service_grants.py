@@ -29,7 +29,7 @@ import pytest
 
 from components.storage import ELB_LOG_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE
 from offline.graph import Graph, Resource
-from tests.conftest import STACKS, graph_of
+from tests.helpers import STACKS, graph_of, load
 from tests.iam_evaluation import (
     Principal,
     Request,
@@ -37,7 +37,6 @@ from tests.iam_evaluation import (
     kms_decision,
     resource_policy_decision,
 )
-from tests.test_config import load
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"

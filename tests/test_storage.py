@@ -11,8 +11,8 @@ import pytest
 
 from components.config.storage import BackupsBucketConfig
 from offline.graph import Graph, Resource
-from tests.conftest import graph_of
 from tests.graph_queries import by_id, subnets_by_tier
+from tests.helpers import graph_of
 
 BUCKET = "aws:s3/bucket:Bucket"
 ACCOUNTS = {"dev": "333333333333", "staging": "222222222222", "prod": "111111111111"}

@@ -9,9 +9,8 @@ import pytest
 
 import offline
 from offline.graph import Graph
-from tests.conftest import graph_of
 from tests.graph_queries import SUBNET
-from tests.test_config import load, problems_of
+from tests.helpers import graph_of, load, problems_of
 
 # Pinned: a change here moves live subnets (and replaces what sits in them). Change it only on purpose.
 GOLDEN_PLANS = {

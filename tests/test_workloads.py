@@ -24,9 +24,7 @@ from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
 from policies.rules import kubernetes, resilience
 from policies.support.declare import ResourcePolicy
-from tests.conftest import prod_outputs
-from tests.test_config import load
-from tests.test_config_secrets import SECRET_SIGNATURE
+from tests.helpers import SECRET_SIGNATURE, load, prod_outputs
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
