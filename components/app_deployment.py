@@ -1,10 +1,10 @@
 """One app on the cluster: the NodePort Service the ALB targets, its PodDisruptionBudget and, once it deploys, the
 Deployment of its pods and the HPA that scales them.
 
-Zero-downtime rollouts (README, "Zero-downtime rollouts"): the ALB sends to NodePorts and never sees a pod leave, so
-a pod is safe to stop once no node's kube-proxy routes to it. `maxUnavailable: 0` starts the new pod first and
-readiness admits it; the terminating pod sleeps in `preStop` while kube-proxy drops it from the Service, then gets
-SIGTERM and drains within `terminationGracePeriodSeconds`.
+Zero-downtime rollouts (docs/apps.md#zero-downtime-rollouts-precisely): the ALB sends to NodePorts and never sees
+a pod leave, so a pod is safe to stop once no node's kube-proxy routes to it. `maxUnavailable: 0` starts the new pod
+first and readiness admits it; the terminating pod sleeps in `preStop` while kube-proxy drops it from the Service,
+then gets SIGTERM and drains within `terminationGracePeriodSeconds`.
 """
 
 from __future__ import annotations

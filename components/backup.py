@@ -1,4 +1,5 @@
-"""AWS Backup (seed: "automated backup and disaster recovery", "backup strategy tested"; design D15).
+"""AWS Backup of the database, the shared files and the uploads, with copies in the DR region (design D15; the
+seed's "automated backup and disaster recovery" and "backup strategy tested").
 
 A KMS-encrypted vault (locked in prod), a plan with a daily rule (the seed's 30 days) and a monthly rule (a
 year), selections for the Aurora cluster, the EFS file system and the uploads bucket, and failed-job

@@ -98,7 +98,8 @@ class Cache(Component):
             transit_encryption_enabled=True,
             transit_encryption_mode="required",
             auth_token=token.result,
-            # A new token is added beside the old one, so clients holding either keep working (README).
+            # A new token is added beside the old one, so clients holding either keep working
+            # (docs/data.md#rotating-the-cache-token).
             auth_token_update_strategy="ROTATE",
             auto_minor_version_upgrade=True,
             snapshot_retention_limit=config.snapshot_retention_days,

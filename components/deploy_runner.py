@@ -9,7 +9,7 @@ assumes the deploy role through GitHub's OIDC token: the project's own role may 
 interfaces in these subnets, its log group, the GitHub connection).
 
 The runner cannot run the job that creates it: `python -m offline.targets <stack> --bootstrap` lists what it
-stands on, and the deploy workflow applies those first from a GitHub-hosted runner (README, "Bootstrap").
+stands on, and the deploy workflow applies those first from a GitHub-hosted runner (docs/bootstrap.md).
 """
 
 from __future__ import annotations

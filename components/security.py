@@ -1,4 +1,5 @@
-"""Security groups of the seed (webapp, database, bastion) plus the ALB, cache, file-system and RDS Proxy groups.
+"""The security groups, least privilege: the seed's webapp, database and bastion, plus the ALB, cache, file-system,
+RDS Proxy, EKS control-plane and deploy-runner groups.
 
 Every rule is a standalone resource with a description, declared once in `rules()` so the whole policy reads
 as one table. Nothing but the ALB faces the internet, and the ALB only the Cloudflare edge.

@@ -118,35 +118,3 @@ def test_pack_project_file_names_the_python_runtime_and_pins_its_sdks() -> None:
     assert project["description"]
     requirements = (PACK_DIR / "requirements.in").read_text().split()
     assert all("==" in requirement for requirement in requirements)
-
-
-def reviewers_table(readme: str) -> dict[str, list[set[str]]]:
-    """The README's table for reviewers: for each rule module a row names, the policies of each such row."""
-    rows: dict[str, list[set[str]]] = {}
-    for module, names in re.findall(r"^\| [^|]*\(`(\w+)\.py`\) \|([^\n]*)\|$", readme, re.MULTILINE):
-        rows.setdefault(module, []).append(set(re.findall(r"`([a-z0-9-]+)`", names)))
-    return rows
-
-
-def test_the_readme_lists_every_policy_for_reviewers_once_under_its_module() -> None:
-    """One row per rule module, naming exactly its policies: a row written again, or a policy left out or moved,
-    fails here rather than misleading a reviewer."""
-    by_module: dict[str, set[str]] = {}
-    for name, (module, _constant) in _constants_by_policy().items():
-        by_module.setdefault(module, set()).add(name)
-    expected = {module: [names] for module, names in by_module.items()}
-    assert reviewers_table((PACK_DIR.parent / "README.md").read_text()) == expected
-
-
-def test_a_row_written_twice_or_a_policy_left_out_is_found() -> None:
-    readme = "| Edge (`edge.py`) | `a`, `b` (what it checks) |\n| Edge (`edge.py`) | `a` |\n| Ops (`ops.py`) | `c` |"
-    assert reviewers_table(readme) == {"edge": [{"a", "b"}, {"a"}], "ops": [{"c"}]}
-
-
-def test_the_readme_describes_every_module_of_components_once() -> None:
-    """The component table names each module of components/ in one row: a new module without a row, or a row
-    written again beside an older one, fails here."""
-    readme = (PACK_DIR.parent / "README.md").read_text()
-    named = re.findall(r"^\| [^|]+ \| `components/(\w+)\.py` \|", readme, re.MULTILINE)
-    modules = sorted(path.stem for path in (PACK_DIR.parent / "components").glob("*.py") if path.stem != "__init__")
-    assert sorted(named) == modules

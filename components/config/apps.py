@@ -83,8 +83,11 @@ class ImageConfig(Section):
     """What a Deployment runs: a repository (the app's ECR repository unless given) and a tag or a digest."""
 
     repository: str | None = None
+    """The image's repository; unset, the app's own ECR repository (`<prefix>/<app>`)."""
     tag: ImageTag | None = None
+    """The image tag to run, never `latest`: a pinned version, so a rollback restores exactly what ran."""
     digest: Digest | None = None
+    """The image digest to run, instead of a tag (not both)."""
 
     @model_validator(mode="after")
     def _check_one_reference(self) -> ImageConfig:
@@ -95,12 +98,18 @@ class ImageConfig(Section):
 
 class Amounts(Section):
     cpu: Quantity
+    """CPU as a Kubernetes quantity (`250m`, `0.5`, `1`)."""
     memory: Quantity
+    """Memory as a Kubernetes quantity (`512Mi`, `1Gi`)."""
 
 
 class ResourcesConfig(Section):
     requests: Amounts
+    """What the scheduler reserves for each pod; a pod's requests must fit one node after the kubelet's
+    reservations and 500m / 512Mi for the add-ons' DaemonSets."""
     limits: Amounts
+    """What a pod may use at most, at or above its requests. Memory limits sit close to requests (memory cannot
+    be taken back from a pod without killing it); CPU may burst to a core on a node's spare cycles."""
 
     @model_validator(mode="after")
     def _check_requests_within_limits(self) -> ResourcesConfig:
@@ -123,10 +132,16 @@ class AutoscalingConfig(Section):
     """The HorizontalPodAutoscaler (seed 002: min 3, max 20, CPU 70 %)."""
 
     min_replicas: int = Field(ge=1)
+    """The fewest pods the HPA keeps, at most `maxReplicas`; at least 2 outside dev, so one pod's restart does
+    not take the app down."""
     max_replicas: int = Field(ge=1)
+    """The most pods the HPA may run. Every HPA at its maximum must fit the node group at its maximum
+    (`node-group-fits-hpa-maximum`), and their database pools the database (`database-connection-budget`)."""
     cpu_percent: int = Field(default=70, ge=10, le=100)
-    # Scale down only after load has stayed low this long: a brief dip does not remove pods a spike needs again.
+    """The average CPU utilization, as a share of the pods' requests, that the HPA holds the app at."""
     scale_down_stabilization_seconds: int = Field(default=300, ge=0, le=3600)
+    """How long load must stay low before the HPA scales down: a brief dip does not remove pods a spike needs
+    again."""
 
     @model_validator(mode="after")
     def _check_range(self) -> AutoscalingConfig:
@@ -147,10 +162,13 @@ class ProbesConfig(Section):
     time before liveness counts."""
 
     period_seconds: int = Field(default=10, ge=1, le=300)
+    """How often the readiness and liveness probes ask `/health`."""
     timeout_seconds: int = Field(default=3, ge=1, le=60)
+    """How long a probe waits for an answer; below `periodSeconds`."""
     failure_threshold: int = Field(default=3, ge=1, le=30)
-    # How long the app may take to start serving /health before the startup probe gives up and restarts it.
+    """Failed probes in a row before a pod is taken out of its Service (readiness) or restarted (liveness)."""
     startup_seconds: int = Field(default=120, ge=10, le=600)
+    """How long the app may take to start serving `/health` before the startup probe gives up and restarts it."""
 
     @model_validator(mode="after")
     def _check_timeout(self) -> ProbesConfig:
@@ -162,15 +180,16 @@ class ProbesConfig(Section):
 
 
 class RolloutConfig(Section):
-    """How a pod leaves without dropping a request (see the README's "Zero-downtime rollouts")."""
+    """How a pod leaves without dropping a request (docs/apps.md#zero-downtime-rollouts-precisely)."""
 
-    # The pod keeps serving while every node's kube-proxy drops it from the Service (usually 1-3 s after the pod
-    # starts terminating, longer on a busy API server).
     pre_stop_sleep_seconds: int = Field(default=15, ge=10, le=15)
-    # What the app needs after SIGTERM to finish its in-flight requests and close its pools.
+    """The native `preStop` sleep: the pod keeps serving while every node's kube-proxy drops it from the
+    Service (usually 1-3 s after the pod starts terminating, longer on a busy API server)."""
     drain_seconds: int = Field(default=30, ge=1, le=300)
-    # Room for the kubelet's own work after the drain before it kills the container.
+    """What the app needs after SIGTERM to finish its in-flight requests and close its pools."""
     margin_seconds: int = Field(default=5, ge=1, le=60)
+    """Room for the kubelet's own work after the drain. Sleep, drain and margin add up to the pod's
+    `terminationGracePeriodSeconds`, so the kubelet never kills a draining app."""
 
     @property
     def termination_grace_period_seconds(self) -> int:
@@ -179,18 +198,31 @@ class RolloutConfig(Section):
 
 class AppConfig(Section):
     subdomain: DnsLabel
+    """The app's public host label: it is served at `<subdomain>.<domain>`. Every stack serves from one zone,
+    whose Universal SSL certificate covers one level below the apex: dev's hosts are `app-dev.<domain>`, not
+    `app.dev.<domain>`."""
     node_port: int = Field(ge=NODE_PORT_RANGE.start, le=NODE_PORT_RANGE.stop - 1)
-    # Off until the app's image exists in its repository: a Deployment of a missing image never becomes ready and
-    # `pulumi up` fails waiting for it (the README's bootstrap order).
+    """The NodePort of the app's Service, which the ALB's target group forwards to; one per app."""
     deploy: bool = False
+    """Whether the app runs (its Deployment and HPA): off until its image is in its repository, since a
+    Deployment of a missing image never becomes ready and `pulumi up` fails waiting for it
+    (docs/apps.md#first-deploy). The stack files turn it on."""
     image: ImageConfig = ImageConfig()
+    """The image the app runs: a tag or a digest; a deployed app needs one."""
     container_port: int = Field(default=3000, ge=1, le=65535)
+    """The port the app listens on and serves `/health` at."""
     resources: ResourcesConfig
+    """The pods' requests and limits."""
     autoscaling: AutoscalingConfig
+    """The HorizontalPodAutoscaler (seed 002: 3 to 20 pods at 70 % CPU in prod)."""
     probes: ProbesConfig = ProbesConfig()
+    """The probes on `/health`: readiness gates traffic, liveness restarts a hung pod, startup gives a slow start
+    time before liveness counts."""
     rollout: RolloutConfig = RolloutConfig()
-    # Plain runtime variables of this app over the computed ones (LOG_LEVEL, feature flags, ...).
+    """How a pod leaves without dropping a request."""
     env: Annotated[dict[str, str], AfterValidator(_environment_variables)] = Field(default_factory=dict)
+    """Plain runtime variables of this app over the computed ones (LOG_LEVEL, feature flags, ...): upper-case
+    names, never one the app's Secret carries, nor `NEXTAUTH_URL`."""
 
     @model_validator(mode="after")
     def _check_deployable(self) -> AppConfig:

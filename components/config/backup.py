@@ -28,18 +28,30 @@ VaultLock = Literal["none", "governance", "compliance"]
 
 class BackupConfig(Section):
     daily_retention_days: Days = 30
+    """Days the daily rule's recovery points are kept (the seed's `BACKUP_RETENTION_DAYS`)."""
     monthly_retention_days: Days = 365
+    """Days the monthly rule's recovery points are kept: at least 90 days past `monthlyColdStorageAfterDays`, as
+    AWS Backup keeps a point in cold storage 90 days at least."""
     monthly_cold_storage_after_days: Days = 30
-    """When monthly EFS points move to cold storage; other types ignore it."""
+    """When monthly EFS points move to cold storage; other types ignore it (AWS Backup has no cold tier for
+    Aurora or S3, whose points stay warm for their whole retention)."""
     vault_lock: Annotated[VaultLock, by_environment(dev="none", staging="none", prod="governance")]
+    """The vaults' lock: in governance mode recovery points cannot be deleted early without the
+    `backup:DeleteBackupVaultLockConfiguration` permission; compliance mode can never be undone."""
     accept_permanent_compliance_lock: bool = False
     """Compliance mode can never be undone once its grace period ends: it needs this flag as well."""
     compliance_lock_grace_days: Annotated[int, Field(ge=COMPLIANCE_GRACE_MINIMUM_DAYS)] = COMPLIANCE_GRACE_MINIMUM_DAYS
+    """Days before a compliance lock becomes permanent (AWS requires 3 at least)."""
     dr_region: AwsRegion | None = None
-    """The region every recovery point is copied to; None keeps backups in the stack's region only."""
+    """The region every recovery point is copied to, another than `region`; unset keeps backups in the stack's
+    region only."""
     dr_daily_retention_days: Days = 30
+    """Days the copies of daily points are kept in the DR region."""
     dr_monthly_retention_days: Days = 365
+    """Days the copies of monthly points are kept in the DR region (likewise 90 days past cold storage)."""
     restore_tests: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
+    """A monthly AWS Backup restore testing plan that restores the latest Aurora and EFS points and deletes them
+    after an hour."""
 
     @model_validator(mode="after")
     def _check_retentions(self) -> BackupConfig:

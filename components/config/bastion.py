@@ -27,11 +27,14 @@ def _bastion_instance_type(value: str) -> str:
 
 
 class BastionConfig(Section):
-    # Off in dev, whose cluster API operators reach from the deploy runner in the VPC or a public access CIDR.
     enabled: Annotated[bool, by_environment(dev=False, staging=True, prod=True)]
+    """Whether the stack has a bastion. Off in dev, whose cluster API operators reach from the deploy runner in
+    the VPC or a public access CIDR."""
     instance_type: Annotated[str, AfterValidator(_bastion_instance_type)] = "t4g.micro"
-    # Amazon Linux 2023's image needs 8 GiB.
+    """A small burstable type, enough to relay sessions (port forwarding to the API, psql to the database); its
+    architecture selects the Amazon Linux 2023 image."""
     root_volume_gib: int = Field(default=8, ge=8, le=64)
+    """The encrypted root volume; Amazon Linux 2023's image needs 8 GiB."""
 
     @property
     def architecture(self) -> Architecture:

@@ -35,20 +35,28 @@ ENGINE_VERSIONS: dict[CacheEngine, dict[str, str]] = {
 
 
 class CacheConfig(Section):
-    # Valkey is the maintained, cheaper Redis-protocol engine; `redis` only at creation, since ElastiCache
-    # upgrades Redis OSS to Valkey in place but never the other way.
     engine: CacheEngine = "valkey"
+    """Valkey, the maintained and cheaper Redis-protocol engine, or Redis OSS. Choose at creation: ElastiCache
+    moves Redis OSS to Valkey in place but never back, and a change replaces the cache."""
     engine_version: str | None = None
-    """major.minor of the engine; the newest listed for the engine when unset."""
-    # Every node holds the whole data set (see the README's data tier section for the seed's 16 GB).
+    """major.minor of the engine (`ENGINE_VERSIONS` in `components/config/cache.py`: valkey 7.2, 8.0, 8.1; redis
+    7.0, 7.1); the newest listed for the engine when unset."""
     node_type: Annotated[
         CacheNodeType, by_environment(dev="cache.t4g.small", staging="cache.r7g.large", prod="cache.r7g.xlarge")
     ]
+    """An ElastiCache node type of `facts/instance_classes.py`. Every node holds the whole data set (docs/data.md
+    sizes it for the seed's 16 GB)."""
     replicas: Annotated[int, Field(ge=0, le=5), by_environment(dev=0, staging=2, prod=2)]
+    """Replicas beside the primary, each in a zone of its own (at most the stack's zones), with automatic
+    failover and Multi-AZ."""
     snapshot_retention_days: Annotated[int, Field(ge=1, le=35), by_environment(dev=1, staging=7, prod=7)]
+    """Daily snapshots kept."""
     snapshot_window: Annotated[str, daily_window(60)] = "02:00-03:00"
+    """The daily snapshot window, UTC, at least 60 minutes, apart from the maintenance window."""
     maintenance_window: Annotated[str, weekly_window(60)] = "sun:06:00-sun:07:00"
+    """The weekly maintenance window, UTC, at least 60 minutes."""
     log_retention_days: Annotated[LogRetentionDays, by_environment(dev=7, staging=30, prod=90)]
+    """How long the slow and engine logs are kept."""
 
     @model_validator(mode="after")
     def _check(self) -> CacheConfig:

@@ -103,8 +103,13 @@ class AuthenticationRateLimitConfig(Section):
     paths: Annotated[list[PathPrefix], Field(min_length=1), AfterValidator(unique)] = Field(
         default_factory=lambda: ["/auth/", "/api/auth/"]
     )
+    """The sign-in path prefixes the stricter limit counts (NextAuth's pages and routes)."""
     requests: int = Field(default=10, ge=1)
+    """Requests per `period` per client IP on those paths, on the host where sign-in runs (`AUTHENTICATION_APP`
+    in `components/authentication.py`, the host every app's `NEXTAUTH_URL` names); above it, blocked for the
+    zone limit's `mitigationTimeout`."""
     period: RateLimitPeriod = 60
+    """The counting period of the sign-in limit, in seconds: one Cloudflare offers, within the plan's."""
 
     @model_validator(mode="before")
     @classmethod
@@ -130,9 +135,16 @@ class RateLimitConfig(Section):
     60 s; above it, requests are blocked for the mitigation timeout."""
 
     requests: int = Field(default=100, ge=1)
+    """Requests per `period` per client IP (at each Cloudflare data center) for the whole zone: the seed's 100
+    per 60 s. The Free plan counts over 10 s only, so the rate is converted there (100 per 60 s becomes 16 per
+    10 s, the same average rounded down)."""
     period: RateLimitPeriod = 60
+    """The counting period in seconds: one Cloudflare offers, within the plan's."""
     mitigation_timeout: RateLimitPeriod = 60
+    """How long a client over the limit stays blocked, in seconds: a timeout the plan offers."""
     authentication: AuthenticationRateLimitConfig = AuthenticationRateLimitConfig()
+    """The stricter limit on the sign-in paths (seed 004), on plans with a second rate-limiting rule. The former
+    `app` key is refused: the guarded host follows sign-in."""
 
     @property
     def rate(self) -> Rate:
@@ -148,8 +160,12 @@ class WafConfig(Section):
     anomaly score reaches the threshold (25 high, 40 medium, 60 low sensitivity) meets the action."""
 
     paranoia_level: int = Field(default=1, ge=1, le=4)
+    """The OWASP Core Ruleset's paranoia level: rules up to it run (higher catches more, and blocks more
+    legitimate requests)."""
     score_threshold: Literal[25, 40, 60] = 40
+    """The anomaly score at which a request meets the action: 25 high, 40 medium, 60 low sensitivity."""
     action: WafAction = "block"
+    """What a request over the threshold meets; `log` only on Enterprise."""
 
 
 class BotsConfig(Section):
@@ -163,25 +179,39 @@ class HeadersConfig(Section):
     X-Content-Type-Options nosniff are fixed)."""
 
     content_security_policy: HeaderValue = SEED_CONTENT_SECURITY_POLICY
+    """The `Content-Security-Policy` header (the seed's, from its "Security Headers")."""
     referrer_policy: HeaderValue = "origin-when-cross-origin"
+    """The `Referrer-Policy` header."""
     permissions_policy: HeaderValue = "camera=(), microphone=(), geolocation=()"
+    """The `Permissions-Policy` header."""
 
 
 class CloudflareConfig(Section):
     ipv4_ranges: list[PublicRange] = Field(default_factory=lambda: list(CLOUDFLARE_IPV4_RANGES), min_length=1)
+    """Cloudflare's IPv4 edge ranges (https://www.cloudflare.com/ips/), the only sources the ALB admits on 80
+    and 443; a stack can follow a change Cloudflare publishes without a code release."""
     ipv6_ranges: list[PublicRange] = Field(default_factory=lambda: list(CLOUDFLARE_IPV6_RANGES))
-    # --- tier 11, the edge ---
+    """Cloudflare's IPv6 edge ranges, likewise."""
     zone_id: ZoneId
+    """The id of the zone of `domain` (32 hexadecimal characters, on the zone's Overview page)."""
     plan: PlanName
-    # A zone has one setting of each kind, one entry-point ruleset per phase and one bot configuration, so one
-    # stack configures them: prod's, whose zone dev and staging share (their hosts are app-dev.<domain>, ...).
+    """The zone's Cloudflare plan: the edge builds what it allows (`facts/cloudflare_plans.py`) and leaves out
+    the rest with a warning naming it."""
     manages_zone: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
-    # HSTS preload puts the domain in browsers' built-in lists, which takes months to undo.
+    """Whether this stack configures the zone's settings, rulesets and bot protection. A zone has one setting of
+    each kind, one entry-point ruleset per phase and one bot configuration, so one stack configures them:
+    prod's, whose zone dev and staging share."""
     hsts_preload: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
+    """HSTS `preload`: it puts the domain in browsers' built-in lists, which takes months to undo."""
     rate_limit: RateLimitConfig = RateLimitConfig()
+    """The zone's rate limits."""
     waf: WafConfig = WafConfig()
+    """The Cloudflare OWASP Core Ruleset (Pro and up)."""
     bots: BotsConfig = BotsConfig()
+    """Bot protection on the Free plan (paid plans get Super Bot Fight Mode by plan)."""
     headers: HeadersConfig = HeadersConfig()
+    """The security headers the edge sets on every response (`X-Frame-Options: DENY` and
+    `X-Content-Type-Options: nosniff` are fixed)."""
 
     @model_validator(mode="after")
     def _check_families(self) -> CloudflareConfig:

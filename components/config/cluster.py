@@ -122,21 +122,33 @@ class AutoscalerConfig(Section):
     """The Cluster Autoscaler's Helm chart (https://kubernetes.github.io/autoscaler) and image."""
 
     chart_version: Annotated[str, AfterValidator(_chart_version)] = "9.54.0"
-    # Set explicitly rather than left to the chart's appVersion: it must match the cluster's minor.
+    """The exact version of the `cluster-autoscaler` chart, never a range."""
     image_tag: Annotated[str, AfterValidator(_image_tag)] = "v1.35.0"
+    """The autoscaler's image tag, set rather than left to the chart's appVersion: it must be a release for the
+    cluster's Kubernetes minor."""
 
 
 class ClusterConfig(Section):
     version: KubernetesVersion = "1.35"
-    # Empty: the API endpoint is private only, reached from inside the VPC (a runner there, or the bastion).
+    """The Kubernetes minor, one of the support table `STANDARD_SUPPORT_ENDS` in `components/config/cluster.py`;
+    the program warns (never fails) within six months of its end of standard support. Move it one minor at a
+    time, with `addonVersions` and `autoscaler.imageTag` (docs/cluster.md)."""
     public_access_cidrs: Annotated[list[EndpointCidr], AfterValidator(unique)] = Field(default_factory=list)
-    # The role that runs `pulumi up`: it gets cluster admin through an access entry, since the creator's
-    # implicit admin is switched off (bootstrapClusterCreatorAdminPermissions cannot change after creation).
+    """Public IPv4 ranges admitted to the API's public endpoint, never `0.0.0.0/0`. Empty keeps the endpoint
+    private, reached from inside the VPC only (the deploy runner, the bastion)."""
     deploy_role_arn: RoleArn
+    """The IAM role that runs `pulumi up` (the role's own ARN, not an `assumed-role` session). It gets cluster
+    admin through an access entry, since the creator's implicit admin is switched off
+    (`bootstrapClusterCreatorAdminPermissions` cannot change after creation)."""
     admin_role_arns: Annotated[list[RoleArn], AfterValidator(unique)] = Field(default_factory=list)
+    """Further IAM roles with cluster admin: operators, SSO roles."""
     log_retention_days: Annotated[LogRetentionDays, by_environment(dev=30, staging=90, prod=365)]
+    """How long the control plane's logs are kept."""
     addon_versions: Annotated[dict[AddonName, AddonVersion], in_every_environment(dict(ADDON_VERSIONS))]
+    """The pinned build of every EKS add-on, as `aws eks describe-addon-versions --kubernetes-version <minor>`
+    lists them; kube-proxy's must be of the cluster's minor."""
     autoscaler: AutoscalerConfig = AutoscalerConfig()
+    """The Cluster Autoscaler's Helm chart (https://kubernetes.github.io/autoscaler) and image."""
 
     @model_validator(mode="after")
     def _check_versions_and_roles(self) -> ClusterConfig:
@@ -172,16 +184,22 @@ class ClusterConfig(Section):
 class NodesConfig(Section):
     """The managed node group: the seed's 2 vCPU / 4 GiB nodes, 2 to 20 of them in prod."""
 
-    # Several types of the one size: the node group launches whichever has capacity.
     instance_types: Annotated[list[NodeInstanceType], Field(min_length=1), AfterValidator(unique)] = Field(
         default_factory=lambda: ["c7i.large", "c6i.large", "c6a.large"]
     )
+    """EC2 types of `facts/instance_classes.py`, of one architecture and size and not burstable: the node group
+    launches whichever has capacity, and the autoscaler sizes it by one node shape."""
     min_size: Annotated[int, Field(ge=1, le=450), by_environment(dev=1, staging=2, prod=2)]
+    """The fewest nodes; at least 2 outside dev, since one node is a single point of failure."""
     desired_size: Annotated[int, Field(ge=1, le=450), by_environment(dev=1, staging=2, prod=3)]
+    """The nodes at creation, between `minSize` and `maxSize`; afterwards the Cluster Autoscaler owns it."""
     max_size: Annotated[int, Field(ge=1, le=450), by_environment(dev=4, staging=6, prod=20)]
+    """The most nodes the autoscaler may add; every HPA at its maximum must fit them
+    (`node-group-fits-hpa-maximum`)."""
     disk_size_gib: int = Field(default=50, ge=20, le=16384)
-    # Nodes replaced at once in a rolling update (AMI or launch template change).
+    """Each node's encrypted gp3 root volume."""
     max_unavailable_percentage: int = Field(default=33, ge=1, le=100)
+    """The share of nodes replaced at once in a rolling update (a new image or launch template)."""
 
     @model_validator(mode="after")
     def _check_sizes_and_types(self) -> NodesConfig:

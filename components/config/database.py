@@ -67,7 +67,9 @@ class ServerlessCapacity(Section):
     """The range Aurora Serverless v2 scales in, used when `instanceClass` is `db.serverless`."""
 
     minimum: Capacity = 0.0
+    """The fewest Aurora capacity units (about 2 GiB each) the writer scales down to; 0 pauses it when idle."""
     maximum: Capacity = 4.0
+    """The most capacity units it scales up to: at least 1 and at least `minimum`."""
 
     @model_validator(mode="after")
     def _check_range(self) -> ServerlessCapacity:
@@ -83,9 +85,14 @@ class ProxyPool(Section):
     server connection: size `maxConnectionsPercent` of max_connections for pods x DATABASE_POOL_SIZE."""
 
     max_connections_percent: int = Field(default=90, ge=1, le=100)
+    """The share of the database's `max_connections` the proxy may open. Prisma pins every session, so each
+    client connection holds one server connection: size it for pods x `DATABASE_POOL_SIZE`."""
     max_idle_connections_percent: int = Field(default=50, ge=0, le=100)
+    """The share of `max_connections` the proxy keeps open while idle, at most `maxConnectionsPercent`."""
     connection_borrow_timeout_seconds: int = Field(default=120, ge=0, le=3600)
+    """How long a client waits for a connection from a full pool before its request fails."""
     idle_client_timeout_seconds: int = Field(default=1800, ge=1, le=28800)
+    """How long the proxy keeps an idle client connection open."""
 
     @model_validator(mode="after")
     def _check_idle_share(self) -> ProxyPool:
@@ -104,22 +111,38 @@ class ProxyPool(Section):
 
 class DatabaseConfig(Section):
     engine_version: AuroraPostgresMajor = 16
-    # Dev runs one Serverless v2 writer that pauses when idle; staging and prod run the seed's writer and two
-    # readers on memory-optimized Graviton classes (see the README's data tier section for the sizing).
+    """The Aurora PostgreSQL major (the seed: 15 or later). Only the major is set: RDS picks and upgrades the
+    minor, so automatic minor upgrades never show as a diff. A new major is an operation (docs/data.md)."""
     instance_class: Annotated[
         AuroraInstanceClass, by_environment(dev=AURORA_SERVERLESS, staging="db.r7g.large", prod="db.r7g.xlarge")
     ]
+    """An Aurora class of `facts/instance_classes.py`, or `db.serverless`. Dev runs one Serverless v2 writer that
+    pauses when idle; staging and prod run the seed's writer and readers on memory-optimized Graviton classes
+    (docs/data.md explains the sizing)."""
     readers: Annotated[int, Field(ge=0, le=5), by_environment(dev=0, staging=2, prod=2)]
+    """Reader instances beside the writer (the seed's two read replicas), each in a zone of its own: at most the
+    stack's zones."""
     serverless_capacity: ServerlessCapacity = ServerlessCapacity()
+    """The range Aurora Serverless v2 scales in, used when `instanceClass` is `db.serverless`."""
     storage_type: Literal["aurora", "aurora-iopt1"] = "aurora"
+    """Aurora Standard, or I/O-Optimized (`aurora-iopt1`) for I/O-heavy loads."""
     database_name: Annotated[str, AfterValidator(_database_name)] = "projectsentinel"
+    """The database the connection URLs name. Changing it replaces the cluster, which prod's protection
+    refuses."""
     backup_retention_days: Annotated[int, Field(ge=1, le=35), by_environment(dev=7, staging=30, prod=30)]
+    """The point-in-time recovery window: the seed's daily backups with WAL archiving."""
     backup_window: Annotated[str, daily_window(30)] = "03:00-04:00"
+    """The daily backup window, UTC, at least 30 minutes, apart from the maintenance window."""
     maintenance_window: Annotated[str, weekly_window(30)] = "sun:04:30-sun:05:30"
+    """The weekly maintenance window, UTC, at least 30 minutes."""
     slow_statement_milliseconds: int = Field(default=1000, ge=100, le=3_600_000)
+    """`log_min_duration_statement`: statements slower than this are logged."""
     insights_retention_days: Annotated[int, AfterValidator(_insights_retention)] = 7
+    """Performance Insights retention: 7 days (free), whole months of 31 days up to 23, or 731."""
     log_retention_days: Annotated[LogRetentionDays, by_environment(dev=7, staging=30, prod=90)]
+    """How long the PostgreSQL and proxy logs are kept."""
     proxy: ProxyPool = ProxyPool()
+    """RDS Proxy's pool (the seed's PgBouncer)."""
 
     @model_validator(mode="after")
     def _check_windows(self) -> DatabaseConfig:

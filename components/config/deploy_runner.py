@@ -48,12 +48,21 @@ def _connection_arn(value: str) -> str:
 
 
 class DeployRunnerConfig(Section):
-    # On in every stack: each one's API endpoint is private unless cluster.publicAccessCidrs lists ranges.
     enabled: bool = True
+    """Whether the deploy and preview jobs run on a CodeBuild runner in the VPC. On in every stack, since each
+    one's API endpoint is private; off only where `cluster.publicAccessCidrs` admits the deploy's own runners,
+    never in prod."""
     repository_url: Annotated[str, AfterValidator(_repository_url)] | None = None
+    """The GitHub repository the runner registers with, `https://github.com/<owner>/<repository>`; required
+    while enabled. The stack files hold example values: set yours."""
     connection_arn: Annotated[str, AfterValidator(_connection_arn)] | None = None
+    """The available CodeConnections (or CodeStar) connection to that repository in the stack's account;
+    required while enabled (docs/bootstrap.md says how to make one)."""
     compute_type: ComputeType = "BUILD_GENERAL1_MEDIUM"
+    """CodeBuild's compute for a job: SMALL's 3 GB is too little for `pulumi up` with the AWS provider's plugin;
+    MEDIUM (7 GB, 4 vCPU) runs it comfortably."""
     log_retention_days: Annotated[LogRetentionDays, by_environment(dev=30, staging=90, prod=365)]
+    """How long the runner's build logs are kept."""
 
     @model_validator(mode="after")
     def _check_source(self) -> DeployRunnerConfig:

@@ -15,9 +15,13 @@ class HealthCheckConfig(Section):
     """The target groups' checks of `/health` on each node's NodePort (ranges: CreateTargetGroup)."""
 
     interval_seconds: int = Field(default=10, ge=5, le=300)
+    """How often the ALB checks each node."""
     timeout_seconds: int = Field(default=5, ge=2, le=120)
+    """How long a check waits for an answer; below `intervalSeconds`."""
     healthy_threshold: int = Field(default=2, ge=2, le=10)
+    """Passed checks in a row before a node receives requests."""
     unhealthy_threshold: int = Field(default=2, ge=2, le=10)
+    """Failed checks in a row before a node stops receiving them."""
 
     @model_validator(mode="after")
     def _check_timeout(self) -> HealthCheckConfig:
@@ -34,13 +38,14 @@ class HealthCheckConfig(Section):
 
 
 class IngressConfig(Section):
-    # How long the ALB keeps an idle connection (1-4000 s). The apps' HTTP keep-alive must outlast it (Node's
-    # default is 5 s: run `next start --keepAliveTimeout` above this), or the ALB reuses a closed connection: 502.
     idle_timeout_seconds: int = Field(default=60, ge=1, le=4000)
-    # How long a deregistering node keeps its in-flight requests (0-3600 s). Node scale-in and replacement wait
-    # this long per node, so it is no longer than the longest request: the idle timeout.
+    """How long the ALB keeps an idle connection. The apps' HTTP keep-alive must outlast it (Node's default is
+    5 s: run `next start --keepAliveTimeout` above this), or the ALB reuses a closed connection: 502."""
     deregistration_delay_seconds: int = Field(default=60, ge=0, le=3600)
+    """How long a leaving node keeps its in-flight requests, at least one health-check interval. Node scale-in
+    and replacement wait this long per node, so it is no longer than the longest request: the idle timeout."""
     health_check: HealthCheckConfig = HealthCheckConfig()
+    """The target groups' checks of `/health` on each node's NodePort."""
 
     @model_validator(mode="after")
     def _check_draining(self) -> IngressConfig:

@@ -53,8 +53,12 @@ class AlarmSettings(Section):
     of `periodSeconds`."""
 
     threshold: float = Field(gt=0)
+    """The value the metric must pass, in its unit: % for the CPU and memory alarms, ms for response time."""
     period_seconds: AlarmPeriod
+    """The length of one evaluation period: a multiple of 60 s, up to a day."""
     evaluation_periods: int = Field(ge=1)
+    """How many periods in a row the metric must pass the threshold; periods x evaluations must fit
+    CloudWatch's window (a day for periods under an hour, else a week)."""
 
     @model_validator(mode="after")
     def _check_window(self) -> AlarmSettings:
@@ -75,29 +79,35 @@ class AlarmSettings(Section):
 class Thresholds(Section):
     """The numbers of the alarms beyond the seed's three."""
 
-    # Seed 002: "Response time > 500ms" warns; the guide's goal "<2s page load times" is the limit.
     edge_response_time_ms: Milliseconds = 2000
+    """The ALB's p95 response time that pages: the seed's goal of page loads under 2 s."""
     edge_response_time_warning_ms: Milliseconds = 500
-    # Seed 002: "Error rate > 5%".
+    """The ALB's p95 response time that warns, below `edgeResponseTimeMs` (seed 002: "Response time > 500ms")."""
     error_rate_percent: Percent = 5
-    # Seed 002: "CPU usage > 80%", for the database and cache engines.
+    """The share of requests ending in a 5xx at the ALB (seed 002: "Error rate > 5%")."""
     cpu_percent: Percent = 80
-    # Seed 002: "Database connections > 80% of pool", for the instances' limit and the proxy's budget.
+    """The database instances' and cache engines' CPU (seed 002: "CPU usage > 80%")."""
     connections_percent: Percent = 80
-    # Resource usage 80 % (seed 002), for the cache's memory.
+    """Connections as a share of an instance's `max_connections` and of the proxy's budget (seed 002: "Database
+    connections > 80% of pool")."""
     cache_memory_percent: Percent = 80
-    # Aurora gives about two thirds of an instance's memory to shared buffers, so a healthy instance keeps about
-    # a quarter free; below a tenth it is close to swapping or an out-of-memory restart.
+    """The cache's memory use (seed 002's resource usage, 80 %)."""
     database_freeable_memory_percent: Percent = 10
-    # Aurora reads from shared storage in a few milliseconds; 20 ms is reads waiting on I/O.
+    """Free memory of an Aurora instance, as a share of its class's memory. Aurora gives about two thirds of it
+    to shared buffers, so a healthy instance keeps about a quarter free; below a tenth it is close to swapping
+    or an out-of-memory restart."""
     database_read_latency_ms: Milliseconds = 20
-    # DATABASE_READ_REPLICA_URL serves reads from the readers and the cache replicas serve reads too: a second
-    # behind the writer is stale data users notice.
+    """Aurora's read latency: it reads from shared storage in a few milliseconds, so 20 ms is reads waiting on
+    I/O."""
     replica_lag_ms: Milliseconds = 1000
-    # The cache holds sessions: any eviction may log someone out.
+    """Aurora readers' and cache replicas' lag: both serve reads, and a second behind the writer is stale data
+    users notice."""
     cache_evictions: int = Field(default=0, ge=0)
-    # The logical backup runs daily: 26 hours leaves its schedule two hours of slack.
+    """Evictions per 5 minutes per cache node tolerated: the cache holds sessions, and any eviction may log
+    someone out."""
     logical_backup_max_age_hours: int = Field(default=26, ge=25, le=WEEK // HOUR)
+    """Hours without a successful logical backup before it pages: it runs daily, so 26 hours leaves its schedule
+    two hours of slack."""
 
     @model_validator(mode="after")
     def _check_warning_below_limit(self) -> Thresholds:
@@ -115,16 +125,19 @@ class Thresholds(Section):
 
 
 class MonitoringConfig(Section):
-    # Each address must confirm the subscription email SNS sends before it receives anything.
     emails: Annotated[list[Email], AfterValidator(unique)] = Field(default_factory=list)
-    # An incident tool's HTTPS endpoint (PagerDuty, Opsgenie, ...). It carries the integration key, so it is a
-    # secret; SNS itself refuses an endpoint that is not https:// for the https protocol.
+    """Addresses the alarm topic mails; at least one in prod, so its alarms reach a person. Each address must
+    confirm the subscription mail SNS sends before it receives anything."""
     incident_endpoint: Secret | None = None
-    # A stack that changes one number of one seed alarm keeps the others (mapping defaults merge key by key).
+    """An incident tool's `https://` endpoint (PagerDuty, Opsgenie, ...). It carries the integration key, so it is
+    a secret: `pulumi config set --secret --path 'sentinel:monitoring.incidentEndpoint'`."""
     alarms: Annotated[dict[SeedAlarm, AlarmSettings], in_every_environment(SEED_ALARMS)] = Field(
         default_factory=lambda: {name: AlarmSettings.model_validate(numbers) for name, numbers in SEED_ALARMS.items()}
     )
+    """The seed's three alarms by their names, with the seed's numbers as defaults. A stack that changes one
+    number of one alarm keeps the others (merged key by key)."""
     thresholds: Thresholds = Thresholds()
+    """The numbers of the alarms beyond the seed's three."""
 
 
 def require_recipients(monitoring: MonitoringConfig, is_prod: bool) -> list[tuple[Key, str]]:

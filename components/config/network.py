@@ -81,16 +81,23 @@ class SubnetPrefixLengths(Section):
     VPC address), hence the large default."""
 
     public: int = Field(default=24, ge=_LARGEST_VPC, le=_SMALLEST_SUBNET)
+    """Prefix length of each public subnet (the ALB, the NAT gateways)."""
     private: int = Field(default=19, ge=_LARGEST_VPC, le=_SMALLEST_SUBNET)
+    """Prefix length of each private subnet: the EKS nodes, whose pods each take a VPC address (the VPC CNI),
+    hence the large default."""
     data: int = Field(default=24, ge=_LARGEST_VPC, le=_SMALLEST_SUBNET)
+    """Prefix length of each data subnet (Aurora, RDS Proxy, ElastiCache, EFS: no route out)."""
 
 
 class SubnetCidrs(Section):
     """Explicit subnet CIDRs per tier, one per availability zone in the same order (for existing address plans)."""
 
     public: list[Ipv4Cidr]
+    """The public subnets, one per zone in the order of `availabilityZones`."""
     private: list[Ipv4Cidr]
+    """The private subnets, one per zone in the order of `availabilityZones`."""
     data: list[Ipv4Cidr]
+    """The data subnets, one per zone in the order of `availabilityZones`."""
 
 
 class LayoutError(ValueError):
@@ -101,14 +108,23 @@ class LayoutError(ValueError):
 
 class NetworkConfig(Section):
     vpc_cidr: Annotated[str, AfterValidator(_private_vpc_cidr)]
+    """The VPC's private IPv4 range, /16 to /22: the subnet plan keeps 1/8 of it for six zones of public and of
+    data subnets, which AWS's smallest subnet (/28) fits only down to a /22."""
     availability_zones: Annotated[
         list[str], Field(min_length=2, max_length=6), AfterValidator(unique), AfterValidator(_zone_letters)
     ]
-    # One NAT per zone keeps a zone's outage from cutting the others off; dev saves the cost with one.
+    """The region's zones the stack spreads over, distinct, ending in a letter a-f: a zone's letter is its slot
+    in the subnet plan, so adding or removing one moves no other subnet."""
     nat_gateways: Annotated[Literal["single", "perAz"], by_environment(dev="single", staging="perAz", prod="perAz")]
+    """One NAT gateway per zone, or a single one: one per zone keeps a zone's outage from cutting the others
+    off; dev saves the cost with one."""
     subnet_prefix_lengths: SubnetPrefixLengths = SubnetPrefixLengths()
+    """The size of each tier's subnet in every zone, under the fixed subnet plan."""
     subnet_cidrs: SubnetCidrs | None = None
+    """Explicit subnets per tier, one per zone, for an existing address plan; unset, the fixed subnet plan
+    places them."""
     flow_log_retention_days: Annotated[LogRetentionDays, by_environment(dev=30, staging=90, prod=365)]
+    """How long the VPC's flow logs are kept (a CloudWatch Logs retention period)."""
 
     @model_validator(mode="after")
     def _check_layout(self) -> NetworkConfig:

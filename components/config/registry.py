@@ -10,5 +10,5 @@ from components.config.types import Section, by_environment
 
 
 class RegistryConfig(Section):
-    # Older images are expired; rolling back reaches this many builds.
     images_kept: Annotated[int, Field(ge=1, le=1000), by_environment(dev=10, staging=20, prod=50)]
+    """The images each repository keeps; older ones expire, so a rollback reaches this many builds back."""

@@ -64,28 +64,62 @@ class StackConfig(Section):
     """Everything under the `sentinel` namespace of one stack."""
 
     environment: Environment
+    """The stack's environment: it selects every default that differs by environment, and the policy levels the
+    stack runs at (`policies/config/<environment>.json`), so a short-lived stack needs no files of its own."""
     name: DnsLabel = "sentinel"
+    """The DNS label that prefixes physical names (`<name>-<environment>-...`), so stacks can share an account."""
     region: AwsRegion
+    """The AWS region of the stack's resources (the disaster-recovery copies aside: `backup.drRegion`)."""
     account_id: Annotated[str, AfterValidator(_account_id)]
+    """The AWS account the stack may touch, quoted; the provider refuses any other (`allowedAccountIds`), so a
+    shell's credentials for another account cannot deploy there. The stack files hold example ids: set yours."""
     domain: Annotated[str, AfterValidator(_domain)]
+    """The apex of the Cloudflare zone the apps are served under (`<subdomain>.<domain>`). Universal SSL covers
+    one level below the apex, and a zone for a subdomain needs Enterprise."""
     tags: TagsConfig
+    """Who owns the stack and pays for it: tags on every AWS resource, through the provider's default tags."""
     network: NetworkConfig
+    """The VPC's address space, its zones and the subnet plan (design D13)."""
     apps: Annotated[dict[DnsLabel, AppConfig], Field(min_length=1), SEED_APPS]
+    """The apps by name (web, api, admin): each one's public host, NodePort, image, pod size, scaling, probes,
+    rollout and whether it runs yet. A stack that changes one app's setting keeps the rest (merged key by key)."""
     cloudflare: CloudflareConfig
+    """The edge: the Cloudflare ranges the ALB admits, and the zone the apps are served from with its WAF, rate
+    limits, bot protection and security headers, as far as its plan allows."""
     cluster: ClusterConfig
+    """The EKS control plane: Kubernetes version, endpoint access, who administers it, add-on and autoscaler
+    versions. Versions are pinned, not resolved at deploy time, so a preview shows what `pulumi up` installs."""
     # Sections a stack file may omit: each setting's default for every environment is declared in the section's
     # module, and an omitted section starts empty so those defaults fill it.
     nodes: Annotated[NodesConfig, in_every_environment({})]
+    """The EKS managed node group: the guide's 2 vCPU / 4 GiB nodes, 2 to 20 of them in prod."""
     bastion: Annotated[BastionConfig, in_every_environment({})]
+    """The operators' bastion: one small instance in a private subnet, reached through SSM Session Manager only."""
     registry: Annotated[RegistryConfig, in_every_environment({})]
+    """The ECR repositories of the apps' images."""
     database: Annotated[DatabaseConfig, in_every_environment({})]
+    """The Aurora PostgreSQL cluster (design D5): a writer and readers in distinct zones behind RDS Proxy, with
+    point-in-time recovery. The guide asks for PostgreSQL 15+, two read replicas, pooling and daily backups."""
     cache: Annotated[CacheConfig, in_every_environment({})]
+    """The Redis-compatible ElastiCache replication group (design D7): cluster mode disabled, a primary and its
+    replicas in distinct zones, each holding the whole data set (the guide's "3 nodes: 1 master + 2 replicas")."""
     storage: Annotated[StorageConfig, in_every_environment({})]
+    """The S3 buckets `uploads`, `backups` and `logs`: their lifecycles, the uploads bucket's CORS origins and who
+    may delete backups. Ages are days since an object was written (noncurrent: since it was replaced)."""
     backup: Annotated[BackupConfig, in_every_environment({})]
+    """AWS Backup (design D15): its daily and monthly rules, the vault lock, disaster-recovery copies and restore
+    tests."""
     monitoring: Annotated[MonitoringConfig, in_every_environment({})]
+    """Who the alarms notify, and the numbers they alarm at: the guide's three alarms by name, the others'
+    thresholds."""
     ingress: Annotated[IngressConfig, in_every_environment({})]
+    """The application load balancer's timeouts, and its target groups' health checks and draining."""
     workloads: Annotated[WorkloadsConfig, in_every_environment({})]
+    """What the apps share in the cluster: their namespace, the guide's runtime settings, the third-party keys
+    they call out with, and the daily logical backup. Each app's own settings are under `apps`."""
     deploy_runner: Annotated[DeployRunnerConfig, in_every_environment({})]
+    """The CodeBuild-hosted GitHub Actions runner in the private subnets that runs the deploy and preview jobs,
+    so they reach the private EKS API endpoint (design D16)."""
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
@@ -110,9 +144,8 @@ class StackConfig(Section):
                         )
                     )
                 seen[value] = app
-        problems += require_recipients(self.monitoring, self.is_prod)  # tier: observability
+        problems += require_recipients(self.monitoring, self.is_prod)
         problems += self._edge_problems()
-        # Tier 9 (cluster)
         problems += node_problems(self.environment, self.nodes)
         problems += self._deploy_path_problems()
         # Data tier: each reader or replica takes a zone of its own.
@@ -176,7 +209,7 @@ class StackConfig(Section):
         return []
 
     def _edge_problems(self) -> list[tuple[Key, str]]:
-        """Tier 11, the edge: the hosts must be ones the zone's Universal SSL certificate covers, and sign-in must
+        """The edge: the hosts must be ones the zone's Universal SSL certificate covers, and sign-in must
         run where the authentication rate limit looks: in the app NEXTAUTH_URL names, which no override moves."""
         problems: list[tuple[Key, str]] = []
         if self.cloudflare.plan != "enterprise" and not is_registrable_domain(self.domain):

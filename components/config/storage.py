@@ -56,23 +56,34 @@ RoleArn = Annotated[str, AfterValidator(_role_arn)]
 
 class UploadsConfig(Section):
     cors_origins: list[HttpsOrigin] | None = None
-    """Origins whose browsers may upload and read directly; None allows each app's own https origin."""
+    """`https://` origins whose browsers may upload and read directly; unset allows each app's own
+    `https://<subdomain>.<domain>`."""
     noncurrent_version_expiry_days: Annotated[Days, by_environment(dev=7, staging=30, prod=90)]
+    """Days an overwritten or deleted upload is kept."""
     infrequent_access_after_days: Annotated[
         InfrequentAccessDays | None, by_environment(dev=None, staging=None, prod=90)
     ]
+    """Age at which uploads move to Standard-IA (at least 30 days, an S3 rule); null never."""
     abort_incomplete_uploads_after_days: Days = 7
+    """Days after which the parts of an unfinished multipart upload are removed."""
 
 
 class BackupsBucketConfig(Section):
     glacier_after_days: Days = 30
+    """Age at which backups move to Glacier Flexible Retrieval (current and noncurrent versions alike)."""
     deep_archive_after_days: Days = 120
+    """Age at which they move on to Glacier Deep Archive: later than `glacierAfterDays`. Glacier charges 90 days
+    at least, so the program warns when they stay there less."""
     expire_after_days: Annotated[Days, by_environment(dev=365, staging=365, prod=2555)]
-    # Enabled when the bucket is created: turning it on later replaces the bucket.
+    """Age at which backups are deleted: later than `deepArchiveAfterDays`. Deep Archive charges 180 days at
+    least, so the program warns when they stay there less."""
     object_lock: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
+    """S3 Object Lock in governance mode. Set when the bucket is created: turning it on later replaces the
+    bucket."""
     object_lock_days: Days = 30
+    """The lock's default retention of each object, at most `expireAfterDays` (a locked object cannot expire)."""
     writer_role_arns: list[RoleArn] = Field(default_factory=list)
-    """The roles that may delete backups (the seed's backup job); everyone else is denied deletes."""
+    """The IAM roles that may delete backups (the seed's backup job); everyone else is denied deletes."""
 
     @model_validator(mode="after")
     def _check_schedule(self) -> BackupsBucketConfig:
@@ -116,12 +127,18 @@ class BackupsBucketConfig(Section):
 
 class LogsBucketConfig(Section):
     expire_after_days: Annotated[Days, by_environment(dev=30, staging=90, prod=365)]
+    """Days the access logs are kept."""
 
 
 class StorageConfig(Section):
     uploads: Annotated[UploadsConfig, in_every_environment({})]
+    """The `uploads` bucket: the apps' files (the seed's `AWS_S3_BUCKET`)."""
     backups: Annotated[BackupsBucketConfig, in_every_environment({})]
+    """The `backups` bucket (the seed's `BACKUP_S3_BUCKET`), where backups move to Glacier, then Deep Archive,
+    then expire. Objects under 128 KB never change storage class (S3's default), which costs less than
+    Glacier's per-object overhead would."""
     logs: Annotated[LogsBucketConfig, in_every_environment({})]
+    """The `logs` bucket: S3 server access logs and the ALB's access logs."""
 
 
 BUCKET_PURPOSES = ("uploads", "backups", "logs")

@@ -12,8 +12,12 @@ RESERVED_TAG_KEYS = ("Project", "Environment", "Stack", "Owner", "CostCenter", "
 
 class TagsConfig(Section):
     owner: TagValue
+    """The team that owns the stack: the `Owner` tag."""
     cost_center: TagValue
+    """Who pays for it: the `CostCenter` tag."""
     extra: dict[str, TagValue] = Field(default_factory=dict)
+    """Further tags by key. The tags the provider sets itself (Project, Environment, Stack, Owner, CostCenter,
+    ManagedBy) and `aws:*` keys are refused."""
 
     @model_validator(mode="after")
     def _check_extra_keys(self) -> TagsConfig:

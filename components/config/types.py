@@ -30,9 +30,16 @@ T = TypeVar("T")
 
 
 class Section(BaseModel):
-    """camelCase keys, no unknown keys, no mutation after validation."""
+    """camelCase keys, no unknown keys, no mutation after validation. Each field's docstring is its description,
+    from which docs/config.md is generated (`scripts/generate_docs.py`)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, validate_by_name=False)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        extra="forbid",
+        frozen=True,
+        validate_by_name=False,
+        use_attribute_docstrings=True,
+    )
 
 
 class SectionError(ValueError):

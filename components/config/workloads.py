@@ -46,10 +46,15 @@ class ThirdPartyKeys(Section):
     optional outside prod (the program warns) and required in prod."""
 
     zai_api_key: Secret | None = None
+    """`ZAI_API_KEY`, the Z.ai API key."""
     sentry_dsn: Secret | None = None
+    """`SENTRY_DSN`, where the apps report errors."""
     new_relic_license_key: Secret | None = None
+    """`NEW_RELIC_LICENSE_KEY`."""
     smtp_user: Secret | None = None
+    """`EMAIL_SMTP_USER`, the mail relay's user."""
     smtp_password: Secret | None = None
+    """`EMAIL_SMTP_PASS`, the mail relay's password."""
 
 
 class LogicalBackupConfig(Section):
@@ -57,37 +62,55 @@ class LogicalBackupConfig(Section):
     restores into any PostgreSQL."""
 
     schedule: Annotated[str, AfterValidator(_cron)] = "0 3 * * *"
-    # postgres (pg_dump) and AWS CLI images of the official public repositories; pg_dump's major must be at least
-    # the server's.
+    """When the dump runs: a five-field cron schedule, UTC."""
     postgres_image_tag: ImageTag = "16.6-alpine"
+    """The tag of the official `postgres` image that runs `pg_dump`, whose major must be at least the server's."""
     aws_cli_image_tag: ImageTag = "2.22.35"
-    # The dump is written to the pod's ephemeral storage before the upload.
+    """The tag of the official AWS CLI image that uploads the dump and reports success."""
     scratch_size: str = "4Gi"
+    """The pod's ephemeral storage, where the dump is written before the upload."""
 
 
 class WorkloadsConfig(Section):
-    # The one namespace of the apps (Pod Security Admission `restricted`, default-deny network policy).
     namespace: DnsLabel = "sentinel"
+    """The one namespace of the apps, under Pod Security Admission `restricted` and a default-deny network
+    policy."""
     log_level: Annotated[LogLevel, by_environment(dev="debug", staging="info", prod="info")]
-    # Each pod's Prisma pool (seed: 20); maxReplicas x this must fit the database's connection budget.
+    """`LOG_LEVEL` of every app."""
     database_pool_size: int = Field(default=20, ge=1, le=500)
+    """`DATABASE_POOL_SIZE`, each pod's Prisma pool (the seed's 20): `maxReplicas` x this must fit the
+    database's connection budget (`database-connection-budget`)."""
     database_connection_timeout_ms: int = Field(default=30000, ge=1000, le=600000)
+    """`DATABASE_CONNECTION_TIMEOUT`."""
     redis_db: int = Field(default=0, ge=0, le=15)
+    """`REDIS_DB`, the Redis database number."""
     zai_api_url: Annotated[str, AfterValidator(_https_url)] = "https://api.z-ai.com"
+    """`ZAI_API_URL`, an `https://` URL."""
     smtp_host: Annotated[str, AfterValidator(_host)] = "smtp.sendgrid.net"
-    # 587: submission with STARTTLS (the seed's); the network policy opens egress on this port.
+    """`EMAIL_SMTP_HOST`, the mail relay."""
     smtp_port: int = Field(default=587, ge=1, le=65535)
-    # The seed's in-app rate limit, behind Cloudflare's own (100 requests per 60 s per IP).
+    """`EMAIL_SMTP_PORT`: 587 is submission with STARTTLS (the seed's). The network policy opens egress on it."""
     rate_limit_requests: int = Field(default=100, ge=1)
+    """`RATE_LIMIT_REQUESTS`, the seed's in-app rate limit, behind Cloudflare's own."""
     rate_limit_window_ms: int = Field(default=60000, ge=1000)
+    """`RATE_LIMIT_WINDOW`, the window of the in-app rate limit, in milliseconds."""
     csp_enabled: bool = True
+    """`CSP_ENABLED`, the seed's flag."""
     hsts_enabled: bool = True
+    """`HSTS_ENABLED`, the seed's flag."""
     xss_protection: bool = True
-    # Where the apps find the shared EFS file system (the seed's uploads directory).
+    """`XSS_PROTECTION`, the seed's flag."""
     shared_files_path: str = Field(default="/var/www/projectsentinel/uploads", pattern=r"^/[^\s]*$")
+    """Where every app mounts the shared EFS files, read-write (the seed's uploads directory)."""
     backup_retention_days: int = Field(default=30, ge=1, le=3650)
+    """`BACKUP_RETENTION_DAYS`, the seed's variable."""
     keys: ThirdPartyKeys = ThirdPartyKeys()
+    """Third-party keys the apps call other services with, each a secret (`pulumi config set --secret
+    --path`). A missing one is a warning outside prod and an error in prod. The prod stack file's ciphertexts
+    are placeholders: set your own."""
     logical_backup: LogicalBackupConfig = LogicalBackupConfig()
+    """The seed's daily `pg_dump` to the backups bucket, beside AWS Backup's snapshots: a logical copy that
+    restores into any PostgreSQL."""
 
 
 def missing_keys(keys: ThirdPartyKeys) -> list[str]:

@@ -67,7 +67,7 @@ AWS_DEPLOY_CONSTRAINTS = ResourcePolicy(
         "within range, enumerations respected, conflicting properties not combined. Mocks and previews accept "
         "anything; "
         "`pulumi up` would fail. Each message cites the source of the limit (the table is in "
-        "policies/rules/deploy_constraints.py)."
+        "policies/rules/deploy_constraints/)."
     ),
     concern=Concern.GOVERNANCE,
     severity=Severity.HIGH,
