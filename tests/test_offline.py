@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import re
 import shutil
 from pathlib import Path
@@ -104,9 +107,18 @@ def test_a_missing_stack_file_is_reported() -> None:
         offline.run("nope")
 
 
-def test_cli_lists_resources_by_component(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prod"]) == 0
-    out = capsys.readouterr().out
+@functools.cache
+def preview_of_prod() -> tuple[int, str]:
+    """`python -m offline prod`'s exit code and output, run once for the tests that read them."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["prod"])
+    return code, printed.getvalue()
+
+
+def test_cli_lists_resources_by_component() -> None:
+    code, out = preview_of_prod()
+    assert code == 0
     assert "Offline preview of stack 'prod'" in out
     assert "network (sentinel:components:Network)" in out
     assert "security (sentinel:components:Security)" in out
@@ -122,9 +134,10 @@ def test_cli_exits_1_naming_the_bad_key(tmp_path: Path, capsys: pytest.CaptureFi
     assert captured.out == ""
 
 
-def test_cli_reports_policies_and_passes_a_compliant_stack(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prod"]) == 0
-    assert "Policies (policies/config/prod.json): no violations" in capsys.readouterr().out
+def test_cli_reports_policies_and_passes_a_compliant_stack() -> None:
+    code, out = preview_of_prod()
+    assert code == 0
+    assert "Policies (policies/config/prod.json): no violations" in out
 
 
 def test_cli_shows_the_traceback_of_a_failing_program(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

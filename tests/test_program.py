@@ -67,7 +67,7 @@ def test_bad_config_stops_the_program_before_any_resource() -> None:
 
 
 def test_runs_in_one_process_do_not_leak_into_each_other() -> None:
-    first = offline.run("prod")
+    first = graph_of("prod")
     offline.run("dev", {"sentinel:network.natGateways": "perAz", "sentinel:name": "other"})
     with pytest.raises(offline.ProgramFailedError):
         offline.run("staging", {"sentinel:region": "nowhere"})

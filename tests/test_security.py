@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 import offline
@@ -104,13 +105,21 @@ def test_cloudflare_prefix_lists_hold_the_published_ranges(prod: Graph) -> None:
     assert lists["IPv4"]["maxEntries"] == len(CLOUDFLARE_IPV4_RANGES)
 
 
+@functools.cache
+def dev_with_its_own_edge_ranges_and_web_port() -> Graph:
+    """One run for the two tests of what the security groups take from config."""
+    return offline.run(
+        "dev", {"sentinel:cloudflare.ipv4Ranges": ["198.41.128.0/17"], "sentinel:apps.web.nodePort": 31000}
+    )
+
+
 def test_cloudflare_ranges_are_overridable() -> None:
-    graph = offline.run("dev", {"sentinel:cloudflare.ipv4Ranges": ["198.41.128.0/17"]})
+    graph = dev_with_its_own_edge_ranges_and_web_port()
     [ipv4] = [plist for plist in graph.of_type(PREFIX_LIST) if plist.inputs["addressFamily"] == "IPv4"]
     assert ipv4.inputs["entries"] == [{"cidr": "198.41.128.0/17", "description": "Cloudflare edge"}]
 
 
 def test_app_node_ports_follow_config() -> None:
-    graph = offline.run("dev", {"sentinel:apps.web.nodePort": 31000})
+    graph = dev_with_its_own_edge_ranges_and_web_port()
     assert ("webapp", 31000, "alb") in rules_as_table(graph, INGRESS)
     assert ("webapp", 30080, "alb") not in rules_as_table(graph, INGRESS)
