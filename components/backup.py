@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, aws_managed_policy, service_trust
+from components.base import Component, Platform, service_trust
 from components.config.backup import BackupConfig, vault_lock_bounds
 from components.interfaces import Bucket, NotificationTopic, RestorableDatabase, SharedFiles
 from components.kms import EncryptionKey, EncryptionKeyArgs
@@ -92,9 +92,7 @@ class Backup(Component):
 
         role = self.role(name, "backup", service_trust("backup.amazonaws.com", platform.account_id))
         for purpose, policy in MANAGED_POLICIES.items():
-            aws.iam.RolePolicyAttachment(
-                f"{name}-{purpose}", role=role.name, policy_arn=aws_managed_policy(policy), opts=self.child()
-            )
+            self.attach_managed_policy(name, role, policy, purpose)
         self.role_arn = role.arn
 
         plan = aws.backup.Plan(

@@ -117,6 +117,18 @@ class Component(pulumi.ComponentResource):
             opts=self.child(),
         )
 
+    def attach_managed_policy(
+        self, name: str, role: aws.iam.Role, policy: str, purpose: str | None = None
+    ) -> aws.iam.RolePolicyAttachment:
+        """Attaches the AWS managed policy `policy` (`path/name`, as AWS files it) to `role`, as the child named
+        `<name>-<purpose>`, or `<name>-<the policy's name>` without one."""
+        return aws.iam.RolePolicyAttachment(
+            f"{name}-{purpose or policy.rsplit('/', 1)[-1]}",
+            role=role.name,
+            policy_arn=aws_managed_policy(policy),
+            opts=self.child(),
+        )
+
     def log_group_arn(self, log_group_name: str) -> str:
         return f"arn:aws:logs:{self.platform.region}:{self.platform.account_id}:log-group:{log_group_name}"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.base import Component, Platform, aws_managed_policy, hardened_launch_template, service_trust
+from components.base import Component, Platform, hardened_launch_template, service_trust
 from components.config.bastion import BastionConfig
 from components.interfaces import Vpc
 from facts.instance_classes import Architecture
@@ -41,12 +41,7 @@ class Bastion(Component):
         # EC2 passes no source account when it assumes an instance profile's role.
         role = self.role(name, "bastion", service_trust("ec2.amazonaws.com", None))
         # Session Manager only: the bastion itself may call no other AWS API.
-        aws.iam.RolePolicyAttachment(
-            f"{name}-ssm",
-            role=role.name,
-            policy_arn=aws_managed_policy("AmazonSSMManagedInstanceCore"),
-            opts=self.child(),
-        )
+        self.attach_managed_policy(name, role, "AmazonSSMManagedInstanceCore", "ssm")
         profile = aws.iam.InstanceProfile(
             name,
             name_prefix=platform.name("bastion-"),

@@ -1,5 +1,6 @@
-"""The EKS cluster: control plane, access entries, the managed node group, add-ons in dependency order, the
-Kubernetes provider every Kubernetes resource uses, and the Cluster Autoscaler.
+"""The EKS cluster: control plane, access entries, the managed node group (components/cluster_nodes.py), add-ons
+in dependency order (components/cluster_addons.py), the Kubernetes provider every Kubernetes resource uses, and the
+Cluster Autoscaler (components/cluster_autoscaler.py).
 
 Order matters at creation, and the dependencies below encode it:
 
@@ -7,118 +8,30 @@ Order matters at creation, and the dependencies below encode it:
                                             \\-> vpc-cni, kube-proxy, pod identity agent -> node group
                                                     -> coredns, metrics-server, observability, EFS CSI driver
 
-Which add-on goes where, and why, is the table in facts/eks_addons.py. An add-on's Pod Identity associations
-are part of it (EKS creates them before the add-on's pods) or, where the add-on offers none for a service account,
-created just before it, so no pod of it starts with the node's role.
+Which add-on goes where, and why, is the table in facts/eks_addons.py.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.base import (
-    Component,
-    Platform,
-    aws_managed_policy,
-    hardened_launch_template,
-    iam_document,
-    service_trust,
-)
+from components.base import Component, Platform, iam_document, service_trust
+from components.cluster_addons import cluster_addons
+from components.cluster_autoscaler import cluster_autoscaler
+from components.cluster_nodes import autoscaling_group_name, node_group
 from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
-from components.file_system import mount_statement
 from components.interfaces import SharedFiles, Vpc
 from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
-from components.pod_identity import pod_identity_trust
-from facts.eks_addons import ADDON_NAMESPACE, ADDONS, AddonName, Stage, addons_at
-from facts.instance_classes import Architecture
+from facts.eks_addons import Stage
+from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 
-# Every control-plane log type EKS offers.
-# https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
-CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
-# What nodes themselves call: EKS (joining the cluster) and ECR (pulling images). Pods' AWS calls go through
-# EKS Pod Identity, the VPC CNI's included, so the node role holds no AmazonEKS_CNI_Policy.
-NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
-AMI_TYPES = {Architecture.X86_64: "AL2023_x86_64_STANDARD", Architecture.ARM64: "AL2023_ARM_64_STANDARD"}
-AUTOSCALER_CHART_REPOSITORY = "https://kubernetes.github.io/autoscaler"
-AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
-
-
-@dataclass(frozen=True)
-class AddonIdentity:
-    """The role one of an add-on's service accounts gets through Pod Identity: what it is called, and the AWS managed
-    policy it holds (`path/name`, as AWS files it), or None for the node plugin of the EFS driver, which may only
-    mount the shared files through the apps' access point."""
-
-    role_purpose: str
-    managed_policy: str | None
-
-
-# By service account; which add-on owns which is facts/eks_addons.py's to say.
-ADDON_IDENTITIES: dict[str, AddonIdentity] = {
-    "aws-node": AddonIdentity("vpc-cni", "AmazonEKS_CNI_Policy"),
-    "cloudwatch-agent": AddonIdentity("cloudwatch-agent", "CloudWatchAgentServerPolicy"),
-    "efs-csi-controller-sa": AddonIdentity("efs-csi-controller", "service-role/AmazonEFSCSIDriverPolicy"),
-    "efs-csi-node-sa": AddonIdentity("efs-csi-node", None),
-}
-
-ADDON_CONFIGURATION: dict[AddonName, dict[str, Any]] = {
-    # Kubernetes NetworkPolicies are enforced (the workloads namespace isolates its apps with them).
-    "vpc-cni": {"enableNetworkPolicy": "true"},
-    # Container Insights in its standard mode: per-node and per-cluster metrics in the ContainerInsights
-    # namespace by ClusterName (node_memory_utilization, cluster_failed_node_count, ... which the alarms read),
-    # without enhanced observability's per-pod metrics billed by observation. Container logs stay off: Fluent
-    # Bit would create log groups this program neither encrypts nor expires.
-    "amazon-cloudwatch-observability": {
-        "agent": {"config": {"logs": {"metrics_collected": {"kubernetes": {"enhanced_container_insights": False}}}}},
-        "containerLogs": {"enabled": False},
-    },
-}
-
-
-def autoscaler_policy(platform: Platform) -> list[dict[str, Any]]:
-    """The Cluster Autoscaler's permissions: it may resize and shrink only the autoscaling groups tagged as
-    owned by this cluster; the Describe* calls it needs to find them accept no resource or tag scope."""
-    tag = f"aws:ResourceTag/k8s.io/cluster-autoscaler/{platform.cluster_name}"
-    return [
-        {
-            "Sid": "ScaleThisClustersGroups",
-            "Effect": "Allow",
-            "Action": ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-            "Resource": f"arn:aws:autoscaling:{platform.region}:{platform.account_id}:autoScalingGroup:*",
-            "Condition": {"StringEquals": {tag: "owned"}},
-        },
-        {
-            "Sid": "DiscoverGroups",
-            "Effect": "Allow",
-            "Action": [
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeAutoScalingInstances",
-                "autoscaling:DescribeLaunchConfigurations",
-                "autoscaling:DescribeScalingActivities",
-                "autoscaling:DescribeTags",
-                "ec2:DescribeImages",
-                "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplateVersions",
-                "ec2:GetInstanceTypesFromInstanceRequirements",
-            ],
-            "Resource": "*",
-        },
-        {
-            "Sid": "DescribeThisClustersNodeGroups",
-            "Effect": "Allow",
-            "Action": "eks:DescribeNodegroup",
-            "Resource": f"arn:aws:eks:{platform.region}:{platform.account_id}:nodegroup/{platform.cluster_name}/*",
-        },
-    ]
 
 
 def kubeconfig(
@@ -153,11 +66,6 @@ def kubeconfig(
 def _role_label(role_arn: str) -> str:
     """A logical-name fragment for a role ARN: its name, lowercased."""
     return re.sub(r"[^a-z0-9-]+", "-", role_arn.rsplit("/", 1)[1].lower())
-
-
-def _autoscaling_group_name(resources: Sequence[aws.eks.outputs.NodeGroupResource]) -> str:
-    names = [group.name for resource in resources for group in resource.autoscaling_groups or [] if group.name]
-    return names[0] if names else ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,7 +116,7 @@ class Cluster(Component):
 
         role = self.role(f"{name}-cluster", "eks-cluster", service_trust("eks.amazonaws.com", platform.account_id))
         role_grants = [
-            self._attach(f"{name}-cluster", role, "AmazonEKSClusterPolicy"),
+            self.attach_managed_policy(f"{name}-cluster", role, "AmazonEKSClusterPolicy"),
             aws.iam.RolePolicy(
                 f"{name}-cluster-secrets-key",
                 role=role.id,
@@ -277,16 +185,45 @@ class Cluster(Component):
             opts=self.child(depends_on=[deploy_access]),
         )
 
-        addons_before = [self._addon(name, cluster, addon, args) for addon in addons_at(Stage.BEFORE_NODES)]
-        self.node_group = self._node_group(name, cluster, args, depends_on=addons_before)
-        self.autoscaling_group_name = self.node_group.resources.apply(_autoscaling_group_name)
+        before_nodes = cluster_addons(
+            self,
+            name,
+            Stage.BEFORE_NODES,
+            cluster=cluster,
+            versions=config.addon_versions,
+            shared_files=args.shared_files,
+        )
+        self.node_group = node_group(
+            self,
+            name,
+            cluster=cluster,
+            nodes=args.nodes,
+            network=args.network,
+            node_security_group_id=args.node_security_group_id,
+            depends_on=before_nodes,
+        )
+        self.autoscaling_group_name = autoscaling_group_name(self.node_group)
         self.node_security_group_ids = [
             pulumi.Output.from_input(args.node_security_group_id),
             self.cluster_security_group_id,
         ]
-        for addon in addons_at(Stage.AFTER_NODES):
-            self._addon(name, cluster, addon, args, depends_on=[self.node_group])
-        self._autoscaler(name, cluster, config)
+        cluster_addons(
+            self,
+            name,
+            Stage.AFTER_NODES,
+            cluster=cluster,
+            versions=config.addon_versions,
+            shared_files=args.shared_files,
+            depends_on=[self.node_group],
+        )
+        cluster_autoscaler(
+            self,
+            name,
+            cluster=cluster,
+            config=config.autoscaler,
+            provider=self.provider,
+            node_group=self.node_group,
+        )
 
         self.register_outputs(
             {
@@ -307,15 +244,6 @@ class Cluster(Component):
                 "(sentinel:cluster.version, the add-on versions and the autoscaler image move together)",
                 resource=self,
             )
-
-    def _attach(self, name: str, role: aws.iam.Role, policy: str) -> aws.iam.RolePolicyAttachment:
-        """Attaches the AWS managed policy `policy` (`path/name`, as AWS files it) to `role`."""
-        return aws.iam.RolePolicyAttachment(
-            f"{name}-{policy.rsplit('/', 1)[-1]}",
-            role=role.name,
-            policy_arn=aws_managed_policy(policy),
-            opts=self.child(),
-        )
 
     def _control_plane_log_group(self, name: str, config: ClusterConfig) -> aws.cloudwatch.LogGroup:
         """The log group EKS writes control-plane logs to. It must exist before the cluster, under the name EKS
@@ -357,156 +285,6 @@ class Cluster(Component):
                 )
             )
         return associations[0]
-
-    def _pod_role(self, name: str, purpose: str, managed_policy: str | None = None) -> aws.iam.Role:
-        """A role for one service account through EKS Pod Identity."""
-        role = self.role(f"{name}-{purpose}", purpose, pod_identity_trust(self.platform.account_id))
-        if managed_policy is not None:
-            self._attach(f"{name}-{purpose}", role, managed_policy)
-        return role
-
-    def _addon(
-        self,
-        name: str,
-        cluster: aws.eks.Cluster,
-        addon: AddonName,
-        args: ClusterArgs,
-        depends_on: Sequence[pulumi.Resource] = (),
-    ) -> aws.eks.Addon:
-        placement = ADDONS[addon]
-        own_associations: list[aws.eks.AddonPodIdentityAssociationArgs] = []
-        associated_apart: list[pulumi.Resource] = []
-        for service_account in placement.aws_service_accounts:
-            role = self._addon_role(name, service_account, args)
-            if service_account in placement.associated_apart:
-                associated_apart.append(
-                    aws.eks.PodIdentityAssociation(
-                        f"{name}-{ADDON_IDENTITIES[service_account].role_purpose}",
-                        cluster_name=cluster.name,
-                        namespace=ADDON_NAMESPACE,
-                        service_account=service_account,
-                        role_arn=role.arn,
-                        tags={"Name": self.platform.name(service_account)},
-                        opts=self.child(),
-                    )
-                )
-            else:
-                own_associations.append(
-                    aws.eks.AddonPodIdentityAssociationArgs(role_arn=role.arn, service_account=service_account)
-                )
-        configuration = ADDON_CONFIGURATION.get(addon)
-        return aws.eks.Addon(
-            f"{name}-{addon}",
-            cluster_name=cluster.name,
-            addon_name=addon,
-            addon_version=args.config.addon_versions[addon],
-            configuration_values=pulumi.Output.json_dumps(configuration) if configuration else None,
-            # EKS creates these before the add-on's pods; the others exist before the add-on is created.
-            pod_identity_associations=own_associations or None,
-            # The program owns the add-ons' configuration: values set by hand are overwritten.
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            tags={"Name": self.platform.name(addon)},
-            opts=self.child(depends_on=[*depends_on, *associated_apart]),
-        )
-
-    def _addon_role(self, name: str, service_account: str, args: ClusterArgs) -> aws.iam.Role:
-        identity = ADDON_IDENTITIES[service_account]
-        role = self._pod_role(name, identity.role_purpose, identity.managed_policy)
-        if identity.managed_policy is None:
-            aws.iam.RolePolicy(
-                f"{name}-{identity.role_purpose}",
-                role=role.id,
-                policy=iam_document([mount_statement(args.shared_files)]),
-                opts=self.child(),
-            )
-        return role
-
-    def _node_group(
-        self, name: str, cluster: aws.eks.Cluster, args: ClusterArgs, depends_on: Sequence[pulumi.Resource]
-    ) -> aws.eks.NodeGroup:
-        platform, nodes = self.platform, args.nodes
-        role = self.role(f"{name}-nodes", "eks-nodes", service_trust("ec2.amazonaws.com", None))
-        attachments = [self._attach(f"{name}-nodes", role, policy) for policy in NODE_POLICIES]
-        template = hardened_launch_template(
-            self,
-            f"{name}-nodes",
-            purpose="eks-nodes",
-            description=f"EKS nodes of {platform.cluster_name}",
-            # The cluster's group too: without it nodes cannot reach the control plane and never join.
-            security_group_ids=[args.node_security_group_id, cluster.vpc_config.cluster_security_group_id],
-            root_volume_gib=nodes.disk_size_gib,
-        )
-        return aws.eks.NodeGroup(
-            f"{name}-nodes",
-            cluster_name=cluster.name,
-            node_group_name_prefix=platform.name("nodes-"),
-            node_role_arn=role.arn,
-            subnet_ids=args.network.subnet_ids["private"],
-            # Amazon Linux 2023 through the AMI type (Amazon Linux 2 has no images after Kubernetes 1.32); EKS
-            # picks the image of the cluster's version, so the template names none.
-            ami_type=AMI_TYPES[Architecture(nodes.architecture)],
-            capacity_type="ON_DEMAND",
-            instance_types=list(nodes.instance_types),
-            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                id=template.id, version=template.latest_version.apply(str)
-            ),
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=nodes.min_size, desired_size=nodes.desired_size, max_size=nodes.max_size
-            ),
-            update_config=aws.eks.NodeGroupUpdateConfigArgs(
-                max_unavailable_percentage=nodes.max_unavailable_percentage
-            ),
-            tags={
-                "Name": platform.name("eks-nodes"),
-                # The Cluster Autoscaler's auto-discovery tags (EKS also puts them on the autoscaling group).
-                "k8s.io/cluster-autoscaler/enabled": "true",
-                f"k8s.io/cluster-autoscaler/{platform.cluster_name}": "owned",
-            },
-            opts=self.child(
-                depends_on=[*depends_on, *attachments],
-                # The autoscaler owns the desired size; a deploy must not reset it.
-                ignore_changes=["scalingConfig.desiredSize"],
-            ),
-        )
-
-    def _autoscaler(self, name: str, cluster: aws.eks.Cluster, config: ClusterConfig) -> None:
-        platform = self.platform
-        role = self._pod_role(name, "cluster-autoscaler")
-        aws.iam.RolePolicy(
-            f"{name}-cluster-autoscaler",
-            role=role.id,
-            policy=iam_document(autoscaler_policy(platform)),
-            opts=self.child(),
-        )
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-cluster-autoscaler",
-            cluster_name=cluster.name,
-            namespace="kube-system",
-            service_account=AUTOSCALER_SERVICE_ACCOUNT,
-            role_arn=role.arn,
-            tags={"Name": platform.name("cluster-autoscaler")},
-            opts=self.child(),
-        )
-        k8s.helm.v3.Release(
-            f"{name}-cluster-autoscaler",
-            name="cluster-autoscaler",
-            chart="cluster-autoscaler",
-            version=config.autoscaler.chart_version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=AUTOSCALER_CHART_REPOSITORY),
-            namespace="kube-system",
-            values={
-                "cloudProvider": "aws",
-                "autoDiscovery": {"clusterName": platform.cluster_name},
-                # Instance metadata is out of reach (hop limit 1): the region must be given.
-                "awsRegion": platform.region,
-                "image": {"tag": config.autoscaler.image_tag},
-                "rbac": {"serviceAccount": {"create": True, "name": AUTOSCALER_SERVICE_ACCOUNT}},
-                "extraArgs": {"expander": "least-waste", "balance-similar-node-groups": True},
-                "resources": {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"memory": "600Mi"}},
-            },
-            opts=self.child(provider=self.provider, depends_on=[self.node_group, association]),
-        )
 
 
 def support_ends_soon(version: str, today: datetime.date) -> bool:

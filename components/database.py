@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.base import Component, Platform, aws_managed_policy, iam_document, secret_url, service_trust
+from components.base import Component, Platform, iam_document, secret_url, service_trust
 from components.config import DatabaseConfig
 from components.interfaces import NotificationTopic, Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
@@ -275,12 +275,7 @@ class Database(Component):
             "database-monitoring",
             service_trust("monitoring.rds.amazonaws.com", platform.account_id),
         )
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-monitoring",
-            role=monitoring_role.name,
-            policy_arn=aws_managed_policy(ENHANCED_MONITORING_POLICY),
-            opts=self.child(),
-        )
+        attachment = self.attach_managed_policy(name, monitoring_role, ENHANCED_MONITORING_POLICY, "monitoring")
         instances, zones = [], args.network.availability_zones
         for index in range(1 + config.readers):
             zone = zones[index % len(zones)]

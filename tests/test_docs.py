@@ -18,16 +18,10 @@ from pydantic import BaseModel
 from components.config.stack import StackConfig
 from components.config.types import Section, section_type
 from policies.pack import POLICIES
-from scripts.generate_docs import (
-    PAGES,
-    DocsError,
-    config_keys,
-    config_reference,
-    disagreement,
-    first_difference,
-    render,
-    rule_modules,
-)
+from scripts.docs import DocsError
+from scripts.docs.config import config_keys, config_reference
+from scripts.docs.pages import PAGES, disagreement, first_difference, render
+from scripts.docs.policies import rule_modules
 from tests.helpers import graph_of
 
 ROOT = Path(__file__).resolve().parent.parent
