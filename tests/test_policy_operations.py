@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 from policies.rules.operations import (
     AWS_PROVIDER_DEFAULT_TAGS,
     CLOUDWATCH_ALARM_ACTIONS,
-    CONTROL_PLANE_LOG_TYPES,
     EKS_CONTROL_PLANE_LOGS,
     LOG_GROUP_RETENTION,
     RDS_LOG_GROUPS_CREATED_FIRST,
 )
 from policies.support.aws import EKS_CLUSTER, LOG_GROUP, METRIC_ALARM, RDS_PROXY, RDS_PROXY_TARGET
-from tests.policy_builders import (
-    REQUIRED_TAGS,
-    UNKNOWN,
-    GraphBuilder,
-    aurora,
-    aws_provider,
-    messages,
-    ref,
-    single,
-    violations,
-)
+from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, messages, ref, single, violations
+from tests.policy_builders_aws import aurora, aws_provider
 
 
 def _tagged_stack(tags: dict[str, str] | str = REQUIRED_TAGS) -> GraphBuilder:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pulumi_policy import Policy, PolicyProviderResource, PolicyResource, ResourceValidationArgs, Severity
 
+from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 from policies.support.aws import (
     COMPOSITE_ALARM,
     EKS_CLUSTER,
@@ -99,9 +100,6 @@ LOG_GROUP_RETENTION = ResourcePolicy(
     resource_types=(LOG_GROUP,),
     rule=expecting(Expect("retentionInDays", at_least(1), "set a retention such as 30, 90 or 365 days")),
 )
-
-# Tier 9 (cluster): every log type EKS offers (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
-CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 
 
 def _control_plane_logs(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
