@@ -23,32 +23,24 @@ sys.path.insert(0, str(ROOT))
 from offline.graph import Graph  # noqa: E402 - needs the path set above
 from offline.policy import evaluate  # noqa: E402
 from offline.policy_config import load_policy_config  # noqa: E402
-from tests.policy_builders import (  # noqa: E402
-    MANAGED_WAF_RULE,
-    RATE_LIMIT_RULE,
-    GraphBuilder,
+from tests.policy_builders import GraphBuilder, ref  # noqa: E402
+from tests.policy_builders_aws import (  # noqa: E402
     aws_provider,
     bucket,
-    cloudflare_zone,
-    config_map,
-    container,
-    deployment,
-    hpa,
     ingress,
     launch_template,
     network,
     node_group,
     parameter_group,
-    pdb,
     prefix_list,
     rds_primary,
     rds_proxy,
     rds_replica,
-    ref,
-    ruleset,
     security_group,
     tls_only_policy,
 )
+from tests.policy_builders_cloudflare import MANAGED_WAF_RULE, RATE_LIMIT_RULE, cloudflare_zone, ruleset  # noqa: E402
+from tests.policy_builders_kubernetes import config_map, container, deployment, hpa, pdb  # noqa: E402
 
 TARGET_SECONDS_AT_10K = 2.0
 APPS = ("web", "api", "admin")

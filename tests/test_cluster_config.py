@@ -4,18 +4,18 @@ bad input named by its full key with what is allowed."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 
 from components.cluster import support_ends_soon
 from components.config.cluster import ADDON_VERSIONS, STANDARD_SUPPORT_ENDS
 from offline import REMOVE
+from tests.config_cases import BadConfig, named_by_full_key
 from tests.helpers import load, problems_of
 
 DEPLOY = "arn:aws:iam::111111111111:role/sentinel-deploy"
 
-BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
+BAD_CONFIGS: list[BadConfig] = [
     # (case, overrides, key named in the message, something the message says is allowed)
     ("version not in the table", {"sentinel:cluster.version": "1.29"}, "sentinel:cluster.version", "1.35"),
     ("version not a version", {"sentinel:cluster.version": "latest"}, "sentinel:cluster.version", "support table"),
@@ -137,14 +137,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("overrides", "key", "allowed"), [case[1:] for case in BAD_CONFIGS], ids=[c[0] for c in BAD_CONFIGS]
-)
-def test_bad_cluster_config_is_named_by_its_full_key(overrides: dict[str, Any], key: str, allowed: str) -> None:
-    problems = problems_of(overrides)
-    matching = [problem for problem in problems if problem.startswith(key)]
-    assert matching, f"no problem names {key}: {problems}"
-    assert any(allowed in problem for problem in matching), matching
+test_bad_cluster_config_is_named_by_its_full_key = named_by_full_key(BAD_CONFIGS)
 
 
 def test_one_node_is_allowed_in_dev_only() -> None:

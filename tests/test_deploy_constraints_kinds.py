@@ -6,7 +6,8 @@ from __future__ import annotations
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS
 from policies.rules.deploy_constraints.kinds import values_at
 from policies.support.aws import AWS_PROVIDER, VPC
-from tests.policy_builders import UNKNOWN, GraphBuilder, aws_provider, messages
+from tests.policy_builders import UNKNOWN, GraphBuilder, messages
+from tests.policy_builders_aws import aws_provider
 
 
 def test_a_path_reads_every_item_of_a_list_and_into_json_text_leaving_out_unset_and_unknown_values() -> None:

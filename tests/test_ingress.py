@@ -49,7 +49,7 @@ def test_the_alb_is_public_behind_the_alb_group_and_hardened(stack_graph: Graph)
 
 
 def test_access_logs_go_to_the_log_bucket_under_the_storage_tiers_prefix(prod: Graph) -> None:
-    # That the log bucket's policy admits ELB there, and exists first: tests/test_service_grants.py.
+    # That the log bucket's policy admits ELB there, and exists first: tests/test_service_grants_log_buckets.py.
     assert one(prod, LOAD_BALANCER).inputs["accessLogs"] == {
         "bucket": prod_outputs()["logs"],
         "prefix": ALB_LOG_PREFIX,

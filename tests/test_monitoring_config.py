@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 from facts.seed_alarms import SEED_ALARM_NAMES
+from tests.config_cases import BadConfig, named_by_full_key
 from tests.helpers import load, problems_of
 
 
@@ -31,7 +28,7 @@ def test_thresholds_default_to_seed_002() -> None:
     )
 
 
-BAD_MONITORING: list[tuple[str, dict[str, Any], str, str]] = [
+BAD_MONITORING: list[BadConfig] = [
     # (case, overrides, key named in the message, something the message says is allowed)
     ("malformed email", {"sentinel:monitoring.emails": ["oncall"]}, "sentinel:monitoring.emails[0]", "email address"),
     (
@@ -116,14 +113,7 @@ BAD_MONITORING: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("overrides", "key", "allowed"), [case[1:] for case in BAD_MONITORING], ids=[c[0] for c in BAD_MONITORING]
-)
-def test_bad_monitoring_config_is_named_by_its_full_key(overrides: dict[str, Any], key: str, allowed: str) -> None:
-    problems = problems_of(overrides)
-    matching = [problem for problem in problems if problem.startswith(key)]
-    assert matching, f"no problem names {key}: {problems}"
-    assert any(allowed in problem for problem in matching), matching
+test_bad_monitoring_config_is_named_by_its_full_key = named_by_full_key(BAD_MONITORING)
 
 
 def test_dev_and_staging_may_go_without_email() -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import offline.__main__ as offline_cli
 from offline import policy_config, stackfiles
-from offline.__main__ import main as offline_preview
+from offline.engine import run_for_command_line
 from offline.policy_config import PolicyConfigError, load_policy_config, policy_config_path
 
 REPOSITORY_CONFIG_DIR = policy_config.CONFIG_DIR
@@ -35,6 +38,23 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (directory / "stacks").mkdir()
     monkeypatch.setattr(policy_config, "CONFIG_DIR", directory)
     return directory
+
+
+# The program's run does not depend on the policy config: the previews of one stack file share it.
+_shared_run = functools.cache(run_for_command_line)
+
+
+@pytest.fixture(scope="module")
+def short_lived_stack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pr-123, a short-lived stack of the dev environment, as every preview below runs it."""
+    return write_stack(tmp_path_factory.mktemp("short-lived"), "pr-123", "dev")
+
+
+@pytest.fixture
+def preview(short_lived_stack: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """`python -m offline` on the short-lived stack, whose program runs once for all the previews."""
+    monkeypatch.setattr(offline_cli, "run_for_command_line", _shared_run)
+    return lambda: offline_cli.main([str(short_lived_stack)])
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
@@ -90,21 +110,21 @@ def test_cli_exits_2_with_the_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_offline_preview_runs_a_short_lived_stack_at_its_environments_levels(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    preview: Callable[[], int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Dev's levels make its unprotected keys advisory: the preview passes.
-    assert offline_preview([str(write_stack(tmp_path, "pr-123", "dev"))]) == 0
+    assert preview() == 0
     out = capsys.readouterr().out
     assert "Policies (policies/config/dev.json): " in out
     assert "[advisory] stateful-resources-protected" in out
 
 
 def test_offline_preview_applies_a_stacks_own_config(
-    tmp_path: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+    preview: Callable[[], int], config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Dev leaves its keys unprotected, which its own config, unlike dev's, makes a mandatory violation.
     (config_dir / "stacks" / "pr-123.json").write_text(json.dumps({"all": "mandatory"}))
-    assert offline_preview([str(write_stack(tmp_path, "pr-123", "dev"))]) == 1
+    assert preview() == 1
     out = capsys.readouterr().out
     assert f"Policies ({config_dir / 'stacks' / 'pr-123.json'}): " in out
     assert "[mandatory] stateful-resources-protected" in out
@@ -112,8 +132,8 @@ def test_offline_preview_applies_a_stacks_own_config(
 
 
 def test_offline_preview_exits_2_when_no_policy_config_applies(
-    tmp_path: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+    preview: Callable[[], int], config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (config_dir / "dev.json").unlink()
-    assert offline_preview([str(write_stack(tmp_path, "pr-123", "dev"))]) == 2
+    assert preview() == 2
     assert "sentinel:environment is 'dev', which has no policy config" in capsys.readouterr().err

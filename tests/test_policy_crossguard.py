@@ -19,19 +19,9 @@ from offline.policy_config import load_policy_config
 from offline.sdk_internals import PolicyAnalyzerServicer
 from policies.pack import PACK_NAME, POLICIES
 from tests.analyzer_requests import Diagnostic, as_diagnostics, configure_request, judged
-from tests.policy_builders import (
-    UNKNOWN,
-    GraphBuilder,
-    aws_provider,
-    bucket,
-    container,
-    deployment,
-    hpa,
-    ingress,
-    rds_primary,
-    rds_replica,
-    security_group,
-)
+from tests.policy_builders import UNKNOWN, GraphBuilder
+from tests.policy_builders_aws import aws_provider, bucket, ingress, rds_primary, rds_replica, security_group
+from tests.policy_builders_kubernetes import container, deployment, hpa
 
 
 def _crossguard(graph: Graph, policy_config: Mapping[str, Any]) -> Counter[Diagnostic]:

@@ -14,18 +14,8 @@ from policies.rules.edge import (
     CLOUDFLARE_VALIDATION_RECORDS_UNPROXIED,
     CLOUDFLARE_ZONE_TLS,
 )
-from tests.policy_builders import (
-    MANAGED_WAF_RULE,
-    RATE_LIMIT_RULE,
-    UNKNOWN,
-    GraphBuilder,
-    cloudflare_zone,
-    merged,
-    messages,
-    ref,
-    ruleset,
-    single,
-)
+from tests.policy_builders import UNKNOWN, GraphBuilder, merged, messages, ref, single
+from tests.policy_builders_cloudflare import MANAGED_WAF_RULE, RATE_LIMIT_RULE, cloudflare_zone, ruleset
 
 EDGE_POLICIES = [CLOUDFLARE_ZONE_TLS, CLOUDFLARE_MANAGED_WAF, CLOUDFLARE_RATE_LIMITING]
 

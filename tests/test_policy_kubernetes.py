@@ -18,7 +18,8 @@ from policies.rules.kubernetes import (
 )
 from policies.rules.kubernetes import POLICIES as KUBERNETES_POLICIES
 from policies.support.kubernetes import CRON_JOB
-from tests.policy_builders import UNKNOWN, GraphBuilder, container, deployment, messages, pod_template
+from tests.policy_builders import UNKNOWN, GraphBuilder, messages
+from tests.policy_builders_kubernetes import container, deployment, pod_template
 
 
 def _deployment(*containers: dict[str, Any], **spec: Any) -> GraphBuilder:

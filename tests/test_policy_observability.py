@@ -20,7 +20,8 @@ from policies.support.aws import (
     RDS_CLUSTER_INSTANCE,
     SNS_TOPIC,
 )
-from tests.policy_builders import UNKNOWN, GraphBuilder, messages, node_group, ref
+from tests.policy_builders import UNKNOWN, GraphBuilder, messages, ref
+from tests.policy_builders_aws import node_group
 
 SEED_ALARMS: dict[str, dict[str, Any]] = {
     "HighCPUUtilization": {

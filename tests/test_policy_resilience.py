@@ -30,23 +30,9 @@ from policies.support.aws import (
     RDS_INSTANCE,
     SECRET,
 )
-from tests.policy_builders import (
-    AURORA_ZONES,
-    UNKNOWN,
-    GraphBuilder,
-    aurora,
-    deployment,
-    hpa,
-    merged,
-    messages,
-    node_group,
-    pdb,
-    property_rule_tests,
-    rds_primary,
-    rds_replica,
-    ref,
-    single,
-)
+from tests.policy_builders import UNKNOWN, GraphBuilder, merged, messages, property_rule_tests, ref, single
+from tests.policy_builders_aws import AURORA_ZONES, aurora, node_group, rds_primary, rds_replica
+from tests.policy_builders_kubernetes import deployment, hpa, pdb
 
 CACHE = {
     "automaticFailoverEnabled": True,

@@ -23,7 +23,8 @@ from policies.pack import POLICIES
 from policies.rules.capacity.cluster import NODE_GROUP_FITS_HPA_MAXIMUM
 from policies.support.declare import Concern, Finding, ResourcePolicy, Settings, StackPolicy
 from policies.support.stack import Stack
-from tests.policy_builders import UNKNOWN, GraphBuilder, aws_provider, ref
+from tests.policy_builders import UNKNOWN, GraphBuilder, ref
+from tests.policy_builders_aws import aws_provider
 
 
 def _flag_everything(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:

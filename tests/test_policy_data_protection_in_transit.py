@@ -1,4 +1,6 @@
-"""Encryption at rest and in transit."""
+"""Encryption in transit (policies/rules/data_protection/in_transit.py): the buckets and the file system refuse
+plain HTTP, the database forces TLS through its parameter groups and its proxy, the cache requires TLS and an auth
+token, and the ALB's HTTPS listeners name a TLS 1.3 policy."""
 
 from __future__ import annotations
 
@@ -7,104 +9,40 @@ from typing import Any
 
 import pytest
 
-from policies.rules.data_protection import (
+from policies.rules.data_protection.in_transit import (
     ALB_TLS_POLICY_CURRENT,
-    ECR_IMMUTABLE_AND_SCANNED,
-    EFS_ENCRYPTED,
     EFS_TLS_ONLY,
-    EKS_SECRETS_ENCRYPTED,
     ELASTICACHE_AUTH_TOKEN,
-    ELASTICACHE_ENCRYPTED_AT_REST,
     ELASTICACHE_ENCRYPTED_IN_TRANSIT,
-    KMS_KEY_ROTATION,
-    LAUNCH_TEMPLATE_EBS_ENCRYPTED,
-    LOG_GROUP_ENCRYPTED,
     RDS_FORCE_SSL,
     RDS_PROXY_REQUIRES_TLS,
-    RDS_STORAGE_ENCRYPTED,
-    S3_BUCKET_ENCRYPTED,
     S3_BUCKET_TLS_ONLY,
-    SNS_TOPIC_ENCRYPTED,
 )
 from policies.support.aws import (
-    ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
-    EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
-    KMS_KEY,
-    LAUNCH_TEMPLATE,
     LISTENER,
-    LOG_GROUP,
-    RDS_INSTANCE,
     RDS_PROXY,
     S3_BUCKET_POLICY,
     S3_BUCKETS,
-    SNS_TOPIC,
 )
-from tests.policy_builders import (
-    UNKNOWN,
-    GraphBuilder,
+from tests.policy_builders import UNKNOWN, GraphBuilder, merged, messages, property_rule_tests, ref, single, violations
+from tests.policy_builders_aws import (
     aurora,
     bucket,
-    merged,
-    messages,
     parameter_group,
-    property_rule_tests,
     rds_primary,
     rds_replica,
-    ref,
-    single,
     tls_only_policy,
     tls_only_statement,
-    violations,
 )
+
+AUTHENTICATED_CACHE = {"transitEncryptionEnabled": True, "authToken": "generated-token-of-32-characters"}
+
 
 # (policy, resource type, inputs that pass, the change that makes them fail, the message it then reports)
 PROPERTY_CASES = [
-    pytest.param(
-        RDS_STORAGE_ENCRYPTED,
-        RDS_INSTANCE,
-        {"engine": "postgres", "storageEncrypted": True},
-        {"storageEncrypted": False},
-        "storageEncrypted is false: set storageEncrypted=true",
-        id="rds-storage-encrypted",
-    ),
-    pytest.param(
-        ELASTICACHE_ENCRYPTED_AT_REST,
-        ELASTICACHE_REPLICATION_GROUP,
-        {"atRestEncryptionEnabled": True},
-        {"atRestEncryptionEnabled": None},
-        "atRestEncryptionEnabled is not set: set atRestEncryptionEnabled=true",
-        id="elasticache-encrypted-at-rest",
-    ),
-    pytest.param(
-        EFS_ENCRYPTED, EFS_FILE_SYSTEM, {"encrypted": True}, {"encrypted": False}, "encrypted is false", id="efs"
-    ),
-    pytest.param(
-        SNS_TOPIC_ENCRYPTED,
-        SNS_TOPIC,
-        {"kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:key/alerts"},
-        {"kmsMasterKeyId": None},
-        "kmsMasterKeyId is not set",
-        id="sns-topic-encrypted",
-    ),
-    pytest.param(
-        LOG_GROUP_ENCRYPTED,
-        LOG_GROUP,
-        {"kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/logs", "retentionInDays": 30},
-        {"kmsKeyId": ""},
-        'kmsKeyId is "": set kmsKeyId to a KMS key ARN',
-        id="log-group-encrypted",
-    ),
-    pytest.param(
-        KMS_KEY_ROTATION,
-        KMS_KEY,
-        {"enableKeyRotation": True},
-        {"enableKeyRotation": None},
-        "enableKeyRotation is not set",
-        id="kms-key-rotation",
-    ),
     pytest.param(
         ELASTICACHE_ENCRYPTED_IN_TRANSIT,
         ELASTICACHE_REPLICATION_GROUP,
@@ -113,38 +51,29 @@ PROPERTY_CASES = [
         'transitEncryptionMode is "preferred": set transitEncryptionMode="required"',
         id="elasticache-encrypted-in-transit",
     ),
-    # Tier 9 (cluster)
     pytest.param(
-        EKS_SECRETS_ENCRYPTED,
-        EKS_CLUSTER,
-        {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:1:key/k"}}},
-        {"encryptionConfig": {"resources": ["configmaps"]}},
-        'encryptionConfig.resources does not list "secrets"',
-        id="eks-secrets-encrypted",
+        RDS_PROXY_REQUIRES_TLS,
+        RDS_PROXY,
+        {"engineFamily": "POSTGRESQL", "requireTls": True},
+        {"requireTls": False},
+        "requireTls is false: set requireTls=true",
+        id="proxy-tls",
     ),
     pytest.param(
-        EKS_SECRETS_ENCRYPTED,
-        EKS_CLUSTER,
-        {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:1:key/k"}}},
-        {"encryptionConfig": {"provider": None}},
-        "encryptionConfig.provider.keyArn is not set",
-        id="eks-secrets-key",
+        RDS_PROXY_REQUIRES_TLS,
+        RDS_PROXY,
+        {"engineFamily": "POSTGRESQL", "requireTls": True},
+        {"requireTls": None},
+        "requireTls is not set: set requireTls=true",
+        id="proxy-tls-default",
     ),
     pytest.param(
-        ECR_IMMUTABLE_AND_SCANNED,
-        ECR_REPOSITORY,
-        {"imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": True}},
-        {"imageTagMutability": "MUTABLE"},
-        'imageTagMutability is "MUTABLE": set imageTagMutability="IMMUTABLE"',
-        id="ecr-tags-immutable",
-    ),
-    pytest.param(
-        ECR_IMMUTABLE_AND_SCANNED,
-        ECR_REPOSITORY,
-        {"imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": True}},
-        {"imageScanningConfiguration": None},
-        "imageScanningConfiguration.scanOnPush is not set: set imageScanningConfiguration.scanOnPush=true",
-        id="ecr-scan-on-push",
+        ELASTICACHE_AUTH_TOKEN,
+        ELASTICACHE_REPLICATION_GROUP,
+        AUTHENTICATED_CACHE,
+        {"authToken": None},
+        "transitEncryptionEnabled is true but neither authToken nor userGroupIds is set: set authToken",
+        id="cache-auth-token",
     ),
 ]
 
@@ -154,56 +83,22 @@ test_property_rule_passes_compliant_resource, test_property_rule_reports_the_bro
 )
 
 
-def test_an_unknown_value_is_not_judged_during_preview() -> None:
-    graph = single(RDS_INSTANCE, {"engine": "postgres", "storageEncrypted": UNKNOWN})
-    assert violations(RDS_STORAGE_ENCRYPTED, graph) == []
-
-
-def test_asymmetric_keys_are_not_asked_to_rotate() -> None:
-    assert messages(KMS_KEY_ROTATION, single(KMS_KEY, {"customerMasterKeySpec": "RSA_2048"})) == []
-
-
-ENCRYPTED_ROOT = {"deviceName": "/dev/xvda", "ebs": {"encrypted": "true", "volumeType": "gp3", "volumeSize": 50}}
-
-
-def test_launch_template_with_encrypted_root_volume_passes() -> None:
-    graph = single(LAUNCH_TEMPLATE, {"blockDeviceMappings": [ENCRYPTED_ROOT]})
-    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, graph) == []
-
-
-def test_launch_template_with_unencrypted_volume_fails() -> None:
-    data_volume = merged(ENCRYPTED_ROOT, {"deviceName": "/dev/xvdb", "ebs": {"encrypted": "false"}})
-    graph = single(LAUNCH_TEMPLATE, {"blockDeviceMappings": [ENCRYPTED_ROOT, data_volume]})
-    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, graph) == [
-        'volume "/dev/xvdb": ebs.encrypted is "false", set it to true'
-    ]
-
-
-def test_launch_template_without_volumes_relies_on_account_defaults_and_fails() -> None:
-    assert messages(LAUNCH_TEMPLATE_EBS_ENCRYPTED, single(LAUNCH_TEMPLATE, {"instanceType": "c6i.large"})) == [
-        "no EBS block device mapping: declare the root volume with ebs.encrypted=true"
-    ]
-
-
-def test_bucket_with_default_encryption_passes() -> None:
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"authToken": None, "userGroupIds": ["sentinel-apps"]},
+        {"authToken": UNKNOWN},
+        {"transitEncryptionEnabled": False},
+    ],
+    ids=["rbac", "token unknown in preview", "no tls: another rule's concern"],
+)
+def test_other_ways_to_authenticate_or_nothing_to_judge_pass(changes: dict[str, Any]) -> None:
     builder = GraphBuilder()
-    bucket(builder)
-    assert messages(S3_BUCKET_ENCRYPTED, builder.build()) == []
+    builder.add(ELASTICACHE_REPLICATION_GROUP, "cache", merged(AUTHENTICATED_CACHE, changes))
+    assert messages(ELASTICACHE_AUTH_TOKEN, builder.build()) == []
 
 
-def test_bucket_without_encryption_configuration_fails() -> None:
-    builder = GraphBuilder()
-    bucket(builder, "uploads")
-    bucket(builder, "backups", encryption={})
-    assert messages(S3_BUCKET_ENCRYPTED, builder.build()) == [
-        "bucket backups has no server-side encryption configuration"
-    ]
-
-
-def test_bucket_encryption_configuration_without_default_rule_fails() -> None:
-    builder = GraphBuilder()
-    bucket(builder, encryption={"rules": [{"bucketKeyEnabled": True}]})
-    assert len(messages(S3_BUCKET_ENCRYPTED, builder.build())) == 1
+# --- Buckets and the file system refuse plain HTTP --------------------------------------------------------------
 
 
 def test_bucket_with_tls_only_policy_passes() -> None:
@@ -368,6 +263,9 @@ def test_file_system_tls_deny_that_exempts_some_access_fails(changes: dict[str, 
     assert messages(EFS_TLS_ONLY, graph) == [expected]
 
 
+# --- The database forces TLS ------------------------------------------------------------------------------------
+
+
 def test_postgres_with_force_ssl_parameter_group_passes() -> None:
     builder = GraphBuilder()
     parameters = parameter_group(builder)
@@ -399,14 +297,6 @@ def test_force_ssl_is_a_postgres_rule() -> None:
     assert messages(RDS_FORCE_SSL, builder.build()) == []
 
 
-def test_cluster_secrets_with_an_unknown_key_are_not_judged_during_preview() -> None:
-    props = {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN}}}
-    assert messages(EKS_SECRETS_ENCRYPTED, single(EKS_CLUSTER, props)) == []
-
-
-# --- TLS: the cluster's parameter group, the proxy, the cache's auth token ------------------------------------
-
-
 def test_an_aurora_cluster_forcing_tls_passes() -> None:
     builder = GraphBuilder()
     aurora(builder)
@@ -434,56 +324,7 @@ def test_an_aurora_cluster_on_the_default_group_fails() -> None:
     ]
 
 
-AUTHENTICATED_CACHE = {"transitEncryptionEnabled": True, "authToken": "generated-token-of-32-characters"}
-
-DATA_TIER_CASES = [
-    pytest.param(
-        RDS_PROXY_REQUIRES_TLS,
-        RDS_PROXY,
-        {"engineFamily": "POSTGRESQL", "requireTls": True},
-        {"requireTls": False},
-        "requireTls is false: set requireTls=true",
-        id="proxy-tls",
-    ),
-    pytest.param(
-        RDS_PROXY_REQUIRES_TLS,
-        RDS_PROXY,
-        {"engineFamily": "POSTGRESQL", "requireTls": True},
-        {"requireTls": None},
-        "requireTls is not set: set requireTls=true",
-        id="proxy-tls-default",
-    ),
-    pytest.param(
-        ELASTICACHE_AUTH_TOKEN,
-        ELASTICACHE_REPLICATION_GROUP,
-        AUTHENTICATED_CACHE,
-        {"authToken": None},
-        "transitEncryptionEnabled is true but neither authToken nor userGroupIds is set: set authToken",
-        id="cache-auth-token",
-    ),
-]
-
-test_data_tier_rule_passes_compliant_resource, test_data_tier_rule_reports_the_broken_property = property_rule_tests(
-    DATA_TIER_CASES
-)
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"authToken": None, "userGroupIds": ["sentinel-apps"]},
-        {"authToken": UNKNOWN},
-        {"transitEncryptionEnabled": False},
-    ],
-    ids=["rbac", "token unknown in preview", "no tls: another rule's concern"],
-)
-def test_other_ways_to_authenticate_or_nothing_to_judge_pass(changes: dict[str, Any]) -> None:
-    builder = GraphBuilder()
-    builder.add(ELASTICACHE_REPLICATION_GROUP, "cache", merged(AUTHENTICATED_CACHE, changes))
-    assert messages(ELASTICACHE_AUTH_TOKEN, builder.build()) == []
-
-
-# --- Tier 10: the ALB's TLS policy ---------------------------------------------------------------------------
+# --- The ALB's TLS policy ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
