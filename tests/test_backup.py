@@ -1,17 +1,15 @@
 """AWS Backup on every stack's graph: rules, selections, vault locks, copies to the DR region and restore tests;
-and, through a program of its own with stand-ins for the components Backup takes, what each of them gives it."""
+and, through Backup alone with stand-ins for the components it takes (tests/programs.py), what each of them gives it."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-import offline
 from offline.graph import Graph, Resource
+from tests import programs
 from tests.helpers import graph_of
 
 VAULT = "aws:backup/vault:Vault"
@@ -21,56 +19,20 @@ RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
 RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 
-CLUSTER_ARN = "arn:aws:rds:us-east-1:111111111111:cluster:sentinel-prod"
-TOPIC_ARN = "arn:aws:sns:us-east-1:111111111111:sentinel-prod-alarms"
-WIRED = f"""
-from types import SimpleNamespace
 
-import pulumi
-from components import config
-from components.backup import Backup, BackupArgs
-from components.base import Platform, aws_provider
-
-stack_config = config.load()
-Backup(
-    "backup",
-    Platform.of(stack_config),
-    BackupArgs(
-        config=stack_config.backup,
-        uploads_bucket=SimpleNamespace(name="uploads", arn="arn:aws:s3:::uploads"),
-        shared_files=SimpleNamespace(
-            id="fs-1",
-            arn="arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-1",
-            key_arn="arn:aws:kms:us-east-1:111111111111:key/efs",
-            access_point_id="fsap-1",
-            access_point_arn="arn:aws:elasticfilesystem:us-east-1:111111111111:access-point/fsap-1",
-        ),
-        database=SimpleNamespace(
-            cluster_arn="{CLUSTER_ARN}", subnet_group_name="sentinel-prod-data", security_group_id="sg-database"
-        ),
-        alarm_topic=SimpleNamespace(arn="{TOPIC_ARN}"),
-    ),
-    opts=pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())]),
-)
-"""
-
-
-@functools.cache
-def wired(stack: str, directory: Path, vault_lock: str = "") -> Graph:
+def backup_alone(stack: str, vault_lock: str = "") -> Graph:
     """The Backup component alone, given every argument; `vault_lock` overrides the stack's lock mode."""
-    program = directory / "__main__.py"
-    program.write_text(WIRED)
     overrides = (
         {"sentinel:backup.vaultLock": vault_lock, "sentinel:backup.acceptPermanentComplianceLock": True}
         if vault_lock
         else None
     )
-    return offline.run(stack, overrides, program=program)
+    return programs.run(programs.backup, stack, overrides)
 
 
 @pytest.fixture(scope="module")
-def wired_prod(tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    return wired("prod", tmp_path_factory.mktemp("wired"))
+def wired_prod() -> Graph:
+    return backup_alone("prod")
 
 
 def rules(graph: Graph) -> dict[str, dict[str, Any]]:
@@ -134,8 +96,8 @@ def test_vaults_are_locked_in_governance_mode_in_prod(stack: str, locked: bool) 
         assert "changeableForDays" not in lock.inputs  # governance: removable, unlike compliance
 
 
-def test_compliance_mode_sets_the_grace_period(tmp_path: Path) -> None:
-    graph = wired("prod", tmp_path, "compliance")
+def test_compliance_mode_sets_the_grace_period() -> None:
+    graph = backup_alone("prod", "compliance")
     assert {lock.inputs["changeableForDays"] for lock in graph.of_type(LOCK)} == {3}
 
 
@@ -192,15 +154,16 @@ def test_efs_restores_land_under_the_file_systems_key(prod: Graph) -> None:
 
 
 def test_the_database_and_alarm_topic_wire_in_with_one_argument_each(wired_prod: Graph) -> None:
-    assert [CLUSTER_ARN] in [s.inputs["resources"] for s in wired_prod.of_type(SELECTION)]
+    database = programs.StandInRestorableDatabase()
+    assert [database.cluster_arn] in [s.inputs["resources"] for s in wired_prod.of_type(SELECTION)]
     [aurora] = [s for s in wired_prod.of_type(RESTORE_SELECTION) if s.inputs["protectedResourceType"] == "Aurora"]
-    assert aurora.inputs["protectedResourceArns"] == [CLUSTER_ARN]
+    assert aurora.inputs["protectedResourceArns"] == [database.cluster_arn]
     assert aurora.inputs["restoreMetadataOverrides"] == {
-        "dbsubnetgroupname": "sentinel-prod-data",
-        "vpcsecuritygroupids": '["sg-database"]',
+        "dbsubnetgroupname": database.subnet_group_name,
+        "vpcsecuritygroupids": f'["{database.security_group_id}"]',
     }
     [notifications] = wired_prod.of_type("aws:backup/vaultNotifications:VaultNotifications")
-    assert notifications.inputs["snsTopicArn"] == TOPIC_ARN
+    assert notifications.inputs["snsTopicArn"] == programs.TOPIC_ARN
     assert set(notifications.inputs["backupVaultEvents"]) == {
         "BACKUP_JOB_COMPLETED",
         "COPY_JOB_FAILED",
@@ -210,8 +173,8 @@ def test_the_database_and_alarm_topic_wire_in_with_one_argument_each(wired_prod:
     }
 
 
-def test_without_a_dr_region_the_program_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_without_a_dr_region_the_program_says_so(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    graph = wired("dev", tmp_path)
+    graph = backup_alone("dev")
     assert set(vaults(graph)) == {"backup"}
     assert any("no sentinel:backup.drRegion" in record.getMessage() for record in caplog.records)

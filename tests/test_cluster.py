@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-import offline
 from components.base import Platform
 from components.config.cluster import ADDON_VERSIONS
 from facts.instance_classes import NODE_INSTANCE_TYPES
 from offline.graph import Graph, Resource
+from tests import programs
 from tests.graph_queries import INGRESS, SECURITY_GROUP, group_roles, rule_peer
 from tests.helpers import graph_of, load
 
@@ -43,9 +43,10 @@ AFTER_NODES = {"coredns", "metrics-server", "amazon-cloudwatch-observability", "
 
 @pytest.fixture(scope="module")
 def opened() -> Graph:
-    """prod with a public endpoint for one range, an extra admin role, arm64 nodes and an x86 bastion: one run
-    for every variant the stack files do not show."""
-    return offline.run(
+    """prod's cluster and bastion with a public endpoint for one range, an extra admin role, arm64 nodes and an x86
+    bastion: one run for every variant the stack files do not show."""
+    return programs.run(
+        programs.cluster_and_bastion,
         "prod",
         {
             "sentinel:cluster.publicAccessCidrs": ["140.82.112.0/20"],

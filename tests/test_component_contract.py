@@ -8,15 +8,14 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import components
-import offline
 from components.base import Component, Platform
 from offline.graph import Graph
+from tests import programs
 from tests.helpers import graph_of, load
 
 # Types that hold data or guard it: protected in prod (design D11). The tiers add theirs.
@@ -37,21 +36,6 @@ STATEFUL = {
     # Tier 10: the apps' generated secrets (a new value logs everyone out and makes encrypted data unreadable)
     "random:index/randomPassword:RandomPassword",
 }
-
-NETWORK_PROTECTED_BY_ITS_CALLER = """
-import pulumi
-from components import config
-from components.base import Platform, aws_provider
-from components.network import Network, NetworkArgs
-
-stack_config = config.load()
-Network(
-    "network",
-    Platform.of(stack_config),
-    NetworkArgs(config=stack_config.network),
-    opts=pulumi.ResourceOptions(protect=True, providers=[aws_provider(stack_config, pulumi.get_stack())]),
-)
-"""
 
 
 def test_the_platform_comes_from_the_stack_config() -> None:
@@ -86,10 +70,8 @@ def test_nothing_but_stateful_resources_is_protected(stack_graph: Graph) -> None
     assert {resource.type for resource in stack_graph if resource.options.protect} <= STATEFUL
 
 
-def test_a_component_protected_by_its_caller_protects_every_child(tmp_path: Path) -> None:
-    program = tmp_path / "__main__.py"
-    program.write_text(NETWORK_PROTECTED_BY_ITS_CALLER)
-    graph = offline.run("dev", program=program)
+def test_a_component_protected_by_its_caller_protects_every_child() -> None:
+    graph = programs.run(programs.network_protected_by_its_caller, "dev")
     custom = [resource for resource in graph if resource.custom and not resource.is_provider]
     assert len(custom) > 30
     assert [resource.urn for resource in custom if not resource.options.protect] == []

@@ -4,13 +4,12 @@ per environment where they differ."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-import offline
 from offline.graph import Graph, Resource
+from tests import programs
 from tests.graph_queries import SECURITY_GROUP, subnets_by_tier
 from tests.helpers import SECRET_SIGNATURE, graph_of
 
@@ -23,7 +22,6 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 RECORD = "aws:route53/record:Record"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
-TOPIC = "arn:aws:sns:us-east-1:111111111111:sentinel-prod-alarms"
 
 
 def is_secret(value: object) -> bool:
@@ -245,7 +243,7 @@ def test_the_cache_encrypts_requires_tls_and_an_auth_token_and_keeps_snapshots(p
 
 
 def test_redis_is_selectable_with_its_own_parameter_family() -> None:
-    graph = offline.run("dev", {"sentinel:cache.engine": "redis"})
+    graph = programs.run(programs.data_tier, "dev", {"sentinel:cache.engine": "redis"})
     [group] = graph.of_type(REPLICATION_GROUP)
     [parameters] = graph.of_type("aws:elasticache/parameterGroup:ParameterGroup")
     assert (group.inputs["engine"], group.inputs["engineVersion"], parameters.inputs["family"]) == (
@@ -321,45 +319,10 @@ def test_the_private_zone_gives_operators_the_seeds_names(prod: Graph) -> None:
 
 # --- The data tier alone, with stand-ins for the network and the alarm topic ----------------------------------
 
-WITH_ALARM_TOPIC = f"""
-from types import SimpleNamespace
-
-import pulumi
-import pulumi_aws as aws
-from components import config
-from components.base import Platform, aws_provider
-from components.cache import Cache, CacheArgs
-from components.database import Database, DatabaseArgs
-
-stack_config = config.load()
-platform = Platform.of(stack_config)
-on_aws = pulumi.ResourceOptions(providers=[aws_provider(stack_config, pulumi.get_stack())])
-network = SimpleNamespace(
-    availability_zones=stack_config.network.availability_zones,
-    subnet_ids={{"data": ["subnet-a", "subnet-b", "subnet-c"]}},
-)
-arguments = DatabaseArgs(
-    config=stack_config.database,
-    network=network,
-    security_group_id="sg-db",
-    proxy_security_group_id="sg-proxy",
-    alarm_topic=SimpleNamespace(arn={TOPIC!r}),
-)
-database = Database("database", platform, arguments, opts=on_aws)
-cache = Cache(
-    "cache", platform, CacheArgs(config=stack_config.cache, network=network, security_group_id="sg-cache"), opts=on_aws
-)
-# Probes: whatever reaches a resource from these outputs shows whether it is still secret.
-for output, value in (("database", database.url), ("reader", database.read_replica_url), ("cache", cache.url)):
-    aws.ssm.Parameter(f"probe-{{output}}", type="SecureString", value="-", description=value, opts=on_aws)
-"""
-
 
 @pytest.fixture(scope="module")
-def with_alarm_topic(tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    program = Path(tmp_path_factory.mktemp("alarm-topic")) / "__main__.py"
-    program.write_text(WITH_ALARM_TOPIC)
-    return offline.run("prod", program=program)
+def with_alarm_topic() -> Graph:
+    return programs.run(programs.data_tier, "prod")
 
 
 def test_failover_failure_and_low_storage_events_reach_the_alarm_topic(with_alarm_topic: Graph) -> None:
@@ -369,7 +332,7 @@ def test_failover_failure_and_low_storage_events_reach_the_alarm_topic(with_alar
     }
     [cluster] = with_alarm_topic.of_type(CLUSTER)
     instances = with_alarm_topic.of_type(INSTANCE)
-    assert subscriptions["db-cluster"]["snsTopic"] == subscriptions["db-instance"]["snsTopic"] == TOPIC
+    assert subscriptions["db-cluster"]["snsTopic"] == subscriptions["db-instance"]["snsTopic"] == programs.TOPIC_ARN
     assert subscriptions["db-cluster"]["sourceIds"] == [cluster.outputs["clusterIdentifier"]]
     assert subscriptions["db-cluster"]["eventCategories"] == ["failover", "failure"]
     assert sorted(subscriptions["db-instance"]["sourceIds"]) == sorted(i.outputs["identifier"] for i in instances)

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import pulumi
 import pytest
 
-import offline
 from components.config import ConfigError
 from components.config.cloudflare import API_TOKEN_KEY, SEED_CONTENT_SECURITY_POLICY, api_token
 from components.edge import (
@@ -32,7 +31,7 @@ from offline.stackfiles import PROJECT_DIR
 from policies.rules.deploy_constraints import AWS_DEPLOY_CONSTRAINTS
 from policies.rules.edge import CLOUDFLARE_MANAGED_WAF
 from policies.rules.edge import POLICIES as EDGE_POLICIES
-from tests.edge_behind_alb import PROGRAM
+from tests import programs
 from tests.helpers import SECRET_SIGNATURE, graph_of
 
 RULESET = "cloudflare:index/ruleset:Ruleset"
@@ -46,10 +45,10 @@ PAID_PLANS = [plan for plan in PLAN_NAMES if plan != "free"]
 
 @functools.cache
 def edge_run(plan: str, **overrides: Any) -> tuple[Graph, tuple[str, ...]]:
-    """The edge program's graph on prod's config with the zone on `plan`, and the warnings the program logged."""
+    """The edge behind an ALB (tests/programs.py) on prod's config with the zone on `plan`, and the warnings logged."""
     warnings: list[str] = []
     with mock.patch.object(pulumi.log, "warn", lambda message, *_, **__: warnings.append(message)):
-        graph = offline.run("prod", {"sentinel:cloudflare.plan": plan, **overrides}, program=PROGRAM)
+        graph = programs.run(programs.edge_behind_alb, "prod", {"sentinel:cloudflare.plan": plan, **overrides})
     return graph, tuple(warnings)
 
 
@@ -427,7 +426,7 @@ def test_the_api_token_reaches_the_provider_only_as_a_secret(tmp_path: Path) -> 
     stack_path.write_text(
         (PROJECT_DIR / "Pulumi.prod.yaml").read_text() + "  cloudflare:apiToken:\n    secure: AAABAGNpcGhlcnRleHQ=\n"
     )
-    graph = offline.run("prod", stack_path=stack_path, program=PROGRAM)
+    graph = programs.run(programs.edge_behind_alb, "prod", stack_path=stack_path)
     [provider] = graph.of_type("pulumi:providers:cloudflare")
     assert {key: provider.inputs["apiToken"].get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE
 

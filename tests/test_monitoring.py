@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
-import offline
 from components.alarm_topic import PUBLISHERS
 from components.alarms import metric
 from facts.metrics import METRICS, Reading, cloudwatch_metric
 from offline.graph import Graph, Resource
 from offline.stackfiles import PROJECT_DIR
 from policies.rules.observability import ALARM_METRIC_STATISTIC
+from tests import programs
 from tests.helpers import SECRET_SIGNATURE, graph_of
 from tests.policy_builders import messages
 
@@ -79,7 +79,9 @@ def test_every_stack_watches_its_own_cluster_with_the_seed_alarms(stack_graph: G
 
 
 def test_a_stack_overrides_one_seed_number_and_keeps_the_others() -> None:
-    graph = offline.run("staging", {"sentinel:monitoring.alarms.HighCPUUtilization.threshold": 85})
+    graph = programs.run(
+        programs.monitoring, "staging", {"sentinel:monitoring.alarms.HighCPUUtilization.threshold": 85}
+    )
     inputs = alarm(graph, "HighCPUUtilization")
     assert (inputs["threshold"], inputs["period"], inputs["evaluationPeriods"]) == (85, 300, 2)
 
@@ -273,7 +275,7 @@ def test_the_incident_endpoint_subscribes_as_a_secret(tmp_path: Path) -> None:
     )
     shutil.copy(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.prod.yaml").write_text(stack_file)
-    graph = offline.run("prod", stack_path=tmp_path / "Pulumi.prod.yaml")
+    graph = programs.run(programs.alarm_topic, "prod", stack_path=tmp_path / "Pulumi.prod.yaml")
     [incidents] = [s for s in graph.of_type(SUBSCRIPTION) if s.inputs["protocol"] == "https"]
     assert {key: incidents.inputs["endpoint"].get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE
     assert incidents.inputs["endpointAutoConfirms"] is True

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-import offline
 from offline.graph import Graph
+from tests import programs
 from tests.graph_queries import SUBNET
 from tests.helpers import graph_of, load, problems_of
 
@@ -57,7 +57,7 @@ def test_each_stacks_subnets_are_pinned(stack: str) -> None:
 
 def test_adding_a_zone_moves_no_subnet_and_no_nat_gateway() -> None:
     before = graph_of("prod")
-    after = offline.run("prod", {"sentinel:network.availabilityZones": [*ZONES, "us-east-1d"]})
+    after = programs.run(programs.network, "prod", {"sentinel:network.availabilityZones": [*ZONES, "us-east-1d"]})
     kept, grown = subnets_by_name(before), subnets_by_name(after)
     assert {name: grown[name] for name in kept} == kept
     assert sorted(set(grown) - set(kept)) == ["network-data-d", "network-private-d", "network-public-d"]
