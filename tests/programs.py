@@ -32,6 +32,7 @@ from components.edge import Edge, EdgeArgs
 from components.interfaces import NotificationTopic
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
+from components.security import Security, SecurityArgs
 from offline.graph import Graph
 
 PROGRAM = Path(__file__)
@@ -163,6 +164,17 @@ def network_protected_by_its_caller() -> None:
     """The network, which its caller protects."""
     stack = RunningStack.load()
     _network(stack, pulumi.ResourceOptions.merge(stack.on_aws, pulumi.ResourceOptions(protect=True)))
+
+
+def network_and_security() -> None:
+    """The network and its security groups."""
+    stack = RunningStack.load()
+    Security(
+        "security",
+        stack.platform,
+        SecurityArgs(network=_network(stack, stack.on_aws), apps=stack.config.apps, cloudflare=stack.config.cloudflare),
+        opts=stack.on_aws,
+    )
 
 
 def cluster_and_bastion() -> None:
@@ -308,6 +320,7 @@ WIRINGS: dict[str, Callable[[], None]] = {
     for wiring in (
         network,
         network_protected_by_its_caller,
+        network_and_security,
         cluster_and_bastion,
         data_tier,
         alarm_topic,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import ipaddress
 
-import offline
 from components.config import CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES
 from offline.graph import Graph
+from tests import programs
 from tests.graph_queries import (
     EGRESS,
     INGRESS,
@@ -107,9 +107,11 @@ def test_cloudflare_prefix_lists_hold_the_published_ranges(prod: Graph) -> None:
 
 @functools.cache
 def dev_with_its_own_edge_ranges_and_web_port() -> Graph:
-    """One run for the two tests of what the security groups take from config."""
-    return offline.run(
-        "dev", {"sentinel:cloudflare.ipv4Ranges": ["198.41.128.0/17"], "sentinel:apps.web.nodePort": 31000}
+    """One run of the network and its groups for the two tests of what the groups take from config."""
+    return programs.run(
+        programs.network_and_security,
+        "dev",
+        {"sentinel:cloudflare.ipv4Ranges": ["198.41.128.0/17"], "sentinel:apps.web.nodePort": 31000},
     )
 
 
