@@ -51,7 +51,7 @@ def render_violations(violations: list[Violation], config_source: str) -> str:
 def _stack_and_path(argument: str) -> tuple[str, Path]:
     path = Path(argument)
     if path.suffix == ".yaml":
-        return path.name.removeprefix("Pulumi.").removesuffix(".yaml"), path.resolve()
+        return stackfiles.stack_of(path), path.resolve()
     return argument, stackfiles.stack_file(argument)
 
 

@@ -102,11 +102,6 @@ def test_overrides_must_name_a_namespaced_key() -> None:
         offline.run("dev", {"network.vpcCidr": "10.0.0.0/16"})
 
 
-def test_a_missing_stack_file_is_reported() -> None:
-    with pytest.raises(offline.StackFileError, match=r"Pulumi\.nope\.yaml"):
-        offline.run("nope")
-
-
 @functools.cache
 def preview_of_prod() -> tuple[int, str]:
     """`python -m offline prod`'s exit code and output, run once for the tests that read them."""
