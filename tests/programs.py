@@ -67,7 +67,7 @@ class RunningStack:
 
     @classmethod
     def load(cls) -> RunningStack:
-        config = stack_config.load()
+        config = stack_config.load(test_namespaces=[NAMESPACE])
         options = pulumi.ResourceOptions(providers=[aws_provider(config, pulumi.get_stack())])
         return cls(config, Platform.of(config), options)
 

@@ -3,16 +3,20 @@ stored in plain text, and its value never appears in an error message."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pulumi
 import pytest
 
 import offline
-from components.config import ConfigError, Secret, validate
+from components.config import ConfigError, Secret, load, parse, validate
+from components.config.loading import stack_file_config
 from components.config.types import Section
+from offline import stackfiles
 from offline.stackfiles import PROJECT_DIR
-from tests.helpers import SECRET_SIGNATURE
+from tests.helpers import SECRET_SIGNATURE, STACKS
 
 
 class Probe(Section):
@@ -85,3 +89,49 @@ def test_a_plain_setting_stored_as_a_secret_is_refused_rather_than_leaked(tmp_pa
     [problem] = failed.value.error.problems
     assert problem.startswith("sentinel:tags (secret value not shown): is stored as a secret, but no setting in it")
     assert len(failed.value.graph) == 0
+
+
+# prod's stack file with one of its encrypted third-party keys written in plain text beside the others.
+_ENCRYPTED_SENTRY_DSN = "      sentryDsn:\n        secure: AAABAHplcm8tcGxhY2Vob2xkZXI=\n"
+_PLAIN_SENTRY_DSN = "      sentryDsn: https://T0KEN@sentry.example/1\n"
+
+
+def _prod_with_a_plain_secret_beside_encrypted_ones(tmp_path: Path) -> Path:
+    stack_file = (PROJECT_DIR / "Pulumi.prod.yaml").read_text()
+    assert _ENCRYPTED_SENTRY_DSN in stack_file
+    return _project_with(tmp_path, stack_file.replace(_ENCRYPTED_SENTRY_DSN, _PLAIN_SENTRY_DSN))
+
+
+def test_a_secret_in_plain_text_beside_encrypted_ones_is_refused(tmp_path: Path) -> None:
+    # The CLI marks all of sentinel:workloads secret for its encrypted values, so only the stack file tells.
+    path = _prod_with_a_plain_secret_beside_encrypted_ones(tmp_path)
+    _, config, secret_keys = stackfiles.load(path)
+    assert secret_keys == ["sentinel:workloads"]
+    with pytest.raises(ConfigError) as refused:
+        parse("probe", config, secret_keys, stored=stack_file_config(tmp_path, "probe"))
+    assert refused.value.problems == [
+        "sentinel:workloads.keys.sentryDsn: is a secret, stored in plain text in the stack file: store it encrypted "
+        "with `pulumi config set --secret --path 'sentinel:workloads.keys.sentryDsn'`; an encrypted value elsewhere "
+        "in sentinel:workloads marks that whole key secret, so the state would hide it but the stack file would not"
+    ]
+
+
+def test_the_running_program_reads_the_stack_file_where_the_cli_says_the_project_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, config, secret_keys = stackfiles.load(_prod_with_a_plain_secret_beside_encrypted_ones(tmp_path))
+    # What the CLI's language host hands a program: config in the environment, the stack and the project root.
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(secret_keys))
+    monkeypatch.setattr(pulumi, "get_stack", lambda: "probe")
+    monkeypatch.setattr(pulumi, "get_root_directory", lambda: str(tmp_path))
+    with pytest.raises(ConfigError) as refused:
+        load()
+    [problem] = refused.value.problems
+    assert problem.startswith("sentinel:workloads.keys.sentryDsn: is a secret, stored in plain text in the stack")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_file_stores_each_secret_encrypted(stack: str) -> None:
+    _, config, secret_keys = stackfiles.load(stackfiles.stack_file(stack))
+    assert parse(stack, config, secret_keys, stored=stack_file_config(PROJECT_DIR, stack)).environment == stack

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.authentication import AUTHENTICATION_APP
@@ -24,6 +24,7 @@ from components.config.registry import RegistryConfig
 from components.config.storage import BUCKET_NAME_LIMIT, BUCKET_PURPOSES, StorageConfig, bucket_name
 from components.config.tags import TagsConfig
 from components.config.types import (
+    ENVIRONMENTS,
     AwsRegion,
     DnsLabel,
     Environment,
@@ -120,6 +121,19 @@ class StackConfig(Section):
     deploy_runner: Annotated[DeployRunnerConfig, in_every_environment({})]
     """The CodeBuild-hosted GitHub Actions runner in the private subnets that runs the deploy and preview jobs,
     so they reach the private EKS API endpoint (design D16)."""
+
+    @field_validator("environment")
+    @classmethod
+    def _named_stack_keeps_its_environment(cls, environment: Environment, info: ValidationInfo) -> Environment:
+        """A stack named dev, staging or prod is that environment; an ephemeral one (pr-123) chooses its own."""
+        stack = (info.context or {}).get("stack")
+        if stack in ENVIRONMENTS and environment != stack:
+            raise ValueError(
+                f"must be {stack!r} in stack {stack!r}: the environment chooses protection, sizing and policy "
+                "levels, so a prod stack file that said staging would drop protection from every stateful resource; "
+                "only an ephemeral stack (such as pr-123) chooses its own environment"
+            )
+        return environment
 
     @model_validator(mode="after")
     def _check_cross_section(self) -> StackConfig:
