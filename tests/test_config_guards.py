@@ -1,5 +1,6 @@
 """Guards against stack-file edits that would quietly deploy something else: a stack named for an environment
-that says another, and keys in a config namespace nothing reads (a misspelt `sentinal:`)."""
+that says another, keys in a config namespace nothing reads (a misspelt `sentinal:`), and a database engine newer
+than the logical backup's pg_dump."""
 
 from __future__ import annotations
 
@@ -49,3 +50,27 @@ def test_the_test_harness_namespace_is_accepted_only_where_a_harness_adds_it() -
     [problem] = problems_of({"tests:wiring": "network"}, "dev")
     assert problem.startswith("tests:wiring: unknown config namespace 'tests', which nothing reads")
     assert parse("dev", config, secret_keys, namespaces=NAMESPACES | {"tests"}).environment == "dev"
+
+
+def test_a_newer_engine_needs_a_pg_dump_of_its_major_or_newer() -> None:
+    assert problems_of({"sentinel:database.engineVersion": 17}) == [
+        # The workloads section holds secrets, so no value of it is shown.
+        "sentinel:workloads.logicalBackup.postgresImageTag (secret value not shown): runs a pg_dump older than the "
+        "database's engine (sentinel:database.engineVersion 17), which pg_dump refuses to dump: use a 17 tag or "
+        "newer, such as '17-alpine'"
+    ]
+    upgraded = load(
+        "prod",
+        {"sentinel:database.engineVersion": 17, "sentinel:workloads.logicalBackup.postgresImageTag": "17.2-alpine"},
+    )
+    assert upgraded.database.engine_version == 17
+
+
+def test_a_newer_pg_dump_than_the_engine_is_accepted() -> None:
+    config = load("prod", {"sentinel:workloads.logicalBackup.postgresImageTag": "17.2-alpine"})
+    assert config.workloads.logical_backup.postgres_image_tag == "17.2-alpine"
+
+
+def test_a_dump_image_tag_without_a_major_is_refused() -> None:
+    [problem] = problems_of({"sentinel:workloads.logicalBackup.postgresImageTag": "alpine"})
+    assert problem.endswith(": names no PostgreSQL major: use a tag that starts with one, such as '16-alpine'")

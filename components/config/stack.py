@@ -174,6 +174,7 @@ class StackConfig(Section):
                 )
         problems += app_problems(self.environment, self.apps, self.nodes.instance_types)
         problems += key_problems(self.environment, self.workloads)
+        problems += self._dump_client_problems()
         if problems:
             raise SectionError(problems)
         return self
@@ -199,6 +200,25 @@ class StackConfig(Section):
         if problems:
             raise SectionError(problems)
         return self
+
+    def _dump_client_problems(self) -> list[tuple[Key, str]]:
+        """pg_dump refuses a server of a newer major than its own ("aborting because of server version mismatch"),
+        so the logical backup's client moves with the database's engine version, never behind it."""
+        tag = self.workloads.logical_backup.postgres_image_tag
+        client = re.match(r"\d+", tag)
+        server = self.database.engine_version
+        key = ("workloads", "logicalBackup", "postgresImageTag")
+        if client is None:
+            return [(key, f"names no PostgreSQL major: use a tag that starts with one, such as '{server}-alpine'")]
+        if int(client.group()) < server:
+            return [
+                (
+                    key,
+                    f"runs a pg_dump older than the database's engine (sentinel:database.engineVersion {server}), "
+                    f"which pg_dump refuses to dump: use a {server} tag or newer, such as '{server}-alpine'",
+                )
+            ]
+        return []
 
     def _deploy_path_problems(self) -> list[tuple[Key, str]]:
         """The deploy job must reach the cluster's API: through the runner in the VPC, or, outside prod, through
