@@ -4,7 +4,8 @@ stateful options, IAM documents and the tagged, account-pinned AWS provider.
 The component contract: a component is `Kind(name, platform, KindArgs(...), opts)`, where the args, given by
 keyword, carry its own config section plus the other components it stands on, each taken through a protocol of
 components/interfaces.py, and `platform` carries what every component needs to know about the stack. Children are
-created with `opts=self.child()`, or `opts=self.stateful()` for a resource that holds data (protected in prod).
+created with `opts=self.child()`, or `opts=self.stateful()` for a resource that holds data (protected where
+`sentinel:protection.protectState` says, prod always).
 
 The naming rule (design D14): AWS resources that AWS replaces when a setting changes get no fixed physical
 name (Pulumi's auto-naming, or `name_prefix` where the provider offers it), so a replacement is created
@@ -38,6 +39,10 @@ class Platform:
     region: str
     account_id: str
     protect_stateful: bool
+    """Pulumi's `protect` on stateful resources (`sentinel:protection.protectState`)."""
+    keep_data_on_delete: bool
+    """Deletion protection, final snapshots and kept automated backups on the data tier
+    (`sentinel:protection.keepDataOnDelete`)."""
     cluster_name: str
 
     @classmethod
@@ -47,8 +52,10 @@ class Platform:
             environment=config.environment,
             region=config.region,
             account_id=config.account_id,
-            # A bad diff in prod must not be able to delete data (design D11).
-            protect_stateful=config.is_prod,
+            # A bad diff must not be able to delete data (design D11): one explicit per-stack setting, required
+            # in prod, rather than whatever the environment implies.
+            protect_stateful=config.protection.protect_state,
+            keep_data_on_delete=config.protection.keep_data_on_delete,
             # The one place the EKS cluster's name comes from: the subnets' discovery tags and the cluster
             # must agree on it.
             cluster_name=config.name_prefix,
@@ -82,20 +89,25 @@ class Component(pulumi.ComponentResource):
         return self.child(protect=True if self.platform.protect_stateful else None, **options)
 
     def final_snapshot_identifier(self, name: str, purpose: str) -> pulumi.Output[str] | None:
-        """Where state is protected, the name of the snapshot AWS takes when a data store is deleted (None
-        elsewhere: such stacks are torn down freely). A random suffix keeps it unique: AWS refuses a name that an
-        earlier snapshot holds, as the snapshot of a replaced data store would."""
-        if not self.platform.protect_stateful:
+        """Where the stack keeps data on delete, the name of the snapshot AWS takes when a data store is deleted
+        (None elsewhere: such stacks are torn down freely). A random suffix keeps it unique: AWS refuses a name
+        that an earlier snapshot holds, as the snapshot of a replaced data store would."""
+        if not self.platform.keep_data_on_delete:
             return None
         suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=self.child())
         return pulumi.Output.concat(self.platform.name(purpose, "final-"), suffix.hex)
 
     def log_group(
-        self, name: str, log_group_name: str, retention_days: int, key_arn: pulumi.Input[str]
+        self, name: str, log_group_name: str, retention_days: int, key_arn: pulumi.Input[str], *, audit: bool = False
     ) -> aws.cloudwatch.LogGroup:
         """A log group created before the service that writes to it, so that the service does not create one
         that never expires and is not encrypted: encrypted with `key_arn` (whose policy must let CloudWatch
-        Logs use it for `log_group_arn(log_group_name)`), events kept `retention_days`."""
+        Logs use it for `log_group_arn(log_group_name)`), events kept `retention_days`. An `audit` log group
+        (control plane, flow logs, database) is stateful: protected where the platform protects state, so no
+        diff deletes its events before their retention ends. Not `retain_on_delete`: protect already refuses every
+        deletion until someone unprotects the group on purpose, and a group left behind would keep its fixed name
+        (a rebuilt stack fails creating it) while its key, which is not retained, would leave its events
+        unreadable once deleted."""
         return aws.cloudwatch.LogGroup(
             name,
             # Fixed name: the service writes to it by name, and the key policy names it before either exists.
@@ -103,7 +115,7 @@ class Component(pulumi.ComponentResource):
             retention_in_days=retention_days,
             kms_key_id=key_arn,
             tags={"Name": self.platform.name(name)},
-            opts=self.child(),
+            opts=self.stateful() if audit else self.child(),
         )
 
     def role(self, resource_name: str, purpose: str, trust: pulumi.Input[str]) -> aws.iam.Role:

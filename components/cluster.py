@@ -259,6 +259,7 @@ class Cluster(Component):
             key_name=f"{name}-logs",
             key_description=f"Control-plane logs of EKS cluster {platform.cluster_name}",
             key_purpose="eks-logs",
+            audit=True,
         )
 
     def _access_entries(self, name: str, config: ClusterConfig, cluster: aws.eks.Cluster) -> pulumi.Resource:

@@ -96,8 +96,8 @@ class Database(Component):
             opts=self.child(),
         )
         log_groups = [
-            self.log_group(f"{name}-postgresql", postgres_logs, config.log_retention_days, key.arn),
-            self.log_group(f"{name}-proxy", proxy_logs, config.log_retention_days, key.arn),
+            self.log_group(f"{name}-postgresql", postgres_logs, config.log_retention_days, key.arn, audit=True),
+            self.log_group(f"{name}-proxy", proxy_logs, config.log_retention_days, key.arn, audit=True),
         ]
         subnet_group = aws.rds.SubnetGroup(
             name,
@@ -154,9 +154,14 @@ class Database(Component):
             preferred_backup_window=config.backup_window,
             preferred_maintenance_window=config.maintenance_window,
             copy_tags_to_snapshot=True,
-            deletion_protection=platform.protect_stateful,
-            skip_final_snapshot=not platform.protect_stateful,
+            # Where the stack keeps data on delete (sentinel:protection.keepDataOnDelete), deleting the cluster takes
+            # switching deletion protection off first, leaves a final snapshot and keeps the automated backups
+            # for their retention period.
+            deletion_protection=platform.keep_data_on_delete,
+            skip_final_snapshot=not platform.keep_data_on_delete,
             final_snapshot_identifier=self.final_snapshot_identifier(name, "database"),
+            # Elsewhere the provider's default, true: they go with the cluster.
+            delete_automated_backups=False if platform.keep_data_on_delete else None,
             enabled_cloudwatch_logs_exports=["postgresql"],
             database_insights_mode="standard",
             performance_insights_enabled=True,

@@ -109,9 +109,10 @@ def log_group_with_own_key(
     key_name: str,
     key_description: str,
     key_purpose: str,
+    audit: bool = False,
 ) -> aws.cloudwatch.LogGroup:
-    """A log group that a service writes to by name (`Component.log_group`), encrypted with a key of its own that
-    CloudWatch Logs of the region may use for that group only."""
+    """A log group that a service writes to by name (`Component.log_group`, `audit` as there), encrypted with a key
+    of its own that CloudWatch Logs of the region may use for that group only."""
     platform = component.platform
     key = EncryptionKey(
         key_name,
@@ -123,4 +124,4 @@ def log_group_with_own_key(
         ),
         opts=component.child(),
     )
-    return component.log_group(name, log_group_name, retention_days, key.arn)
+    return component.log_group(name, log_group_name, retention_days, key.arn, audit=audit)

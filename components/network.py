@@ -187,6 +187,7 @@ class Network(Component):
             key_name=f"{name}-flow-logs",
             key_description=f"VPC flow logs of {platform.name_prefix}",
             key_purpose="flow-logs",
+            audit=True,
         )
         role = self.role(
             f"{name}-flow-logs", "flow-logs", service_trust("vpc-flow-logs.amazonaws.com", platform.account_id)

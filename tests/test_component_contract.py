@@ -1,6 +1,6 @@
 """The component contract: one component class per module, taking its arguments as a keyword-only `<Kind>Args`; one
 Platform built from the stack config; options that let the caller's protection reach every child; and stateful
-resources protected in prod by the component itself."""
+resources (and the audit log groups) protected where the stack protects its state (prod) by the component itself."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ STATEFUL = {
     # Tier 10: the apps' generated secrets (a new value logs everyone out and makes encrypted data unreadable)
     "random:index/randomPassword:RandomPassword",
 }
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+# The audit log groups, protected with the stateful resources: what the control plane, the network and the
+# database did must outlive a bad diff. The other log groups (the cache's, the deploy runner's) are not audit
+# records and stay unprotected.
+AUDIT_LOG_GROUPS = {"cluster-control-plane", "network-flow-logs", "database-postgresql", "database-proxy"}
+
+
+def _protected_log_groups(graph: Graph) -> set[str]:
+    return {resource.name for resource in graph.of_type(LOG_GROUP) if resource.options.protect}
 
 
 def test_the_platform_comes_from_the_stack_config() -> None:
@@ -46,6 +55,7 @@ def test_the_platform_comes_from_the_stack_config() -> None:
         region="us-east-1",
         account_id="111111111111",
         protect_stateful=True,
+        keep_data_on_delete=True,
         cluster_name="sentinel-prod",
     )
     assert Platform.of(load("dev")).protect_stateful is False
@@ -61,13 +71,30 @@ def test_the_subnets_are_tagged_for_the_cluster_the_platform_names(stack_graph: 
 
 @pytest.mark.parametrize(("stack", "protected"), [("prod", True), ("staging", False), ("dev", False)])
 def test_stateful_resources_are_protected_in_prod_only(stack: str, protected: bool) -> None:
-    stateful = [resource for resource in graph_of(stack) if resource.type in STATEFUL]
+    graph = graph_of(stack)
+    stateful = [resource for resource in graph if resource.type in STATEFUL]
     assert stateful
     assert all(resource.options.protect is protected for resource in stateful)
+    assert _protected_log_groups(graph) == (AUDIT_LOG_GROUPS if protected else set())
 
 
-def test_nothing_but_stateful_resources_is_protected(stack_graph: Graph) -> None:
-    assert {resource.type for resource in stack_graph if resource.options.protect} <= STATEFUL
+def test_the_audit_log_groups_are_protected_and_retained_as_configured_in_prod() -> None:
+    prod = graph_of("prod")
+    audit = {resource.name: resource for resource in prod.of_type(LOG_GROUP) if resource.name in AUDIT_LOG_GROUPS}
+    assert {name: (group.options.protect, group.inputs["retentionInDays"]) for name, group in audit.items()} == {
+        "cluster-control-plane": (True, 365),
+        "network-flow-logs": (True, 365),
+        "database-postgresql": (True, 90),
+        "database-proxy": (True, 90),
+    }
+    # Protected, not retained on delete: see Component.log_group.
+    assert not any(group.options.retain_on_delete for group in audit.values())
+
+
+def test_nothing_but_stateful_resources_and_audit_log_groups_is_protected(stack_graph: Graph) -> None:
+    protected = [resource for resource in stack_graph if resource.options.protect]
+    assert {resource.type for resource in protected if resource.type != LOG_GROUP} <= STATEFUL
+    assert _protected_log_groups(stack_graph) <= AUDIT_LOG_GROUPS
 
 
 def test_a_component_protected_by_its_caller_protects_every_child() -> None:

@@ -110,14 +110,35 @@ def _repeated(stack_value: Any, default: Any, key: str) -> list[str]:
     return [key] if stack_value == default else []
 
 
+# Sections a stack file writes out on purpose although they equal its environment's defaults: what protects the
+# stack's data must not follow an edit of `environment` (nor a change of a default).
+WRITTEN_OUT = {"protection"}
+
+
+def _stack_file_settings(stack: str) -> dict[str, Any]:
+    _, config, _ = stackfiles.load(stackfiles.stack_file(stack))
+    return {key.removeprefix("sentinel:"): json.loads(v) if v[:1] in "{[" else v for key, v in config.items()}
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_files_do_not_repeat_their_environments_defaults(stack: str) -> None:
     # Each environment's value lives beside its field (by_environment); a copy in a stack file would hide a
     # later change of the default.
-    _, config, _ = stackfiles.load(stackfiles.stack_file(stack))
-    raw = {key.removeprefix("sentinel:"): json.loads(v) if v[:1] in "{[" else v for key, v in config.items()}
+    raw = _stack_file_settings(stack)
     defaults = with_defaults(StackConfig, {}, stack)
-    assert [found for key in raw if key in defaults for found in _repeated(raw[key], defaults[key], key)] == []
+    repeated = [found for key in raw if key in defaults for found in _repeated(raw[key], defaults[key], key)]
+    assert [found for found in repeated if found.split(".")[0] not in WRITTEN_OUT] == []
+
+
+@pytest.mark.parametrize(
+    ("stack", "protection"),
+    [
+        ("prod", {"protectState": True, "keepDataOnDelete": True}),
+        ("staging", {"protectState": False, "keepDataOnDelete": True}),
+    ],
+)
+def test_prod_and_staging_write_their_protection_out(stack: str, protection: dict[str, bool]) -> None:
+    assert _stack_file_settings(stack)["protection"] == protection
 
 
 @pytest.mark.parametrize(

@@ -115,24 +115,31 @@ def test_log_groups_exist_encrypted_before_the_cluster_and_proxy_write_to_them(p
     ]
 
 
-@pytest.mark.parametrize(("stack", "protected"), [("prod", True), ("staging", False), ("dev", False)])
-def test_deletion_protection_and_a_unique_final_snapshot_in_prod_only(stack: str, protected: bool) -> None:
+@pytest.mark.parametrize(("stack", "kept"), [("prod", True), ("staging", True), ("dev", False)])
+def test_deletion_protection_a_unique_final_snapshot_and_kept_backups_where_the_stack_keeps_data(
+    stack: str, kept: bool
+) -> None:
+    # sentinel:protection.keepDataOnDelete: prod and staging keep their data when the data tier is deleted.
     graph = graph_of(stack)
     [cluster] = graph.of_type(CLUSTER)
     [cache] = graph.of_type(REPLICATION_GROUP)
-    assert cluster.inputs["deletionProtection"] is protected
-    assert cluster.inputs["skipFinalSnapshot"] is not protected
+    assert cluster.inputs["deletionProtection"] is kept
+    assert cluster.inputs["skipFinalSnapshot"] is not kept
     suffixes = {r.name: r.outputs["hex"] for r in graph.of_type("random:index/randomId:RandomId")}
-    if protected:
+    if kept:
+        assert cluster.inputs["deleteAutomatedBackups"] is False
         assert (
             cluster.inputs["finalSnapshotIdentifier"]
-            == f"sentinel-prod-database-final-{suffixes['database-final-snapshot']}"
+            == f"sentinel-{stack}-database-final-{suffixes['database-final-snapshot']}"
         )
         assert (
-            cache.inputs["finalSnapshotIdentifier"] == f"sentinel-prod-cache-final-{suffixes['cache-final-snapshot']}"
+            cache.inputs["finalSnapshotIdentifier"]
+            == f"sentinel-{stack}-cache-final-{suffixes['cache-final-snapshot']}"
         )
     else:
+        # Dev is torn down freely: the provider's defaults delete the automated backups with the cluster.
         assert suffixes == {}
+        assert "deleteAutomatedBackups" not in cluster.inputs
         assert "finalSnapshotIdentifier" not in cluster.inputs
         assert "finalSnapshotIdentifier" not in cache.inputs
 

@@ -20,6 +20,7 @@ from components.config.deploy_runner import DeployRunnerConfig
 from components.config.ingress import IngressConfig
 from components.config.monitoring import MonitoringConfig, require_recipients
 from components.config.network import NetworkConfig
+from components.config.protection import ProtectionConfig
 from components.config.registry import RegistryConfig
 from components.config.storage import BUCKET_NAME_LIMIT, BUCKET_PURPOSES, StorageConfig, bucket_name
 from components.config.tags import TagsConfig
@@ -121,6 +122,10 @@ class StackConfig(Section):
     deploy_runner: Annotated[DeployRunnerConfig, in_every_environment({})]
     """The CodeBuild-hosted GitHub Actions runner in the private subnets that runs the deploy and preview jobs,
     so they reach the private EKS API endpoint (design D16)."""
+    protection: Annotated[ProtectionConfig, in_every_environment({})]
+    """What keeps the stack's data through a bad diff or a deletion: Pulumi's `protect` on stateful resources, and
+    AWS's deletion protection and final snapshots on the data tier. Written out in the prod and staging stack
+    files, so an edit of `environment` alone cannot drop it."""
 
     @field_validator("environment")
     @classmethod
@@ -175,6 +180,7 @@ class StackConfig(Section):
         problems += app_problems(self.environment, self.apps, self.nodes.instance_types)
         problems += key_problems(self.environment, self.workloads)
         problems += self._dump_client_problems()
+        problems += self._protection_problems()
         if problems:
             raise SectionError(problems)
         return self
@@ -200,6 +206,30 @@ class StackConfig(Section):
         if problems:
             raise SectionError(problems)
         return self
+
+    def _protection_problems(self) -> list[tuple[Key, str]]:
+        """Prod's data stays protected (design D11): neither setting may be turned off there."""
+        if not self.is_prod:
+            return []
+        reasons = {
+            "protectState": "without Pulumi's protect a single diff could delete or replace the database, cache, "
+            "buckets, keys and audit logs of prod",
+            "keepDataOnDelete": "without deletion protection and final snapshots a deleted prod database or cache "
+            "would leave no copy of its data behind",
+        }
+        settings = {
+            "protectState": self.protection.protect_state,
+            "keepDataOnDelete": self.protection.keep_data_on_delete,
+        }
+        return [
+            (
+                ("protection", key),
+                f"must stay true in prod: {reasons[key]}; to remove a resource on purpose, "
+                "unprotect it alone (`pulumi state unprotect <urn>`) rather than the whole stack",
+            )
+            for key, value in settings.items()
+            if not value
+        ]
 
     def _dump_client_problems(self) -> list[tuple[Key, str]]:
         """pg_dump refuses a server of a newer major than its own ("aborting because of server version mismatch"),
