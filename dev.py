@@ -28,7 +28,6 @@ VENV = ROOT / ".venv"
 # The whole tree the tasks need: the program's lock plus the preview and test tools, at the same versions.
 DEV_LOCK = "requirements-dev.txt"
 PIP_INSTALL_FROM = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r")
-PIP_INSTALL = (*PIP_INSTALL_FROM, DEV_LOCK)
 # One resolution for every platform and Python 3.11+, so a laptop, CI and the deploy job install one tree.
 UV_COMPILE = (
     "pip",

@@ -125,9 +125,9 @@ def test_the_lock_task_compiles_one_hashed_tree_for_every_platform() -> None:
     assert "uv" in locked_versions(dev.DEV_LOCK)
 
 
-def test_dev_py_installs_the_dev_lock_with_hash_checking() -> None:
-    assert dev.PIP_INSTALL[-2:] == ("-r", dev.DEV_LOCK)
-    assert "--require-hashes" in dev.PIP_INSTALL
+def test_dev_py_installs_every_lock_with_hash_checking() -> None:
+    assert dev.PIP_INSTALL_FROM[-1] == "-r"
+    assert "--require-hashes" in dev.PIP_INSTALL_FROM
 
 
 def test_dev_py_rebuilds_the_venv_from_the_lock_only_when_the_lock_changes(
@@ -144,7 +144,7 @@ def test_dev_py_rebuilds_the_venv_from_the_lock_only_when_the_lock_changes(
     monkeypatch.setattr(dev, "VENV", tmp_path / ".venv")
     monkeypatch.setattr(dev.venv, "create", create)
     monkeypatch.setattr(dev, "_run", lambda *command: actions.append(command[1:]))
-    rebuild = [("create", {"clear": True, "with_pip": True}), dev.PIP_INSTALL]
+    rebuild = [("create", {"clear": True, "with_pip": True}), (*dev.PIP_INSTALL_FROM, dev.DEV_LOCK)]
 
     (tmp_path / dev.DEV_LOCK).write_text("pulumi==1 --hash=sha256:aa\n")
     dev.ensure_environment()

@@ -13,8 +13,9 @@ import offline
 from components.deploy_runner import BUILD_TIMEOUT_MINUTES, CODEBUILD, VPC_BUILD_ACTIONS
 from offline import REMOVE, targets
 from offline.graph import Graph, Resource
+from tests.config_cases import assert_named_by_full_key
 from tests.graph_queries import EGRESS, INGRESS, SECURITY_GROUP, SUBNET, by_id, group_roles, subnets_by_tier
-from tests.helpers import graph_of, load, problems_of
+from tests.helpers import graph_of, load
 
 PROJECT = "aws:codebuild/project:Project"
 WEBHOOK = "aws:codebuild/webhook:Webhook"
@@ -297,10 +298,7 @@ BAD_RUNNER_CONFIGS: list[tuple[str, str, dict[str, Any], str, str]] = [
 def test_bad_runner_config_is_named_by_its_full_key(
     stack: str, overrides: dict[str, Any], key: str, message: str
 ) -> None:
-    problems = problems_of(overrides, stack)
-    matching = [problem for problem in problems if problem.startswith(key)]
-    assert matching, f"no problem names {key}: {problems}"
-    assert any(message in problem for problem in matching), matching
+    assert_named_by_full_key(overrides, key, message, stack)
 
 
 def test_a_stack_with_public_access_may_go_without_a_runner() -> None:

@@ -112,7 +112,6 @@ def test_tests_share_helpers_not_each_other() -> None:
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.ImportFrom)
         and node.module
-        and node.module.split(".")[:2][-1].startswith(("test_", "conftest"))
-        and node.module.startswith("tests.")
+        and node.module.startswith(("tests.test_", "tests.conftest"))
     ]
     assert imports == []
