@@ -59,9 +59,18 @@ DESCRIPTION = "Offline preview: what `pulumi up` would create for a stack, and t
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline", description=DESCRIPTION)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["diff"]:
+        from offline import diff_command
+
+        return diff_command.main(arguments[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m offline",
+        description=DESCRIPTION,
+        epilog="`python -m offline diff STACK --against REF` shows what a change would replace or delete.",
+    )
     parser.add_argument("stack", help="stack name (dev, staging, prod) or path to a Pulumi.<stack>.yaml")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     stack, path = _stack_and_path(args.stack)
     graph = run_for_command_line(stack, path)
     if isinstance(graph, int):

@@ -22,28 +22,16 @@ sys.path.insert(0, str(ROOT))
 def sdk_imports(stack: str) -> str:
     """Import statements for the SDK class of every resource type in the stack's graph."""
     import offline
+    from offline.sdk_types import sdk_class
 
     classes: dict[str, set[str]] = {"pulumi.runtime": {"set_mocks"}, "pydantic": {"BaseModel"}, "yaml": {"safe_load"}}
     for resource in offline.run(stack):
-        package, _, rest = resource.type.partition(":")
-        if package == "pulumi" and rest.startswith("providers:"):
-            package, module, name = rest.removeprefix("providers:"), "index", "Provider"
-        elif package in ("pulumi", "sentinel"):
+        if resource.type.startswith("sentinel:") or (found := sdk_class(resource.type)) is None:
             continue
-        else:
-            module, name = sdk_module(package, rest.rpartition(":")[0]), rest.rpartition(":")[2]
-        classes.setdefault(f"pulumi_{package}" + ("" if module == "index" else f".{module}"), set()).add(name)
+        module, name = found
+        classes.setdefault(module, set()).add(name)
     # SDK packages load modules lazily; importing the classes by name forces the real work.
     return "; ".join(f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(classes.items()))
-
-
-def sdk_module(package: str, module_token: str) -> str:
-    """The SDK submodule of a type token's module part: `ec2/vpc` is pulumi_aws.ec2; Kubernetes tokens name an
-    API group and version, `apps/v1` (pulumi_kubernetes.apps.v1) or `helm.sh/v3` (pulumi_kubernetes.helm.v3)."""
-    group, _, version = module_token.partition("/")
-    if package == "kubernetes":
-        return f"{group.split('.')[0]}.{version}" if version else group
-    return group
 
 
 def median_seconds(command: list[str], runs: int) -> float:

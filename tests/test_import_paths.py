@@ -11,6 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("components", "facts", "offline", "policies")
 ENTRY_POINT = "__main__.py"
+# The one library module that changes the path on purpose: it runs another git revision's program beside the
+# working tree's, with that tree's root first on the path for the run only, and restores path and modules after it
+# (tests/test_diff.py checks that it does).
+SCOPED_PATH_CHANGES = {"offline/revision.py"}
 
 
 def _is_sys_path(node: ast.AST) -> bool:
@@ -45,7 +49,8 @@ def test_library_modules_leave_sys_path_alone() -> None:
     changes = [
         f"{path.relative_to(ROOT)}:{line}"
         for path in modules
-        if path.name != ENTRY_POINT or path.parent.parent != ROOT
+        if (path.name != ENTRY_POINT or path.parent.parent != ROOT)
+        and str(path.relative_to(ROOT)) not in SCOPED_PATH_CHANGES
         for line in path_changes(path.read_text())
     ]
     assert not changes, f"only entry points may change sys.path: {changes}"
