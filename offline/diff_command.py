@@ -27,6 +27,7 @@ from offline.revision import RevisionError, run_tree, tree_at
 
 FINDINGS_EXIT_CODE = 3
 _EMPTY = Graph("", {}, {})
+"""The side of a stack that has no stack file."""
 _SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "+-", Action.DELETE: "-"}
 
 
@@ -36,6 +37,8 @@ class DiffReport:
     against: str
     config: list[ConfigChange]
     changes: list[ResourceChange]
+    graph: Graph
+    """The stack as the change builds it."""
 
     @property
     def findings(self) -> list[ResourceChange]:
@@ -57,15 +60,21 @@ def _config_changes(old_root: Path, old_stack: str, new_root: Path, new_stack: s
     return config_changes(old, new, old_secrets, new_secrets)
 
 
+def diff_trees(stack: str, old_root: Path, new_root: Path, against: str) -> DiffReport:
+    """`stack` as the tree at `new_root` builds it against the same stack built by the tree at `old_root`; a stack
+    file on one side only makes every resource a creation or a deletion."""
+    old_graph = run_tree(old_root, stack) or _EMPTY
+    new_graph = run_tree(new_root, stack) or _EMPTY
+    config = _config_changes(old_root, stack, new_root, stack)
+    return DiffReport(stack, against, config, compare(old_graph, new_graph), new_graph)
+
+
 def diff_against_revision(
     stack: str, ref: str, root: Path = stackfiles.PROJECT_DIR, repository: Path = stackfiles.PROJECT_DIR
 ) -> DiffReport:
     """The tree at `root` (the working tree) against the same stack at git revision `ref` of `repository`."""
     with tree_at(ref, repository) as old_root:
-        old_graph = run_tree(old_root, stack) or _EMPTY
-        config = _config_changes(old_root, stack, root, stack)
-    new_graph = run_tree(root, stack) or _EMPTY
-    return DiffReport(stack, f"git revision {ref}", config, compare(old_graph, new_graph))
+        return diff_trees(stack, old_root, root, f"git revision {ref}")
 
 
 def diff_against_stack(stack: str, other: str, root: Path = stackfiles.PROJECT_DIR) -> DiffReport:
@@ -74,7 +83,7 @@ def diff_against_stack(stack: str, other: str, root: Path = stackfiles.PROJECT_D
     if old_graph is None or new_graph is None:
         raise stackfiles.StackFileError(f"no stack file for {other if old_graph is None else stack!r} in {root}")
     config = _config_changes(root, other, root, stack)
-    return DiffReport(stack, f"stack {other}", config, compare(old_graph, new_graph))
+    return DiffReport(stack, f"stack {other}", config, compare(old_graph, new_graph), new_graph)
 
 
 def _shown(value: Any, width: int = 70) -> str:

@@ -120,7 +120,7 @@ def test_ignored_changes_and_unchanged_secrets_are_not_changes_and_secrets_are_n
 def render_changes(before: Graph, after: Graph) -> str:
     from offline.diff_command import DiffReport
 
-    return render(DiffReport("prod", "a test", [], compare(before, after)))
+    return render(DiffReport("prod", "a test", [], compare(before, after), after))
 
 
 def test_an_input_from_a_replaced_resource_cascades_only_where_it_forces_a_replacement() -> None:

@@ -33,6 +33,7 @@ EXPECTED_WORKFLOWS = {
     "deploy-stack.yml",
     "preview-stack.yml",
     "publish-policy-pack.yml",
+    "change-review.yml",
 }
 
 # A workflow with one mistake of each kind the real ones could make: a misspelt trigger filter, a `needs:` on a
