@@ -8,6 +8,7 @@ import pulumi
 
 from components import config as stack_config
 from components.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.app_secrets import DisasterRecoveryKey
 from components.backup import Backup, BackupArgs
 from components.base import Platform, aws_provider, cloudflare_provider
 from components.bastion import Bastion, BastionArgs
@@ -15,6 +16,7 @@ from components.cache import Cache, CacheArgs
 from components.certificate import Certificate, CertificateArgs
 from components.cluster import Cluster, ClusterArgs
 from components.database import Database, DatabaseArgs
+from components.database_roles import database_users
 from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.dns import Dns, DnsArgs
 from components.edge import Edge, EdgeArgs
@@ -39,7 +41,7 @@ network = Network("network", platform, NetworkArgs(config=config.network), opts=
 security = Security(
     "security",
     platform,
-    SecurityArgs(network=network, apps=config.apps, cloudflare=config.cloudflare),
+    SecurityArgs(network=network, apps=config.apps, cloudflare=config.cloudflare, smtp_port=config.workloads.smtp_port),
     opts=on_aws,
 )
 groups = security.group_ids
@@ -82,6 +84,8 @@ if config.bastion.enabled:
         opts=on_aws,
     )
 
+# Every app, and the logical backup, signs in to the database and the cache as a user of its own (design D6).
+users = database_users(config.apps)
 database = Database(
     "database",
     platform,
@@ -91,13 +95,14 @@ database = Database(
         security_group_id=groups["database"],
         proxy_security_group_id=groups["proxy"],
         alarm_topic=alarm_topic,
+        users=[user.name for user in users],
     ),
     opts=on_aws,
 )
 cache = Cache(
     "cache",
     platform,
-    CacheArgs(config=config.cache, network=network, security_group_id=groups["cache"]),
+    CacheArgs(config=config.cache, network=network, security_group_id=groups["cache"], apps=list(config.apps)),
     opts=on_aws,
 )
 dns = Dns("dns", platform, DnsArgs(network=network, database=database, cache=cache), opts=on_aws)
@@ -137,6 +142,8 @@ ingress = Ingress(
         cluster=cluster,
         certificate=certificate,
         access_logs=storage.alb_logs,
+        # Only the stack that configures the zone has the request-header rule that adds the origin secret.
+        authenticate_origin=config.cloudflare.manages_zone,
     ),
     opts=on_aws,
 )
@@ -164,6 +171,12 @@ workloads = Workloads(
         registry=registry,
         network=network,
         database=database,
+        database_users=users,
+        database_roles_image_tag=config.database.roles_image_tag,
+        # The apps' secrets survive the region: a replica in the DR region, under the DR vault's key.
+        secrets_replica=DisasterRecoveryKey(config.backup.dr_region, backup.dr_key_arn)
+        if config.backup.dr_region and backup.dr_key_arn
+        else None,
         cache=cache,
         uploads_bucket=storage.uploads,
         backups_bucket=storage.backups,
@@ -181,6 +194,7 @@ logical_backup = LogicalBackup(
         namespace=workloads,
         cluster=cluster,
         database=database,
+        database_users=workloads.database_roles.job,
         bucket=storage.backups,
         previous_parent=workloads,
     ),
@@ -210,12 +224,10 @@ pulumi.export("clusterName", cluster.name)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("nodeAutoscalingGroupName", cluster.autoscaling_group_name)
 pulumi.export("repositoryUrls", registry.repository_urls)
-# The apps' connection URLs (secret), the secrets holding the credentials, the operators' names.
-pulumi.export("DATABASE_URL", database.url)
-pulumi.export("DATABASE_READ_REPLICA_URL", database.read_replica_url)
-pulumi.export("REDIS_URL", cache.url)
-pulumi.export("databaseSecretArn", database.secret_arn)
-pulumi.export("cacheSecretArn", cache.secret_arn)
+# Where the apps connect (each as its own IAM user: no password anywhere), the master's secret, the operators' names.
+pulumi.export("databaseEndpoints", {"writer": database.writer_endpoint, "reader": database.reader_endpoint})
+pulumi.export("cacheEndpoints", {"primary": cache.primary_endpoint, "reader": cache.reader_endpoint})
+pulumi.export("databaseMasterSecretArn", database.master_secret_arn)
 pulumi.export("privateNames", dns.names)
 pulumi.export("buckets", {"uploads": storage.uploads.name, "backups": storage.backups.name, "logs": storage.logs.name})
 pulumi.export("fileSystem", {"id": file_system.id, "accessPointId": file_system.access_point_id})

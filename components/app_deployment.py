@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -20,8 +21,25 @@ from components.config.apps import AppConfig
 from components.ingress import HEALTH_PATH
 from components.pod_identity import PodIdentity
 from components.pods import APP_USER, labels_of, namespaced, restricted_container, restricted_pod
+from components.secrets_store import secrets_volume
 
 SHARED_FILES = "shared-files"
+SECRETS = "secrets"
+# Where the pod sees its secrets as files (the driver needs a mount to sync them into the Kubernetes Secret).
+SECRETS_PATH = "/mnt/secrets"
+SECRET_VERSIONS = "sentinel/secret-versions"
+"""The pod annotation that names the versions of the app's secrets: a new version rolls the pods, which read their
+environment once, at start."""
+
+
+@dataclass(frozen=True)
+class SecretsMount:
+    """The app's secrets as its pods read them: the SecretProviderClass they mount (with the pod's role), the
+    Kubernetes Secret the driver syncs that mount into (the pods' environment), and the versions they are at."""
+
+    provider_class: str
+    synced_secret: str
+    versions: pulumi.Input[str]
 
 
 def image_of(app: AppConfig, repository_url: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -41,13 +59,14 @@ def app_workload(
     repository_url: pulumi.Input[str],
     identity: PodIdentity,
     config_map: k8s.core.v1.ConfigMap,
-    secret: k8s.core.v1.Secret,
+    secrets: SecretsMount | None,
     shared_files: k8s.core.v1.PersistentVolumeClaim,
     shared_files_path: str,
-    network_policies: Sequence[pulumi.Resource],
+    started_after: Sequence[pulumi.Resource],
 ) -> pulumi.Output[str] | None:
     """The app's Service and PodDisruptionBudget and, if it deploys, its Deployment and HPA, each `component`'s
-    child named `resource_name`; returns the Deployment's name, or None while the app does not deploy."""
+    child named `resource_name`, the Deployment after `started_after` (what must be in place before a pod starts);
+    returns the Deployment's name, or None while the app does not deploy."""
     labels = labels_of(app)
 
     def on_cluster(depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
@@ -92,22 +111,25 @@ def app_workload(
                 rolling_update=k8s.apps.v1.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge="25%"),
             ),
             template=k8s.core.v1.PodTemplateSpecArgs(
-                metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    labels=labels, annotations={SECRET_VERSIONS: secrets.versions} if secrets else None
+                ),
                 spec=app_pod_spec(
                     app,
                     settings,
                     image=image_of(settings, repository_url),
                     account=identity.account,
                     config_map=config_map,
-                    secret=secret,
+                    secrets=secrets,
                     shared_files=shared_files,
                     shared_files_path=shared_files_path,
                 ),
             ),
         ),
         # The association first: Pod Identity gives credentials only to pods created after it exists. The network
-        # policies first: a pod started before them runs unrestricted.
-        opts=on_cluster([identity.association, *network_policies]),
+        # policies first: a pod started before them runs unrestricted. The database users first: the app signs in
+        # as its own.
+        opts=on_cluster([identity.association, *started_after]),
     )
     scaling = settings.autoscaling
     k8s.autoscaling.v2.HorizontalPodAutoscaler(
@@ -148,12 +170,12 @@ def app_pod_spec(
     image: pulumi.Input[str],
     account: k8s.core.v1.ServiceAccount,
     config_map: k8s.core.v1.ConfigMap,
-    secret: k8s.core.v1.Secret,
+    secrets: SecretsMount | None,
     shared_files: k8s.core.v1.PersistentVolumeClaim,
     shared_files_path: str,
 ) -> k8s.core.v1.PodSpecArgs:
-    """The app's pod: its environment from the ConfigMap and the Secret, probes on /health, the shared files, spread
-    over zones and nodes, and the rollout's timings."""
+    """The app's pod: its environment from the ConfigMap and from its secrets (mounted with its role, synced into a
+    Secret), probes on /health, the shared files, spread over zones and nodes, and the rollout's timings."""
     probes, rollout = settings.probes, settings.rollout
     health = k8s.core.v1.HTTPGetActionArgs(path=HEALTH_PATH, port="http")
 
@@ -178,6 +200,15 @@ def app_pod_spec(
         k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),
         k8s.core.v1.VolumeMountArgs(name=SHARED_FILES, mount_path=shared_files_path),
     ]
+    environment = [
+        k8s.core.v1.EnvFromSourceArgs(config_map_ref=k8s.core.v1.ConfigMapEnvSourceArgs(name=config_map.metadata.name))
+    ]
+    if secrets is not None:
+        volumes.append(secrets_volume(SECRETS, secrets.provider_class))
+        mounts.append(k8s.core.v1.VolumeMountArgs(name=SECRETS, mount_path=SECRETS_PATH, read_only=True))
+        environment.append(
+            k8s.core.v1.EnvFromSourceArgs(secret_ref=k8s.core.v1.SecretEnvSourceArgs(name=secrets.synced_secret))
+        )
     spread = [
         k8s.core.v1.TopologySpreadConstraintArgs(
             # ScheduleAnyway: the one node group spans the zones, and a pod must not wait for a zone's node.
@@ -202,14 +233,7 @@ def app_pod_spec(
                 name=app,
                 image=image,
                 ports=[k8s.core.v1.ContainerPortArgs(name="http", container_port=settings.container_port)],
-                env_from=[
-                    k8s.core.v1.EnvFromSourceArgs(
-                        config_map_ref=k8s.core.v1.ConfigMapEnvSourceArgs(name=config_map.metadata.name)
-                    ),
-                    k8s.core.v1.EnvFromSourceArgs(
-                        secret_ref=k8s.core.v1.SecretEnvSourceArgs(name=secret.metadata.name)
-                    ),
-                ],
+                env_from=environment,
                 resources=k8s.core.v1.ResourceRequirementsArgs(
                     requests=settings.resources.requests.model_dump(),
                     limits=settings.resources.limits.model_dump(),

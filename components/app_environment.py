@@ -1,25 +1,31 @@
-"""The apps' runtime environment: the seed's plain variables (each app's ConfigMap) and its secret ones (each app's
-Secret): the data tier's URLs, the buckets, the third-party keys and the secrets the apps share, generated here."""
+"""The apps' runtime environment: the seed's plain variables (each app's ConfigMap), with who the app is to the
+database and the cache (its own users, which sign in with IAM tokens, so no password is among them), and the values
+of the secret ones: the third-party keys and the secrets the apps share, generated here (components/app_secrets.py
+keeps them in Secrets Manager, and each app reads those it declares)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import quote
 
 import pulumi
 import pulumi_random as random
 
+from components import cache as cache_tier
+from components import database as database_tier
 from components.authentication import AUTHENTICATION_APP
 from components.base import Component
-from components.config.apps import AppConfig, app_hosts
-from components.config.workloads import WorkloadsConfig
+from components.config.apps import AppConfig, SecretVariable, app_hosts
+from components.config.workloads import WorkloadsConfig, key_values
+from components.database_roles import app_user
 from components.interfaces import Bucket, CacheConnection, DatabaseConnection
 
 # The generated secrets every app shares: NextAuth signs sessions that the api verifies, and data encrypted by one
 # app is read by another. Protected in prod: a new value logs everyone out and makes encrypted data unreadable.
-GENERATED_SECRETS = ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY")
+GENERATED_SECRETS: tuple[SecretVariable, ...] = ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY")
 
 
-def generated_secrets(component: Component, name: str) -> dict[str, pulumi.Output[str]]:
+def generated_secrets(component: Component, name: str) -> dict[SecretVariable, pulumi.Output[str]]:
     """GENERATED_SECRETS, by variable, as `component`'s stateful children."""
     return {
         variable: random.RandomPassword(
@@ -30,7 +36,8 @@ def generated_secrets(component: Component, name: str) -> dict[str, pulumi.Outpu
 
 
 def plain_environment(
-    app: AppConfig,
+    app: str,
+    settings: AppConfig,
     *,
     apps: Mapping[str, AppConfig],
     domain: str,
@@ -38,8 +45,11 @@ def plain_environment(
     uploads_bucket: Bucket,
     backups_bucket: Bucket,
     region: str,
+    database: DatabaseConnection,
+    cache: CacheConnection,
 ) -> dict[str, pulumi.Input[str]]:
-    """The seed's runtime variables that are not secret, then the app's own overrides. `NEXT_PUBLIC_*` are baked
+    """The seed's runtime variables that are not secret, with the app's database and cache users, then the app's own
+    overrides. `NEXT_PUBLIC_*` are baked
     into the client bundle at build time; these serve the server runtime. Server-side calls to the API use
     `API_INTERNAL_URL`, the api Service inside the cluster: through the public URL they would leave by the NAT
     gateways and come back through Cloudflare's rate limits and bot protection."""
@@ -56,9 +66,7 @@ def plain_environment(
         # The api Service's cluster DNS name; its port is 80, plain HTTP's own.
         "API_INTERNAL_URL": f"http://api.{config.namespace}.svc.cluster.local",
         "NEXTAUTH_URL": url(AUTHENTICATION_APP),
-        "DATABASE_POOL_SIZE": str(config.database_pool_size),
-        "DATABASE_CONNECTION_TIMEOUT": str(config.database_connection_timeout_ms),
-        "REDIS_DB": str(config.redis_db),
+        **cache_environment(app, cache, config),
         "ZAI_API_URL": config.zai_api_url,
         "EMAIL_SMTP_HOST": config.smtp_host,
         "EMAIL_SMTP_PORT": str(config.smtp_port),
@@ -77,33 +85,55 @@ def plain_environment(
         "AWS_S3_BUCKET": uploads_bucket.name,
         "BACKUP_S3_BUCKET": backups_bucket.name,
     }
-    return {**environment, **app.env}
+    if settings.database_access != "none":
+        environment |= database_environment(app_user(app), database, config)
+    return {**environment, **settings.env}
 
 
-def secret_environment(
-    *,
-    generated: Mapping[str, pulumi.Output[str]],
-    database: DatabaseConnection,
-    cache: CacheConnection,
-    config: WorkloadsConfig,
+def database_environment(
+    user: str, database: DatabaseConnection, config: WorkloadsConfig
 ) -> dict[str, pulumi.Input[str]]:
-    """The seed's secret runtime variables, each a secret Output whatever the caller passed, so the Secret's data is
-    secret in state and previews."""
-    values: dict[str, pulumi.Input[str]] = {
-        **generated,
-        "DATABASE_URL": database.url,
-        "DATABASE_READ_REPLICA_URL": database.read_replica_url,
-        "REDIS_URL": cache.url,
-        "REDIS_PASSWORD": cache.auth_token,
+    """Where the app's database user connects, through RDS Proxy over TLS: the URLs carry no password, since the app
+    signs an IAM token for `DATABASE_USER` at `DATABASE_HOST` (or the read host) and `DATABASE_PORT` and passes it as
+    the password (README, "What the apps must do")."""
+    path = f":{database_tier.PORT}/{database.database_name}?sslmode=require"
+
+    def url(host: pulumi.Input[str]) -> pulumi.Output[str]:
+        return pulumi.Output.concat(f"postgresql://{quote(user, safe='')}@", host, path)
+
+    return {
+        "DATABASE_URL": url(database.writer_endpoint),
+        "DATABASE_READ_REPLICA_URL": url(database.reader_endpoint),
+        "DATABASE_HOST": database.writer_endpoint,
+        "DATABASE_READ_HOST": database.reader_endpoint,
+        "DATABASE_PORT": str(database_tier.PORT),
+        "DATABASE_NAME": database.database_name,
+        "DATABASE_USER": user,
+        "DATABASE_IAM_AUTH": "true",
+        "DATABASE_POOL_SIZE": str(config.database_pool_size),
+        "DATABASE_CONNECTION_TIMEOUT": str(config.database_connection_timeout_ms),
     }
-    keys = config.keys
-    for variable, key in (
-        ("ZAI_API_KEY", keys.zai_api_key),
-        ("SENTRY_DSN", keys.sentry_dsn),
-        ("NEW_RELIC_LICENSE_KEY", keys.new_relic_license_key),
-        ("EMAIL_SMTP_USER", keys.smtp_user),
-        ("EMAIL_SMTP_PASS", keys.smtp_password),
-    ):
-        if key is not None:
-            values[variable] = key.output
-    return {variable: pulumi.Output.secret(value) for variable, value in values.items()}
+
+
+def cache_environment(app: str, cache: CacheConnection, config: WorkloadsConfig) -> dict[str, pulumi.Input[str]]:
+    """Where the app's cache user connects, over TLS (`rediss://`): no password, since the app signs an IAM token for
+    `REDIS_USER` and the cache `REDIS_CACHE_NAME` and sends it with AUTH (README, "What the apps must do")."""
+    user = cache.user_ids[app]
+    return {
+        "REDIS_URL": pulumi.Output.concat(
+            f"rediss://{quote(user, safe='')}@", cache.primary_endpoint, f":{cache_tier.PORT}"
+        ),
+        "REDIS_HOST": cache.primary_endpoint,
+        "REDIS_PORT": str(cache_tier.PORT),
+        "REDIS_USER": user,
+        "REDIS_CACHE_NAME": cache.replication_group_id,
+        "REDIS_IAM_AUTH": "true",
+        "REDIS_DB": str(config.redis_db),
+    }
+
+
+def secret_values(
+    generated: Mapping[SecretVariable, pulumi.Output[str]], config: WorkloadsConfig
+) -> dict[SecretVariable, pulumi.Input[str]]:
+    """Every secret variable's value: the generated ones, and the third-party keys set in config."""
+    return {**generated, **{variable: key.output for variable, key in key_values(config.keys).items()}}

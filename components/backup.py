@@ -20,13 +20,15 @@ from components.config.backup import BackupConfig, vault_lock_bounds
 from components.interfaces import Bucket, NotificationTopic, RestorableDatabase, SharedFiles
 from components.kms import EncryptionKey, EncryptionKeyArgs
 
-# The AWS managed policies for an AWS Backup service role: backups and restores of every type, and S3's own.
-MANAGED_POLICIES = {
+# The AWS managed policies of AWS Backup's service roles (https://docs.aws.amazon.com/aws-backup/latest/devguide/
+# iam-service-roles.html). The backup role, which the selections name, backs up and copies: every type, and S3 with
+# its own policy. Restoring creates resources (a database cluster, a file system) and writes into them, so only the
+# restore tests' role may, and only the types they restore (Aurora, EFS: not S3).
+BACKUP_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
-    "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
     "s3-backup": "AWSBackupServiceRolePolicyForS3Backup",
-    "s3-restore": "AWSBackupServiceRolePolicyForS3Restore",
 }
+RESTORE_TEST_POLICIES = {"restores": "service-role/AWSBackupServiceRolePolicyForRestores"}
 # Failed jobs only. AWS Backup reports a backup or restore job's outcome, failure included, in its COMPLETED
 # event (the message's State says which); the *_FAILED variants of those two are deprecated and never sent.
 NOTIFIED_EVENTS = [
@@ -62,6 +64,8 @@ class BackupArgs:
 class Backup(Component):
     vault_arn: pulumi.Output[str]
     dr_vault_arn: pulumi.Output[str] | None
+    dr_key_arn: pulumi.Output[str] | None
+    """The DR region's key, which the apps' secrets' replicas are encrypted with too."""
     plan_id: pulumi.Output[str]
     role_arn: pulumi.Output[str]
 
@@ -76,6 +80,7 @@ class Backup(Component):
             self._vault(f"{name}-dr", config.dr_region, config.dr_retentions, config) if config.dr_region else None
         )
         self.dr_vault_arn = dr_vault.arn if dr_vault else None
+        self.dr_key_arn = dr_vault.kms_key_arn if dr_vault else None
         if dr_vault is None:
             pulumi.log.info(
                 f"{platform.name_prefix}: no sentinel:backup.drRegion, so recovery points stay in {platform.region} "
@@ -90,9 +95,7 @@ class Backup(Component):
             opts=self.child(),
         )
 
-        role = self.role(name, "backup", service_trust("backup.amazonaws.com", platform.account_id))
-        for purpose, policy in MANAGED_POLICIES.items():
-            self.attach_managed_policy(name, role, policy, purpose)
+        role = self._service_role(name, "backup", BACKUP_POLICIES)
         self.role_arn = role.arn
 
         plan = aws.backup.Plan(
@@ -131,8 +134,16 @@ class Backup(Component):
                 f"{name}-{kind}", plan_id=plan.id, iam_role_arn=role.arn, resources=[arn], opts=self.child()
             )
         if config.restore_tests:
-            self._restore_tests(name, args, vault, role)
+            restore_role = self._service_role(f"{name}-restore-tests", "restore-tests", RESTORE_TEST_POLICIES)
+            self._restore_tests(name, args, vault, restore_role)
         self.register_outputs({"vaultArn": self.vault_arn, "drVaultArn": self.dr_vault_arn, "planId": self.plan_id})
+
+    def _service_role(self, name: str, purpose: str, policies: dict[str, str]) -> aws.iam.Role:
+        """A role AWS Backup of this account assumes, holding `policies` (AWS managed, by purpose)."""
+        role = self.role(name, purpose, service_trust("backup.amazonaws.com", self.platform.account_id))
+        for policy_purpose, policy in policies.items():
+            self.attach_managed_policy(name, role, policy, policy_purpose)
+        return role
 
     def _vault(
         self, name: str, region: str | None, retentions: tuple[int, ...], config: BackupConfig

@@ -44,6 +44,9 @@ class Platform:
     """Deletion protection, final snapshots and kept automated backups on the data tier
     (`sentinel:protection.keepDataOnDelete`)."""
     cluster_name: str
+    break_glass_role_arn: str
+    """The one role that may disable a KMS key of the stack or schedule its deletion
+    (`sentinel:backup.breakGlassRoleArn`)."""
 
     @classmethod
     def of(cls, config: StackConfig) -> Platform:
@@ -59,6 +62,7 @@ class Platform:
             # The one place the EKS cluster's name comes from: the subnets' discovery tags and the cluster
             # must agree on it.
             cluster_name=config.name_prefix,
+            break_glass_role_arn=config.backup.break_glass_role_arn,
         )
 
     def name(self, *parts: str) -> str:

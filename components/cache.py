@@ -1,16 +1,23 @@
 """The Redis-compatible cache (design D7): an ElastiCache replication group with cluster mode disabled, a
-primary and its replicas in distinct zones, TLS and an auth token required, daily snapshots; and `REDIS_URL`.
+primary and its replicas in distinct zones, TLS required, daily snapshots; and a user of its own for each app, which
+signs in with an IAM token (role-based access control, design D6).
+
+A user group replaces the shared auth token: ElastiCache lets a group contain users that authenticate with IAM
+(Valkey 7.2+, Redis OSS 7.0+, with TLS), so no app holds a password, and one app's token is no use to another.
+The group must hold a user named `default`, which every unauthenticated connection is; here it is switched off.
+https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html and .../auth-iam.html
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.base import Component, Platform, secret_url
+from components.base import Component, Platform
 from components.config import CacheConfig
 from components.interfaces import Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
@@ -19,6 +26,13 @@ PORT = 6379
 # Slow commands and the engine's own log, each to a log group of its own.
 # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Log_Delivery.html
 LOG_TYPES = ("slow-log", "engine-log")
+# What each app's user may do: every key and channel (the apps share sessions and rate limits), every command but the
+# two that would empty the cache for all. ElastiCache itself refuses the administrative ones (CONFIG, DEBUG, ...).
+# https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html#Access-string
+APP_ACCESS = "on ~* &* +@all -flushall -flushdb"
+# The `default` user every connection starts as, which a user group must hold: off, so nothing is allowed before a
+# client signs in as its own user.
+DEFAULT_USER_ACCESS = "off -@all"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,19 +41,21 @@ class CacheArgs:
     network: Vpc
     """The cache's subnet group holds the data subnets; the primary takes the first zone, each replica the next."""
     security_group_id: pulumi.Input[str]
+    apps: Sequence[str]
+    """The apps, each of which signs in as a user of its own."""
 
 
 class Cache(Component):
-    url: pulumi.Output[str]
-    """REDIS_URL: the primary endpoint, over TLS, with the auth token (secret)."""
     primary_endpoint: pulumi.Output[str]
     reader_endpoint: pulumi.Output[str]
-    secret_arn: pulumi.Output[str]
     replication_group_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
     member_ids: list[pulumi.Output[str]]
     """The replication group's member clusters, one per node: the primary's first, then each replica's."""
-    auth_token: pulumi.Output[str]
-    """REDIS_PASSWORD: the auth token alone, for clients that take it apart from the URL (secret)."""
+    user_ids: dict[str, str]
+    """By app: the user it signs in as, whose IAM name is the same."""
+    user_arns: dict[str, pulumi.Output[str]]
+    """By app: its user's ARN, which `elasticache:Connect` names."""
 
     def __init__(
         self, name: str, platform: Platform, args: CacheArgs, opts: pulumi.ResourceOptions | None = None
@@ -52,7 +68,7 @@ class Cache(Component):
             name,
             platform,
             EncryptionKeyArgs(
-                description=f"Cache data, snapshots, auth token and logs of {platform.name_prefix}",
+                description=f"Cache data, snapshots and logs of {platform.name_prefix}",
                 purpose="cache",
                 grants=[logs_grant(platform.region, [self.log_group_arn(n) for n in log_group_names.values()])],
             ),
@@ -76,8 +92,7 @@ class Cache(Component):
             tags={"Name": platform.name("cache")},
             opts=self.child(),
         )
-        # Letters and digits: ElastiCache refuses / " @ and spaces in a token, and it travels inside REDIS_URL.
-        token = random.RandomPassword(f"{name}-auth-token", length=32, special=False, opts=self.stateful())
+        users = self._users(name, args)
         replicated = config.replicas > 0
         group = aws.elasticache.ReplicationGroup(
             name,
@@ -97,10 +112,10 @@ class Cache(Component):
             kms_key_id=key.arn,
             transit_encryption_enabled=True,
             transit_encryption_mode="required",
-            auth_token=token.result,
-            # A new token is added beside the old one, so clients holding either keep working
-            # (docs/data.md#rotating-the-cache-token).
-            auth_token_update_strategy="ROTATE",
+            user_group_ids=[users.user_group_id],
+            # Removes the shared auth token of the stacks made before the user group; ignored on creation.
+            # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-to-iam-migration.html
+            auth_token_update_strategy="DELETE",
             auto_minor_version_upgrade=True,
             snapshot_retention_limit=config.snapshot_retention_days,
             snapshot_window=config.snapshot_window,
@@ -118,44 +133,63 @@ class Cache(Component):
             tags={"Name": platform.name("cache")},
             opts=self.stateful(),
         )
-        secret = aws.secretsmanager.Secret(
-            name,
-            name_prefix=platform.name("cache-"),
-            description=f"Auth token and endpoints of the {platform.name_prefix} cache",
-            kms_key_id=key.arn,
-            tags={"Name": platform.name("cache")},
-            opts=self.stateful(),
-        )
-        aws.secretsmanager.SecretVersion(
-            name,
-            secret_id=secret.id,
-            secret_string=pulumi.Output.json_dumps(
-                {
-                    "authToken": token.result,
-                    "primaryEndpoint": group.primary_endpoint_address,
-                    "readerEndpoint": group.reader_endpoint_address,
-                    "port": PORT,
-                }
-            ),
-            opts=self.child(),
-        )
         self.primary_endpoint = group.primary_endpoint_address
         self.reader_endpoint = group.reader_endpoint_address
-        # rediss:// is TLS; Redis AUTH with a token alone takes an empty user name.
-        self.url = secret_url("rediss", "", token.result, host=group.primary_endpoint_address, port=PORT)
-        self.secret_arn = secret.arn
         self.replication_group_id = group.id
+        self.arn = group.arn
         # ElastiCache names the member clusters of a replication group `<group id>-001`, `-002`, ...
         self.member_ids = [
             group.id.apply(lambda group_id, number=number: f"{group_id}-{number:03d}")
             for number in range(1, node_count + 1)
         ]
-        self.auth_token = pulumi.Output.secret(token.result)
         self.register_outputs(
             {
-                "url": self.url,
                 "primaryEndpoint": self.primary_endpoint,
                 "readerEndpoint": self.reader_endpoint,
-                "secretArn": self.secret_arn,
+                "userArns": self.user_arns,
             }
+        )
+
+    def _users(self, name: str, args: CacheArgs) -> aws.elasticache.UserGroup:
+        """A user per app that signs in with IAM, and the switched-off `default` user, in the cache's user group."""
+        platform, engine = self.platform, args.config.engine
+        # The user group must hold a `default` user with a password (a Valkey group admits only users that
+        # authenticate); it is off, so the password opens nothing, and no one is given it.
+        password = random.RandomPassword(f"{name}-default-user", length=32, special=False, opts=self.stateful())
+        default = aws.elasticache.User(
+            f"{name}-default",
+            user_id=platform.name("cache-default"),
+            user_name="default",
+            engine=engine,
+            access_string=DEFAULT_USER_ACCESS,
+            authentication_mode=aws.elasticache.UserAuthenticationModeArgs(
+                type="password", passwords=[pulumi.Output.secret(password.result)]
+            ),
+            tags={"Name": platform.name("cache-default")},
+            opts=self.child(),
+        )
+        apps = {
+            app: aws.elasticache.User(
+                f"{name}-{app}",
+                # IAM authentication requires the user's name to be its id.
+                user_id=platform.name(f"cache-{app}"),
+                user_name=platform.name(f"cache-{app}"),
+                engine=engine,
+                access_string=APP_ACCESS,
+                authentication_mode=aws.elasticache.UserAuthenticationModeArgs(type="iam"),
+                tags={"Name": platform.name(f"cache-{app}")},
+                opts=self.child(),
+            )
+            for app in sorted(args.apps)
+        }
+        self.user_ids = {app: platform.name(f"cache-{app}") for app in apps}
+        self.user_arns = {app: user.arn for app, user in apps.items()}
+        return aws.elasticache.UserGroup(
+            name,
+            # Fixed name: the API requires one.
+            user_group_id=platform.name("cache"),
+            engine=engine,
+            user_ids=[default.user_id, *(user.user_id for user in apps.values())],
+            tags={"Name": platform.name("cache")},
+            opts=self.child(),
         )

@@ -27,11 +27,17 @@ from components.cluster_autoscaler import cluster_autoscaler
 from components.cluster_nodes import autoscaling_group_name, node_group
 from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
 from components.interfaces import SharedFiles, Vpc
-from components.kms import ENCRYPT_DECRYPT, EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
-from facts.eks_addons import Stage
+from components.kms import EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
+from facts.eks_addons import SECRETS_STORE_ADDON, Stage, addons_at
 from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+# What the control plane does with the secrets key as the cluster role: encrypt and decrypt the data keys of
+# envelope encryption (https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html), describe the key
+# and list its grants in its health checks (terraform-aws-modules/terraform-aws-eks#1913). Nothing re-encrypts or
+# generates data keys under it, and the grant EKS works through is created with the cluster by the caller of
+# CreateCluster, which alone needs kms:CreateGrant (https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html).
+SECRETS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants")
 
 
 def kubeconfig(
@@ -97,6 +103,9 @@ class Cluster(Component):
     """The group EKS creates: the control plane and every node are in it, and it admits itself."""
     node_security_group_ids: list[pulumi.Output[str]]
     """Every group of the nodes: `webapp` and the cluster's own."""
+    secrets_store: aws.eks.Addon
+    """The Secrets Store CSI driver with its AWS provider: what a SecretProviderClass, and a pod mounting one, wait
+    for."""
 
     def __init__(
         self, name: str, platform: Platform, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
@@ -124,7 +133,7 @@ class Cluster(Component):
                     [
                         {
                             "Effect": "Allow",
-                            "Action": [*ENCRYPT_DECRYPT, "kms:CreateGrant", "kms:ListGrants"],
+                            "Action": list(SECRETS_KEY_ACTIONS),
                             "Resource": secrets_key.arn,
                         }
                     ]
@@ -200,6 +209,7 @@ class Cluster(Component):
             nodes=args.nodes,
             network=args.network,
             node_security_group_id=args.node_security_group_id,
+            provider=self.provider,
             depends_on=before_nodes,
         )
         self.autoscaling_group_name = autoscaling_group_name(self.node_group)
@@ -207,7 +217,7 @@ class Cluster(Component):
             pulumi.Output.from_input(args.node_security_group_id),
             self.cluster_security_group_id,
         ]
-        cluster_addons(
+        after_nodes = cluster_addons(
             self,
             name,
             Stage.AFTER_NODES,
@@ -216,6 +226,7 @@ class Cluster(Component):
             shared_files=args.shared_files,
             depends_on=[self.node_group],
         )
+        self.secrets_store = after_nodes[addons_at(Stage.AFTER_NODES).index(SECRETS_STORE_ADDON)]
         cluster_autoscaler(
             self,
             name,

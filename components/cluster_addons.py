@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, iam_document
+from components.cluster_nodes import ENI_CONFIG_LABEL
 from components.file_system import mount_statement
 from components.interfaces import SharedFiles
 from components.pod_identity import pod_identity_trust
@@ -36,13 +37,16 @@ class AddonIdentity:
 ADDON_IDENTITIES: dict[str, AddonIdentity] = {
     "aws-node": AddonIdentity("vpc-cni", "AmazonEKS_CNI_Policy"),
     "cloudwatch-agent": AddonIdentity("cloudwatch-agent", "CloudWatchAgentServerPolicy"),
-    "efs-csi-controller-sa": AddonIdentity("efs-csi-controller", "service-role/AmazonEFSCSIDriverPolicy"),
     "efs-csi-node-sa": AddonIdentity("efs-csi-node", None),
 }
 
 ADDON_CONFIGURATION: dict[AddonName, dict[str, Any]] = {
     # Kubernetes NetworkPolicies are enforced (the workloads namespace isolates its apps with them).
-    "vpc-cni": {"enableNetworkPolicy": "true"},
+    # Custom networking: pods on the pods' subnets named by each zone's ENIConfig (components/cluster_nodes.py).
+    "vpc-cni": {
+        "enableNetworkPolicy": "true",
+        "env": {"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "true", "ENI_CONFIG_LABEL_DEF": ENI_CONFIG_LABEL},
+    },
     # Container Insights in its standard mode: per-node and per-cluster metrics in the ContainerInsights
     # namespace by ClusterName (node_memory_utilization, cluster_failed_node_count, ... which the alarms read),
     # without enhanced observability's per-pod metrics billed by observation. Container logs stay off: Fluent
@@ -50,6 +54,17 @@ ADDON_CONFIGURATION: dict[AddonName, dict[str, Any]] = {
     "amazon-cloudwatch-observability": {
         "agent": {"config": {"logs": {"metrics_collected": {"kubernetes": {"enhanced_container_insights": False}}}}},
         "containerLogs": {"enabled": False},
+    },
+    # The apps read their secrets as environment variables: the driver syncs each mount into a Kubernetes Secret
+    # (syncSecret), and re-reads Secrets Manager every two minutes so a new value reaches the mount and that Secret
+    # (a running process keeps its environment until its pod restarts).
+    # https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret and .../topics/secret-auto-rotation
+    "aws-secrets-store-csi-driver-provider": {
+        "secrets-store-csi-driver": {
+            "syncSecret": {"enabled": True},
+            "enableSecretRotation": True,
+            "rotationPollInterval": "2m",
+        }
     },
 }
 

@@ -1,5 +1,12 @@
 """The cluster's nodes: the managed node group on Amazon Linux 2023, the role its instances hold and the hardened
-launch template they start from, tagged for the Cluster Autoscaler to find."""
+launch template they start from, tagged for the Cluster Autoscaler to find; and where their pods get addresses.
+
+Pods get theirs on the pods' subnets of the VPC's secondary range, not on the nodes' private subnets: the VPC CNI's
+custom networking (its add-on configuration, components/cluster_addons.py) gives each node's pods network interfaces
+in the subnet its zone's ENIConfig names (https://docs.aws.amazon.com/eks/latest/userguide/cni-custom-network.html).
+A network policy that admits the private subnets then admits the nodes and no pod. The managed node group computes
+each node's pod capacity under custom networking itself, its launch template naming no image.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
 from components.base import Component, hardened_launch_template, service_trust
 from components.config.cluster import NodesConfig
@@ -17,6 +25,8 @@ from facts.instance_classes import Architecture
 # EKS Pod Identity, the VPC CNI's included, so the node role holds no AmazonEKS_CNI_Policy.
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 AMI_TYPES = {Architecture.X86_64: "AL2023_x86_64_STANDARD", Architecture.ARM64: "AL2023_ARM_64_STANDARD"}
+# The VPC CNI picks a node's ENIConfig by this label of the node, so each ENIConfig is named after its zone.
+ENI_CONFIG_LABEL = "topology.kubernetes.io/zone"
 
 
 def node_group(
@@ -27,10 +37,12 @@ def node_group(
     nodes: NodesConfig,
     network: Vpc,
     node_security_group_id: pulumi.Input[str],
+    provider: k8s.Provider,
     depends_on: Sequence[pulumi.Resource],
 ) -> aws.eks.NodeGroup:
-    """The node group of `cluster` in the private subnets, in the `webapp` group and the cluster's own, created after
-    `depends_on`; each resource is `component`'s child."""
+    """The node group of `cluster` in the private subnets, its pods on the pods' subnets, nodes and pods in the `webapp`
+    group alone, created after `depends_on` (the VPC CNI among them, which brings the ENIConfig kind) and after each
+    zone's ENIConfig on the cluster of `provider`; each resource is `component`'s child."""
     platform = component.platform
     role = component.role(f"{name}-nodes", "eks-nodes", service_trust("ec2.amazonaws.com", None))
     attachments = [component.attach_managed_policy(f"{name}-nodes", role, policy) for policy in NODE_POLICIES]
@@ -39,10 +51,22 @@ def node_group(
         f"{name}-nodes",
         purpose="eks-nodes",
         description=f"EKS nodes of {platform.cluster_name}",
-        # The cluster's group too: without it nodes cannot reach the control plane and never join.
-        security_group_ids=[node_security_group_id, cluster.vpc_config.cluster_security_group_id],
+        # `webapp` alone, not the group EKS makes for the cluster, which lets out everything: `webapp`'s rules are all a
+        # node may do, the control plane's among them (components/security.py).
+        security_group_ids=[node_security_group_id],
         root_volume_gib=nodes.disk_size_gib,
     )
+    pod_networks = [
+        k8s.apiextensions.CustomResource(
+            f"{name}-pods-{zone[-1]}",
+            api_version="crd.k8s.amazonaws.com/v1alpha1",
+            kind="ENIConfig",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=zone),
+            spec={"subnet": subnet_id, "securityGroups": [node_security_group_id]},
+            opts=component.child(provider=provider, depends_on=list(depends_on)),
+        )
+        for zone, subnet_id in zip(network.availability_zones, network.subnet_ids["pods"], strict=True)
+    ]
     return aws.eks.NodeGroup(
         f"{name}-nodes",
         cluster_name=cluster.name,
@@ -66,7 +90,8 @@ def node_group(
             f"k8s.io/cluster-autoscaler/{platform.cluster_name}": "owned",
         },
         opts=component.child(
-            depends_on=[*depends_on, *attachments],
+            # A node started before its zone's ENIConfig exists gives its pods no address.
+            depends_on=[*depends_on, *attachments, *pod_networks],
             # The autoscaler owns the desired size; a deploy must not reset it.
             ignore_changes=["scalingConfig.desiredSize"],
         ),

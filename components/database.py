@@ -1,9 +1,11 @@
-"""Aurora PostgreSQL (design D5): a writer and readers in distinct zones behind RDS Proxy, with the connection
-URLs the apps take (`DATABASE_URL`, `DATABASE_READ_REPLICA_URL`).
+"""Aurora PostgreSQL (design D5): a writer and readers in distinct zones behind RDS Proxy, where each client signs
+in as a user of its own with IAM (design D6).
 
-The URLs name the proxy's AWS endpoints, which its certificate (public roots) covers, with `sslmode=require`;
-the master password is generated, secret end to end, and stored with the connection details in Secrets Manager,
-where the proxy reads it.
+Clients reach the proxy's AWS endpoints, which its certificate (public roots) covers, over TLS. The proxy
+authenticates end to end with IAM: a client signs a token for its own user, and the proxy signs in to the database
+as that user the same way, so no app holds a password. The master user's password is RDS's: generated, kept and
+rotated in a Secrets Manager secret encrypted with the database's key, never in Pulumi state; the proxy signs the
+master in with it, for the job that creates the other users (components/database_roles.py) and no one else.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 
-from components.base import Component, Platform, iam_document, secret_url, service_trust
+from components.base import Component, Platform, iam_document, service_trust
 from components.config import DatabaseConfig
 from components.interfaces import NotificationTopic, Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, logs_grant
@@ -45,16 +46,22 @@ class DatabaseArgs:
     proxy_security_group_id: pulumi.Input[str]
     alarm_topic: NotificationTopic
     """Where failover, failure and low-storage events go."""
+    users: Sequence[str]
+    """The database users that sign in with IAM through the proxy (components/database_roles.py creates them): the
+    proxy may sign in to the database as each of them, and as no other."""
 
 
 class Database(Component):
-    url: pulumi.Output[str]
-    """DATABASE_URL: the proxy's read-write endpoint (secret)."""
-    read_replica_url: pulumi.Output[str]
-    """DATABASE_READ_REPLICA_URL: the proxy's read-only endpoint, or the read-write one without readers (secret)."""
     writer_endpoint: pulumi.Output[str]
+    """The proxy's read-write endpoint."""
     reader_endpoint: pulumi.Output[str]
-    secret_arn: pulumi.Output[str]
+    """The proxy's read-only endpoint, or the read-write one without readers."""
+    database_name: str
+    master_username: str
+    master_secret_arn: pulumi.Output[str]
+    """The secret in which RDS keeps (and rotates) the master user's password."""
+    key_arn: pulumi.Output[str]
+    """The database's key: storage, Performance Insights, logs and the master secret."""
     cluster_identifier: pulumi.Output[str]
     cluster_arn: pulumi.Output[str]
     """What AWS Backup selects and restores."""
@@ -131,8 +138,6 @@ class Database(Component):
             tags={"Name": platform.name("database")},
             opts=self.child(),
         )
-        # Letters and digits only: RDS refuses / " @ and a space, and the password travels inside URLs.
-        password = random.RandomPassword(f"{name}-master", length=32, special=False, opts=self.stateful())
         cluster = aws.rds.Cluster(
             name,
             cluster_identifier=cluster_identifier,
@@ -142,7 +147,11 @@ class Database(Component):
             storage_type=None if config.storage_type == "aurora" else config.storage_type,
             database_name=config.database_name,
             master_username=MASTER_USERNAME,
-            master_password=password.result,
+            # RDS generates the password, keeps it in Secrets Manager under the database's key and rotates it
+            # (every 7 days unless changed): no password in state, and no one who reads state holds the database.
+            # https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=key.arn,
             iam_database_authentication_enabled=True,
             port=PORT,
             db_subnet_group_name=subnet_group.name,
@@ -176,39 +185,14 @@ class Database(Component):
             opts=self.stateful(depends_on=log_groups),
         )
         instances = self._instances(name, args, cluster, instance_parameters, key)
-        secret = aws.secretsmanager.Secret(
-            name,
-            name_prefix=platform.name("database-"),
-            description=f"Master credentials and connection details of the {platform.name_prefix} database",
-            kms_key_id=key.arn,
-            tags={"Name": platform.name("database")},
-            opts=self.stateful(),
-        )
-        # The shape RDS Proxy and Secrets Manager rotation expect of a database secret.
-        secret_version = aws.secretsmanager.SecretVersion(
-            name,
-            secret_id=secret.id,
-            secret_string=pulumi.Output.json_dumps(
-                {
-                    "engine": "postgres",
-                    "host": cluster.endpoint,
-                    "port": PORT,
-                    "dbname": config.database_name,
-                    "dbClusterIdentifier": cluster.cluster_identifier,
-                    "username": MASTER_USERNAME,
-                    "password": password.result,
-                }
-            ),
-            opts=self.child(),
-        )
+        master_secret_arn = cluster.master_user_secrets.apply(managed_secret_arn)
         proxy = self._proxy(
             name,
             proxy_name=proxy_name,
             args=args,
             cluster=cluster,
             instances=instances,
-            secret=secret,
-            secret_version=secret_version,
+            master_secret_arn=master_secret_arn,
             key=key,
             log_group=log_groups[1],
         )
@@ -232,12 +216,13 @@ class Database(Component):
 
         self.writer_endpoint = proxy.endpoint
         self.reader_endpoint = reader_endpoint
-        path = f"/{config.database_name}?sslmode=require"
-        self.url = secret_url("postgresql", MASTER_USERNAME, password.result, host=proxy.endpoint, port=PORT, path=path)
-        self.read_replica_url = secret_url(
-            "postgresql", MASTER_USERNAME, password.result, host=reader_endpoint, port=PORT, path=path
-        )
-        self.secret_arn = secret.arn
+        self.database_name = config.database_name
+        self.master_username = MASTER_USERNAME
+        self.master_secret_arn = master_secret_arn
+        self.key_arn = key.arn
+        # The proxy's resource id, the last part of its ARN (arn:aws:rds:<region>:<account>:db-proxy:prx-...), is
+        # what an IAM policy names to let a role sign in through it.
+        self._proxy_resource_id = proxy.arn.apply(lambda arn: arn.rsplit(":", 1)[-1])
         self.cluster_identifier = cluster.cluster_identifier
         self.cluster_arn = cluster.arn
         self.subnet_group_name = subnet_group.name
@@ -253,16 +238,20 @@ class Database(Component):
         self.proxy_connection_budget = self.max_connections * config.proxy.max_connections_percent / 100
         self.register_outputs(
             {
-                "url": self.url,
-                "readReplicaUrl": self.read_replica_url,
                 "writerEndpoint": self.writer_endpoint,
                 "readerEndpoint": self.reader_endpoint,
-                "secretArn": self.secret_arn,
+                "masterSecretArn": self.master_secret_arn,
                 "clusterIdentifier": self.cluster_identifier,
                 "clusterArn": self.cluster_arn,
                 "readerIdentifiers": self.reader_identifiers,
             }
         )
+
+    def connect_arn(self, user: str) -> pulumi.Output[str]:
+        """The `rds-db:connect` resource that lets a role sign in through the proxy as `user` (with a token it signs
+        for the proxy's endpoint), and as no other user.
+        https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-iam-setup.html"""
+        return db_user_arn(self.platform, self._proxy_resource_id, user)
 
     def _instances(
         self,
@@ -318,12 +307,13 @@ class Database(Component):
         args: DatabaseArgs,
         cluster: aws.rds.Cluster,
         instances: Sequence[aws.rds.ClusterInstance],
-        secret: aws.secretsmanager.Secret,
-        secret_version: aws.secretsmanager.SecretVersion,
+        master_secret_arn: pulumi.Output[str],
         key: EncryptionKey,
         log_group: aws.cloudwatch.LogGroup,
     ) -> aws.rds.Proxy:
-        """RDS Proxy (the seed's PgBouncer): TLS only, signing in with the secret, which its role alone may read."""
+        """RDS Proxy (the seed's PgBouncer): TLS only, IAM authentication end to end for every user but the master,
+        whom it signs in with RDS's secret. Its role may read that secret and sign in to the database as the users
+        of `args.users`, and nothing else."""
         platform, pool = self.platform, args.config.proxy
         role = self.role(f"{name}-proxy", "database-proxy", service_trust("rds.amazonaws.com", platform.account_id))
         role_policy = aws.iam.RolePolicy(
@@ -331,7 +321,7 @@ class Database(Component):
             role=role.id,
             policy=iam_document(
                 [
-                    {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret.arn},
+                    {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": master_secret_arn},
                     {
                         "Effect": "Allow",
                         "Action": "kms:Decrypt",
@@ -339,6 +329,12 @@ class Database(Component):
                         "Condition": {
                             "StringEquals": {"kms:ViaService": f"secretsmanager.{platform.region}.amazonaws.com"}
                         },
+                    },
+                    # End-to-end IAM: the proxy signs in to the cluster as the client's own user.
+                    {
+                        "Effect": "Allow",
+                        "Action": "rds-db:connect",
+                        "Resource": [db_user_arn(platform, cluster.cluster_resource_id, user) for user in args.users],
                     },
                 ]
             ),
@@ -354,12 +350,16 @@ class Database(Component):
             role_arn=role.arn,
             vpc_subnet_ids=list(args.network.subnet_ids["data"]),
             vpc_security_group_ids=[args.proxy_security_group_id],
+            # Every user without a secret below signs in with an IAM token, client to proxy and proxy to database.
+            # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxy.html (DefaultAuthScheme)
+            default_auth_scheme="IAM_AUTH",
             auths=[
                 aws.rds.ProxyAuthArgs(
                     auth_scheme="SECRETS",
-                    secret_arn=secret.arn,
+                    secret_arn=master_secret_arn,
                     iam_auth="DISABLED",
                     client_password_auth_type="POSTGRES_SCRAM_SHA_256",
+                    description="The master user, for the job that creates the apps' users",
                 )
             ],
             tags={"Name": proxy_name},
@@ -380,8 +380,8 @@ class Database(Component):
             db_proxy_name=proxy.name,
             target_group_name=target_group.name,
             db_cluster_identifier=cluster.cluster_identifier,
-            # The proxy signs in to the cluster's instances with the secret: both must exist by then.
-            opts=self.child(depends_on=[*instances, secret_version]),
+            # The proxy signs in to the cluster's instances: they must exist by then.
+            opts=self.child(depends_on=list(instances)),
         )
         return proxy
 
@@ -406,3 +406,20 @@ class Database(Component):
                 tags={"Name": self.platform.name(f"database-{suffix}")},
                 opts=self.child(),
             )
+
+
+def db_user_arn(platform: Platform, resource_id: pulumi.Input[str], user: str) -> pulumi.Output[str]:
+    """The IAM resource of database user `user` of the cluster or proxy whose resource id is `resource_id`
+    (`cluster-...` or `prx-...`), which `rds-db:connect` names.
+    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html"""
+    return pulumi.Output.concat(
+        f"arn:aws:rds-db:{platform.region}:{platform.account_id}:dbuser:", resource_id, f"/{user}"
+    )
+
+
+def managed_secret_arn(secrets: Sequence[aws.rds.outputs.ClusterMasterUserSecret]) -> str:
+    """The ARN of the master user's secret, which RDS creates as it creates a cluster that manages its password."""
+    arn = secrets[0].secret_arn if secrets else None
+    if arn is None:
+        raise ValueError("the cluster reports no master user secret: it does not manage its master password")
+    return arn

@@ -1,6 +1,7 @@
 """Cloudflare in front of the ALB: proxied records for the apps' hosts and, in the stack that configures the
 zone, its TLS settings, WAF, rate limits, bot protection and security headers, each as far as the zone's plan
-allows (facts/cloudflare_plans.py); what the plan cannot have is left out with a warning naming it.
+allows (facts/cloudflare_plans.py), and the origin secret on every request for the stack's hosts (design D17); what
+the plan cannot have is left out with a warning naming it.
 
 Rulesets are the zone's entry points, one per phase; every rule has a stable `ref`, so Cloudflare keeps a rule's
 identity (and its analytics) when the rules around it change.
@@ -19,7 +20,7 @@ from components.authentication import AUTHENTICATION_APP
 from components.base import Component, Platform
 from components.certificate import AUTOMATIC_TTL
 from components.config import AppConfig, CloudflareConfig, app_hosts
-from components.interfaces import Origin
+from components.interfaces import Origin, OriginAuthentication
 from facts.cloudflare_plans import PLANS, Rate, rate_for_plan
 
 # Cloudflare's managed rulesets and the OWASP ruleset's anomaly-score rule, by their global ids
@@ -41,6 +42,9 @@ EVERY_REQUEST = "true"
 # What the stack's own NAT addresses skip: the phases of the rate limits and of Super Bot Fight Mode, never the WAF's
 # managed rules (https://developers.cloudflare.com/waf/custom-rules/skip/options/).
 RATE_LIMIT_PHASE, SUPER_BOT_FIGHT_MODE_PHASE = "http_ratelimit", "http_request_sbfm"
+# The phase of Request Header Transform Rules, which set headers on the request to the origin
+# (https://developers.cloudflare.com/rules/transform/request-header-modification/).
+REQUEST_HEADERS_PHASE = "http_request_late_transform"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,7 +53,7 @@ class EdgeArgs:
     apps: Mapping[str, AppConfig]
     cloudflare: CloudflareConfig
     origin: Origin
-    """The ALB the apps' records point at."""
+    """The ALB the apps' records point at, and the secret header it requires."""
     nat_public_ips: Sequence[pulumi.Input[str]]
     """The stack's NAT gateways' addresses, whose server-side calls skip the rate limits and bot protection."""
 
@@ -130,6 +134,13 @@ class Edge(Component):
         self.record_names = hosts
         if args.cloudflare.manages_zone:
             self._zone(args.cloudflare, hosts, args.nat_public_ips)
+            self._origin_header(hosts, args.origin.authentication)
+        else:
+            pulumi.log.warn(
+                "the ALB admits every Cloudflare customer's traffic: this stack's zone is configured by another stack, "
+                "which cannot add this stack's origin secret (README, Origin authentication)",
+                resource=self,
+            )
         self.register_outputs({"recordNames": self.record_names})
 
     def _warn_left_out(self, feature: str, needs: str, instead: str = "") -> None:
@@ -137,7 +148,13 @@ class Edge(Component):
             f"the {self._plan.name} plan has no {feature} (it needs {needs}): left out{instead}", resource=self
         )
 
-    def _ruleset(self, phase: str, purpose: str, rules: Sequence[cloudflare.RulesetRuleArgs]) -> None:
+    def _ruleset(
+        self,
+        phase: str,
+        purpose: str,
+        rules: Sequence[cloudflare.RulesetRuleArgs],
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> None:
         cloudflare.Ruleset(
             f"{self._name}-{purpose}",
             zone_id=self._zone_id,
@@ -146,7 +163,7 @@ class Edge(Component):
             name=self.platform.name(purpose),
             description=f"{purpose} of {self.platform.name_prefix} (managed by Pulumi)",
             rules=list(rules),
-            opts=self.child(),
+            opts=self.child(depends_on=list(depends_on)),
         )
 
     def _zone(
@@ -165,6 +182,29 @@ class Edge(Component):
         self._ruleset(RATE_LIMIT_PHASE, "rate-limit", self._rate_limit_rules(config, hosts))
         self._ruleset("http_response_headers_transform", "security-headers", [self._security_headers_rule(config)])
         self._bot_protection(config)
+
+    def _origin_header(self, hosts: Mapping[str, str], authentication: OriginAuthentication | None) -> None:
+        """The origin secret on every request for this stack's hosts, and no other host's: another stack's ALB in the
+        zone must not learn it. Set, not added, so a client's own header of that name never reaches the ALB. Created
+        after the listener rules that check it, so a rotation's new secret is accepted before Cloudflare sends it."""
+        if authentication is None:
+            raise ValueError("the edge configures the zone, so the origin must require the secret it sends")
+        listed = " ".join(f'"{host}"' for host in sorted(hosts.values()))
+        rule = cloudflare.RulesetRuleArgs(
+            ref="set_origin_secret",
+            description=f"The origin secret of {self.platform.name_prefix}: its ALB forwards no request without it",
+            expression=f"http.host in {{{listed}}}",
+            action="rewrite",
+            enabled=True,
+            action_parameters=cloudflare.RulesetRuleActionParametersArgs(
+                headers={
+                    authentication.header: cloudflare.RulesetRuleActionParametersHeadersArgs(
+                        operation="set", value=authentication.value
+                    )
+                }
+            ),
+        )
+        self._ruleset(REQUEST_HEADERS_PHASE, "origin-secret", [rule], depends_on=authentication.checks)
 
     def _managed_rules(self, config: CloudflareConfig) -> list[cloudflare.RulesetRuleArgs]:
         if not self._plan.managed_rulesets:

@@ -75,20 +75,6 @@ class SharedFiles(Protocol):
     def access_point_arn(self) -> pulumi.Input[str]: ...
 
 
-class DatabaseConnection(Protocol):
-    """The database as its clients see it (components/database.py): connection URLs, each a secret."""
-
-    @property
-    def url(self) -> pulumi.Input[str]:
-        """DATABASE_URL: read-write."""
-        ...
-
-    @property
-    def read_replica_url(self) -> pulumi.Input[str]:
-        """DATABASE_READ_REPLICA_URL: read-only."""
-        ...
-
-
 class DatabaseEndpoints(Protocol):
     """The database's read-write and read-only host names."""
 
@@ -97,6 +83,34 @@ class DatabaseEndpoints(Protocol):
 
     @property
     def reader_endpoint(self) -> pulumi.Input[str]: ...
+
+
+class DatabaseConnection(DatabaseEndpoints, Protocol):
+    """The database as its clients see it (components/database.py): where it is, and the resource by which a role may
+    sign in as one of its users through RDS Proxy. No password: each client signs an IAM token."""
+
+    @property
+    def database_name(self) -> str: ...
+
+    def connect_arn(self, user: str) -> pulumi.Output[str]:
+        """The `rds-db:connect` resource that lets a role sign in through the proxy as `user`, and as no other."""
+        ...
+
+
+class DatabaseAdministration(DatabaseConnection, Protocol):
+    """The database as the job that creates its users sees it: the master user, whose password RDS keeps (and
+    rotates) in a secret encrypted with the database's key."""
+
+    @property
+    def master_username(self) -> str: ...
+
+    @property
+    def master_secret_arn(self) -> pulumi.Input[str]: ...
+
+    @property
+    def key_arn(self) -> pulumi.Input[str]:
+        """The key the master secret is encrypted with."""
+        ...
 
 
 class RestorableDatabase(Protocol):
@@ -144,13 +158,29 @@ class MonitoredDatabase(Protocol):
 
 
 class CacheConnection(Protocol):
-    """The cache as its clients see it (components/cache.py): REDIS_URL and the token alone, both secret."""
+    """The cache as its clients see it (components/cache.py): where it is, and each app's own user, which signs in
+    with an IAM token (no password)."""
 
     @property
-    def url(self) -> pulumi.Input[str]: ...
+    def primary_endpoint(self) -> pulumi.Input[str]: ...
 
     @property
-    def auth_token(self) -> pulumi.Input[str]: ...
+    def replication_group_id(self) -> pulumi.Input[str]:
+        """The cache's name, which an IAM token is signed for."""
+        ...
+
+    @property
+    def arn(self) -> pulumi.Input[str]: ...
+
+    @property
+    def user_ids(self) -> Mapping[str, str]:
+        """By app: the user it signs in as (for IAM, its name too)."""
+        ...
+
+    @property
+    def user_arns(self) -> Mapping[str, pulumi.Input[str]]:
+        """By app."""
+        ...
 
 
 class CacheEndpoints(Protocol):
@@ -189,6 +219,16 @@ class KubernetesCluster(Protocol):
     def autoscaling_group_name(self) -> pulumi.Input[str]: ...
 
 
+class SecretsStoreCluster(KubernetesCluster, Protocol):
+    """The cluster as pods that mount Secrets Manager secrets see it."""
+
+    @property
+    def secrets_store(self) -> pulumi.Resource:
+        """The Secrets Store CSI driver with its AWS provider: what a SecretProviderClass, and a pod mounting one,
+        wait for."""
+        ...
+
+
 class ImageRegistry(Protocol):
     """The apps' image repositories (components/registry.py)."""
 
@@ -205,11 +245,33 @@ class TlsCertificate(Protocol):
     def arn(self) -> pulumi.Input[str]: ...
 
 
+class OriginAuthentication(Protocol):
+    """The secret header by which the ALB knows a request came through this stack's Cloudflare zone (design D17)."""
+
+    @property
+    def header(self) -> str: ...
+
+    @property
+    def value(self) -> pulumi.Input[str]:
+        """The current secret, which Cloudflare sends (secret)."""
+        ...
+
+    @property
+    def checks(self) -> Sequence[pulumi.Resource]:
+        """What requires the header: Cloudflare sends a new secret only once these accept it."""
+        ...
+
+
 class Origin(Protocol):
     """What the edge's records point at: the ALB (components/ingress.py)."""
 
     @property
     def dns_name(self) -> pulumi.Input[str]: ...
+
+    @property
+    def authentication(self) -> OriginAuthentication | None:
+        """The header the ALB requires, or None where this stack cannot send one (its zone is another stack's)."""
+        ...
 
 
 class LoadBalancer(Protocol):

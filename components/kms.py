@@ -1,4 +1,14 @@
-"""A customer-managed KMS key with rotation, an alias, and a key policy that names who may use it."""
+"""A customer-managed KMS key with rotation, an alias, and a key policy that names who may use it and who alone may
+destroy it.
+
+Every AWS service the policy admits is held to this account's own resources (confused-deputy prevention): by the
+`aws:SourceAccount` and `aws:SourceArn` of the request where the service sends them, or by the encryption context
+that names the resource where that is what the service documents (CloudWatch Logs,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). Disabling the key or scheduling
+its deletion, which makes everything it encrypted unreadable (snapshots, recovery points, their copies in the DR
+region), is denied to everyone but the stack's break-glass role (`sentinel:backup.breakGlassRoleArn`); the account's
+administrators keep every other right, including changing the policy itself.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +23,15 @@ import pulumi_aws as aws
 from components.base import Component, Platform, iam_document
 
 ENCRYPT_DECRYPT = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+KEY_DESTRUCTION = ("kms:ScheduleKeyDeletion", "kms:DisableKey")
+"""What makes a key, and so every ciphertext under it, unusable: only the break-glass role may do it."""
 
 
 @dataclass(frozen=True)
 class ServiceGrant:
-    """Lets an AWS service principal use the key, optionally only under conditions (such as an
-    encryption context naming the caller's resources)."""
+    """Lets an AWS service principal use the key, under conditions that hold it to this account's resources: the
+    request's `aws:SourceAccount`/`aws:SourceArn`, or the encryption context naming the resource, whichever the
+    service documents."""
 
     service: str
     condition: Mapping[str, Any] = field(default_factory=dict)
@@ -70,6 +83,16 @@ class EncryptionKey(Component):
             if grant.condition:
                 statement["Condition"] = dict(grant.condition)
             statements.append(statement)
+        statements.append(
+            {
+                "Sid": "KeyDestructionByBreakGlassOnly",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": list(KEY_DESTRUCTION),
+                "Resource": "*",
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": platform.break_glass_role_arn}},
+            }
+        )
         self.key = aws.kms.Key(
             name,
             description=args.description,
@@ -93,7 +116,10 @@ class EncryptionKey(Component):
 
 
 def logs_grant(region: str, log_group_arns: Sequence[str]) -> ServiceGrant:
-    """Lets CloudWatch Logs of the region use the key for the named log groups only."""
+    """Lets CloudWatch Logs of the region use the key for the named log groups only. CloudWatch Logs names the log
+    group in the encryption context of every request it makes with the key, and that is the condition its
+    documentation gives (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html); the
+    group's ARN carries this account's id, so no other account's log group can use the key."""
     return ServiceGrant(
         service=f"logs.{region}.amazonaws.com",
         condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": list(log_group_arns)}},

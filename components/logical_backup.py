@@ -1,6 +1,7 @@
 """The seed's daily logical backup: a CronJob in the apps' namespace that dumps the database with `pg_dump` to the
-backups bucket, with its own ServiceAccount, IAM role (through EKS Pod Identity) and Secret, and reports each
-success as a metric whose absence the `LogicalBackupMissing` alarm watches.
+backups bucket, with its own ServiceAccount and IAM role (through EKS Pod Identity), signing in as the database's
+read-only `logical_backup` user with an IAM token, and reports each success as a metric whose absence the
+`LogicalBackupMissing` alarm watches.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pulumi_kubernetes as k8s
 
 from components.base import Component, Platform
 from components.config.workloads import LogicalBackupConfig
+from components.database import PORT
+from components.database_roles import LOGICAL_BACKUP_USER
 from components.interfaces import AppNamespace, DatabaseConnection, EncryptedBucket, KubernetesCluster
-from components.pod_identity import bucket_key_statement, metrics_statement, pod_identity
+from components.pod_identity import bucket_key_statement, database_connect_statement, metrics_statement, pod_identity
 from components.pods import labels_of, namespaced, restricted_container, restricted_pod
 from facts.metrics import APP_METRICS_NAMESPACE, LOGICAL_BACKUP_METRIC
 
@@ -33,7 +36,9 @@ class LogicalBackupArgs:
     """The apps' namespace: the job runs there, under its network policies."""
     cluster: KubernetesCluster
     database: DatabaseConnection
-    """What is dumped, through DATABASE_URL."""
+    """What is dumped, through the proxy's read-write endpoint, as the read-only `logical_backup` user."""
+    database_users: pulumi.Resource
+    """What creates that user (components/database_roles.py): the job waits for it."""
     bucket: EncryptedBucket
     """The backups bucket."""
     previous_parent: pulumi.Resource
@@ -66,17 +71,15 @@ class LogicalBackup(Component):
                 },
                 # Decrypt too: `aws s3 cp` uploads a dump over 8 MB in parts, and S3 decrypts the data key to join them.
                 bucket_key_statement(bucket, platform.region, ["kms:Decrypt", "kms:GenerateDataKey"]),
+                database_connect_statement(args.database, LOGICAL_BACKUP_USER.name),
             ],
-        )
-        secret = k8s.core.v1.Secret(
-            name,
-            metadata=namespaced(namespace.namespace_name, labels=labels),
-            type="Opaque",
-            string_data={"DATABASE_URL": pulumi.Output.secret(args.database.url)},
-            opts=self.child(provider=args.cluster.provider),
         )
         scratch = k8s.core.v1.VolumeMountArgs(name="scratch", mount_path="/backup")
         tmp = k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp")
+        token = k8s.core.v1.VolumeMountArgs(name="token", mount_path="/token")
+        host = k8s.core.v1.EnvVarArgs(name="DATABASE_HOST", value=args.database.writer_endpoint)
+        region = k8s.core.v1.EnvVarArgs(name="AWS_REGION", value=platform.region)
+        home = k8s.core.v1.EnvVarArgs(name="HOME", value="/tmp")
         resources = k8s.core.v1.ResourceRequirementsArgs(
             requests={"cpu": "100m", "memory": "256Mi"}, limits={"cpu": "1", "memory": "512Mi"}
         )
@@ -117,25 +120,45 @@ class LogicalBackup(Component):
                                     k8s.core.v1.VolumeArgs(
                                         name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs()
                                     ),
+                                    # The token in memory: it signs in as the backup's user for 15 minutes.
+                                    k8s.core.v1.VolumeArgs(
+                                        name="token",
+                                        empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(
+                                            medium="Memory", size_limit="1Mi"
+                                        ),
+                                    ),
                                 ],
                                 init_containers=[
+                                    # An IAM token for the proxy's endpoint, signed with the pod's role (no call).
+                                    restricted_container(
+                                        name="token",
+                                        image=f"public.ecr.aws/aws-cli/aws-cli:{config.aws_cli_image_tag}",
+                                        command=[
+                                            "sh",
+                                            "-c",
+                                            'aws rds generate-db-auth-token --hostname "$DATABASE_HOST" '
+                                            f"--port {PORT} --username {LOGICAL_BACKUP_USER.name} "
+                                            '--region "$AWS_REGION" > /token/password',
+                                        ],
+                                        env=[host, region, home],
+                                        resources=resources,
+                                        volume_mounts=[token, tmp],
+                                    ),
                                     restricted_container(
                                         name="dump",
                                         image=f"public.ecr.aws/docker/library/postgres:{config.postgres_image_tag}",
                                         command=[
                                             "sh",
                                             "-c",
-                                            'pg_dump --format=custom --compress=9 --no-owner --dbname="$DATABASE_URL" '
-                                            "--file=/backup/database.dump",
+                                            'PGPASSWORD="$(cat /token/password)" exec pg_dump --format=custom '
+                                            '--compress=9 --no-owner --file=/backup/database.dump --dbname="host='
+                                            f"$DATABASE_HOST port={PORT} dbname={args.database.database_name} "
+                                            f'user={LOGICAL_BACKUP_USER.name} sslmode=require"',
                                         ],
-                                        env_from=[
-                                            k8s.core.v1.EnvFromSourceArgs(
-                                                secret_ref=k8s.core.v1.SecretEnvSourceArgs(name=secret.metadata.name)
-                                            )
-                                        ],
+                                        env=[host],
                                         resources=resources,
-                                        volume_mounts=[scratch, tmp],
-                                    )
+                                        volume_mounts=[scratch, tmp, token],
+                                    ),
                                 ],
                                 containers=[
                                     restricted_container(
@@ -144,8 +167,8 @@ class LogicalBackup(Component):
                                         command=["sh", "-c", upload],
                                         env=[
                                             k8s.core.v1.EnvVarArgs(name="BACKUP_S3_BUCKET", value=bucket.name),
-                                            k8s.core.v1.EnvVarArgs(name="AWS_REGION", value=platform.region),
-                                            k8s.core.v1.EnvVarArgs(name="HOME", value="/tmp"),
+                                            region,
+                                            home,
                                         ],
                                         resources=resources,
                                         volume_mounts=[scratch, tmp],
@@ -157,7 +180,8 @@ class LogicalBackup(Component):
                 ),
             ),
             opts=self.child(
-                provider=args.cluster.provider, depends_on=[identity.association, *namespace.network_policies]
+                provider=args.cluster.provider,
+                depends_on=[identity.association, *namespace.network_policies, args.database_users],
             ),
         )
         self.cron_job_name = cron_job.metadata.name

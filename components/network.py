@@ -1,4 +1,6 @@
-"""The VPC: public, private (app) and data subnets in every zone, NAT, routes, the S3 endpoint and flow logs."""
+"""The VPC: public, private (nodes), data and pods' subnets in every zone, NAT, routes, the S3 endpoint and flow
+logs. The pods' subnets are on the VPC's secondary range (`sentinel:network.podCidr`), routed like the private
+subnets of their zone."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ class NetworkArgs:
 
 
 def _discovery_tags(tier: Tier, cluster_name: str) -> dict[str, str]:
-    """Tags by which EKS and load balancers find the subnets they may use; the data tier is never theirs."""
-    if tier == "data":
+    """Tags by which EKS and load balancers find the subnets they may use; the data and pods' tiers are never
+    theirs (the pods' subnets are named to the VPC CNI by ENIConfig, components/cluster_nodes.py)."""
+    if tier in ("data", "pods"):
         return {}
     load_balancer_role = "kubernetes.io/role/elb" if tier == "public" else "kubernetes.io/role/internal-elb"
     return {f"kubernetes.io/cluster/{cluster_name}": "shared", load_balancer_role: "1"}
@@ -58,6 +61,9 @@ class Network(Component):
         )
         self.vpc_id = vpc.id
         self.vpc_cidr = config.vpc_cidr
+        pod_range = aws.ec2.VpcIpv4CidrBlockAssociation(
+            f"{name}-pods", vpc_id=vpc.id, cidr_block=config.pod_cidr, opts=self.child()
+        )
 
         # Managing the default group with no rules empties it: nothing can fall back on its allow-all rules.
         aws.ec2.DefaultSecurityGroup(
@@ -85,7 +91,8 @@ class Network(Component):
                             "Tier": tier,
                             **_discovery_tags(tier, platform.cluster_name),
                         },
-                        opts=self.child(),
+                        # A subnet of the secondary range waits for the VPC to hold it.
+                        opts=self.child(depends_on=[pod_range] if tier == "pods" else None),
                     )
                 )
         self.subnet_ids = {tier: [subnet.id for subnet in subnets[tier]] for tier in TIERS}
@@ -140,9 +147,12 @@ class Network(Component):
                 nat_gateway_id=nat_ids[index % len(nat_ids)],
                 opts=self.child(),
             )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-private-{zone[-1]}", subnet_id=subnet.id, route_table_id=routes.id, opts=self.child()
-            )
+            # The pods' subnet of the zone shares its routes: the pods' calls out of the VPC leave through the node,
+            # NATed to its address (the VPC CNI's default), and the S3 endpoint serves both.
+            for routed, tier in ((subnet, "private"), (subnets["pods"][index], "pods")):
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-{tier}-{zone[-1]}", subnet_id=routed.id, route_table_id=routes.id, opts=self.child()
+                )
             self.private_route_table_ids.append(routes.id)
 
         # No route but the VPC's own: the data tier can neither reach nor be reached from the internet.
@@ -172,6 +182,7 @@ class Network(Component):
                 "publicSubnetIds": self.subnet_ids["public"],
                 "privateSubnetIds": self.subnet_ids["private"],
                 "dataSubnetIds": self.subnet_ids["data"],
+                "podSubnetIds": self.subnet_ids["pods"],
                 "natPublicIps": self.nat_public_ips,
             }
         )

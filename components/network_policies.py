@@ -29,10 +29,11 @@ def network_policies(
 ) -> list[pulumi.Resource]:
     """Nothing in or out of the namespace unless allowed below: ingress to each app's port from the nodes (the
     ALB's traffic arrives through a node's NodePort, source-NATed to that node's address under
-    `externalTrafficPolicy: Cluster`); egress to DNS, the Pod Identity agent, the data tier and HTTPS; and the
-    other apps' server-side calls to the api (API_INTERNAL_URL), out of their pods and into the api's, on the
-    api's container port (a policy sees the pod's port: the Service's is translated before it applies). Each is
-    `component`'s child on the cluster of `provider`."""
+    `externalTrafficPolicy: Cluster`), which are the private subnets' only Kubernetes addresses since pods get theirs
+    on the pods' subnets (components/cluster_nodes.py), so no pod is admitted by address; egress to DNS, the Pod
+    Identity agent, the data tier and HTTPS; and the other apps' server-side calls to the api (API_INTERNAL_URL), out
+    of their pods and into the api's, on the api's container port (a policy sees the pod's port: the Service's is
+    translated before it applies). Each is `component`'s child on the cluster of `provider`."""
 
     def on_cluster() -> pulumi.ResourceOptions:
         return component.child(provider=provider)

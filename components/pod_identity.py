@@ -1,5 +1,6 @@
 """Pod identities: a Kubernetes ServiceAccount whose pods get an IAM role of their own through EKS Pod Identity, and
-the statements the platform's pods are granted (their own metrics, a bucket's key through S3)."""
+the statements the platform's pods are granted (their own metrics, a bucket's key through S3, signing in to the
+database as their own user, reading their own secrets)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.base import Component, iam_document, service_trust
-from components.interfaces import EncryptedBucket, KubernetesCluster
+from components.interfaces import DatabaseConnection, EncryptedBucket, KubernetesCluster
 from components.pods import namespaced
 from facts.metrics import APP_METRICS_NAMESPACE
 
@@ -88,4 +89,44 @@ def bucket_key_statement(bucket: EncryptedBucket, region: str, actions: Sequence
             "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
             "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")]},
         },
+    }
+
+
+def read_secrets_statements(
+    secret_arns: Sequence[pulumi.Input[str]], key_arn: pulumi.Input[str], region: str
+) -> list[dict[str, Any]]:
+    """Reading these Secrets Manager secrets (the Secrets Store CSI driver's provider reads them as the pod's role:
+    GetSecretValue, and DescribeSecret to notice a new version) and decrypting them through Secrets Manager, each
+    under its own encryption context, so the key opens no other secret."""
+    return [
+        {
+            "Sid": "ReadOwnSecrets",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Resource": list(secret_arns),
+        },
+        {
+            "Sid": "DecryptOwnSecrets",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": key_arn,
+            # Secrets Manager decrypts a secret under the context {"SecretARN": <its ARN>, ...}.
+            # https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+                    "kms:EncryptionContext:SecretARN": list(secret_arns),
+                }
+            },
+        },
+    ]
+
+
+def database_connect_statement(database: DatabaseConnection, user: str) -> dict[str, Any]:
+    """Signing in to the database through RDS Proxy as `user` (with an IAM token), and as no other user."""
+    return {
+        "Sid": "ConnectAsOwnDatabaseUser",
+        "Effect": "Allow",
+        "Action": "rds-db:connect",
+        "Resource": database.connect_arn(user),
     }

@@ -3,6 +3,14 @@ RDS Proxy, EKS control-plane and deploy-runner groups.
 
 Every rule is a standalone resource with a description, declared once in `rules()` so the whole policy reads
 as one table. Nothing but the ALB faces the internet, and the ALB only the Cloudflare edge.
+
+The `webapp` group is the whole cluster's but the control plane's: the nodes' only group (their launch template
+names no other) and the pods' (their network interfaces on the pod subnets, ENIConfig). The group EKS creates for
+the cluster, which admits itself in full and lets out everything, stays on the control plane's interfaces alone, so
+the rules below are all the nodes and the pods may do: the minimum EKS documents between nodes and control plane
+(https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html, "Restricting cluster traffic") and the flows
+of the design. DNS to the VPC's resolver needs none: security groups cannot block it
+(https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
 """
 
 from __future__ import annotations
@@ -39,14 +47,18 @@ DESCRIPTIONS: dict[Role, str] = {
     "deployrunner": "CodeBuild-hosted GitHub Actions runner of the deploy and preview jobs: no inbound",
 }
 
-HTTP, HTTPS, NFS = 80, 443, 2049
+HTTP, HTTPS, NFS, DNS, KUBELET = 80, 443, 2049, 53, 10250
 POSTGRES, REDIS = database.PORT, cache.PORT
+# What the control plane may open on nodes and pods besides 443: the kubelet and the ports of webhooks and
+# aggregated APIs (metrics-server's, the CloudWatch agent operator's), which EKS documents as 1025-65535.
+UNPRIVILEGED_PORTS = (1025, 65535)
 ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One allowed flow. `port` None means every protocol and port. Exactly one peer is set."""
+    """One allowed flow: TCP or UDP to `port` (to `to_port` for a range), or every protocol and port where `port`
+    is None. Exactly one peer is set."""
 
     group: Role
     direction: Literal["ingress", "egress"]
@@ -55,6 +67,8 @@ class Rule:
     peer_group: Role | None = None
     peer_cidr: str | None = None
     peer_prefix_list: PrefixList | None = None
+    protocol: Literal["tcp", "udp"] = "tcp"
+    to_port: int | None = None
 
     @property
     def peer(self) -> str:
@@ -65,8 +79,24 @@ class Rule:
             return self.peer_prefix_list
         return "anywhere" if self.peer_cidr == ANYWHERE else str(self.peer_cidr).replace("/", "_")
 
+    @property
+    def ports(self) -> str:
+        """The ports as a logical-name fragment: `443`, `1025-65535`, `53-udp`, `all`."""
+        if self.port is None:
+            return "all"
+        ports = f"{self.port}-{self.to_port}" if self.to_port is not None else str(self.port)
+        return f"{ports}-udp" if self.protocol == "udp" else ports
 
-def rules(app_ports: dict[str, int]) -> list[Rule]:
+
+def both_ways(port: int, description: str, *, protocol: Literal["tcp", "udp"] = "tcp") -> list[Rule]:
+    """`webapp` to `webapp` on `port`: out of one node or pod and into another."""
+    return [
+        Rule("webapp", direction, port, description, peer_group="webapp", protocol=protocol)
+        for direction in ("egress", "ingress")
+    ]
+
+
+def rules(node_ports: Mapping[str, int], container_ports: Mapping[str, int], smtp_port: int) -> list[Rule]:
     """The whole network policy. Data-tier groups get no egress rules: security groups are stateful, so
     replies flow without them, and a database or cache never opens connections of its own (RDS Proxy, which
     opens the pooled connections, may reach the database and nothing else)."""
@@ -82,16 +112,43 @@ def rules(app_ports: dict[str, int]) -> list[Rule]:
                 peer_prefix_list=prefix_list,
             ),
         ]
-    for app, port in sorted(app_ports.items()):
+    for app, port in sorted(node_ports.items()):
         table += [
             Rule("alb", "egress", port, f"ALB to the {app} NodePort", peer_group="webapp"),
             Rule("webapp", "ingress", port, f"{app} NodePort from the ALB", peer_group="alb"),
         ]
+    for port in sorted(set(container_ports.values())):
+        apps = ", ".join(sorted(app for app, its_port in container_ports.items() if its_port == port))
+        # Under externalTrafficPolicy Cluster a node forwards the ALB's request to a pod on another node; the apps
+        # call the api's pods (API_INTERNAL_URL).
+        table += both_ways(port, f"Pods of {apps}: from nodes forwarding ALB requests, and from the apps")
     table += [
-        Rule("webapp", "egress", None, "Nodes pull images and call AWS APIs through NAT", peer_cidr=ANYWHERE),
+        # The cluster (design D8): what nodes and pods need of each other and of the control plane.
+        *both_ways(DNS, "DNS to CoreDNS", protocol="udp"),
+        *both_ways(DNS, "DNS to CoreDNS over TCP"),
+        *both_ways(KUBELET, "Kubelet API for metrics-server"),
+        Rule("controlplane", "ingress", HTTPS, "Kubernetes API from the nodes and pods", peer_group="webapp"),
+        Rule(
+            "webapp", "ingress", HTTPS, "Webhooks and aggregated APIs from the control plane", peer_group="controlplane"
+        ),
+        Rule(
+            "webapp",
+            "ingress",
+            UNPRIVILEGED_PORTS[0],
+            "Kubelet, webhooks and aggregated APIs from the control plane",
+            peer_group="controlplane",
+            to_port=UNPRIVILEGED_PORTS[1],
+        ),
+        # Out of the VPC through NAT (the S3 gateway endpoint for S3): AWS APIs, ECR, the Kubernetes API, the
+        # third-party services; SMTP submission.
+        Rule("webapp", "egress", HTTPS, "AWS APIs, images, the Kubernetes API and third parties", peer_cidr=ANYWHERE),
+        Rule("webapp", "egress", smtp_port, "SMTP submission of mail from the apps", peer_cidr=ANYWHERE),
+        # The data tier, each store through its own group; PostgreSQL only through RDS Proxy.
+        Rule("webapp", "egress", POSTGRES, "PostgreSQL through RDS Proxy", peer_group="proxy"),
+        Rule("webapp", "egress", REDIS, "Redis", peer_group="cache"),
+        Rule("webapp", "egress", NFS, "NFS to the shared files", peer_group="efs"),
         Rule("bastion", "egress", POSTGRES, "PostgreSQL for operators", peer_group="database"),
         Rule("bastion", "egress", HTTPS, "SSM Session Manager and package mirrors", peer_cidr=ANYWHERE),
-        Rule("database", "ingress", POSTGRES, "PostgreSQL from the apps", peer_group="webapp"),
         Rule("database", "ingress", POSTGRES, "PostgreSQL from the bastion", peer_group="bastion"),
         Rule("cache", "ingress", REDIS, "Redis from the apps", peer_group="webapp"),
         Rule("efs", "ingress", NFS, "NFS from the apps", peer_group="webapp"),
@@ -125,6 +182,8 @@ class SecurityArgs:
     network: Vpc
     apps: Mapping[str, AppConfig]
     cloudflare: CloudflareConfig
+    smtp_port: int
+    """The apps' SMTP submission port (`sentinel:workloads.smtpPort`), the one port besides HTTPS they reach out on."""
 
 
 class Security(Component):
@@ -153,19 +212,20 @@ class Security(Component):
             "cloudflare-ipv4": self._prefix_list(name, "IPv4", args.cloudflare.ipv4_ranges),
             "cloudflare-ipv6": self._prefix_list(name, "IPv6", args.cloudflare.ipv6_ranges),
         }
-        app_ports = {app: settings.node_port for app, settings in args.apps.items()}
-        for rule in rules(app_ports):
+        node_ports = {app: settings.node_port for app, settings in args.apps.items()}
+        container_ports = {app: settings.container_port for app, settings in args.apps.items()}
+        for rule in rules(node_ports, container_ports, args.smtp_port):
             rule_type = (
                 aws.vpc.SecurityGroupIngressRule if rule.direction == "ingress" else aws.vpc.SecurityGroupEgressRule
             )
-            rule_name = f"{rule.group}-{rule.direction}-{rule.peer}-{rule.port or 'all'}"
+            rule_name = f"{rule.group}-{rule.direction}-{rule.peer}-{rule.ports}"
             rule_type(
                 f"{name}-{rule_name}",
                 security_group_id=groups[rule.group].id,
                 description=rule.description,
-                ip_protocol="-1" if rule.port is None else "tcp",
+                ip_protocol="-1" if rule.port is None else rule.protocol,
                 from_port=rule.port,
-                to_port=rule.port,
+                to_port=rule.port if rule.to_port is None else rule.to_port,
                 referenced_security_group_id=groups[rule.peer_group].id if rule.peer_group else None,
                 cidr_ipv4=rule.peer_cidr,
                 prefix_list_id=prefix_lists[rule.peer_prefix_list].id if rule.peer_prefix_list else None,

@@ -1,41 +1,54 @@
 """The apps on EKS: one namespace under Pod Security Admission `restricted` with its network policies
-(components/network_policies.py); per app (web, api, admin) a ServiceAccount with its own IAM role through EKS Pod
-Identity (components/pod_identity.py), a ConfigMap and a Secret carrying the seed's runtime environment
-(components/app_environment.py), and the Service, PodDisruptionBudget, Deployment and HPA that run it
-(components/app_deployment.py); and the shared EFS files the apps mount.
+(components/network_policies.py), the database users the apps sign in as (components/database_roles.py) and the
+apps' secrets in Secrets Manager (components/app_secrets.py); per app (web, api, admin) a ServiceAccount with its own
+IAM role through EKS Pod Identity (components/pod_identity.py), which may sign in to the database and the cache as the
+app's own users and read the secrets it declares, and no others, a ConfigMap carrying the seed's plain runtime
+environment (components/app_environment.py), a SecretProviderClass of its secrets (components/secrets_store.py), and
+the Service, PodDisruptionBudget, Deployment and HPA that run it (components/app_deployment.py); and the shared EFS
+files the apps mount.
 
-ConfigMaps and Secrets are auto-named: Pulumi replaces one whose data changes under a new name, the Deployment's
-pod template names the new one, and the change rolls the pods.
+ConfigMaps are auto-named: Pulumi replaces one whose data changes under a new name, the Deployment's pod template
+names the new one, and the change rolls the pods; a new version of a secret rolls them through the template's
+annotation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.app_deployment import SHARED_FILES, app_workload
-from components.app_environment import generated_secrets, plain_environment, secret_environment
+from components.app_deployment import SHARED_FILES, SecretsMount, app_workload
+from components.app_environment import generated_secrets, plain_environment, secret_values
+from components.app_secrets import AppSecrets, AppSecretsArgs, DisasterRecoveryKey
 from components.base import Component, Platform
-from components.config.apps import AppConfig
-from components.config.workloads import WorkloadsConfig, missing_keys
+from components.config.apps import AppConfig, SecretVariable
+from components.config.workloads import WorkloadsConfig, missing_keys, secrets_of
+from components.database_roles import DatabaseRoles, DatabaseRolesArgs, DatabaseUser, app_user
 from components.file_system import mount_statement
 from components.interfaces import (
     Bucket,
     CacheConnection,
-    DatabaseConnection,
+    DatabaseAdministration,
     EncryptedBucket,
     ImageRegistry,
-    KubernetesCluster,
+    SecretsStoreCluster,
     SharedFiles,
     Vpc,
 )
 from components.network_policies import network_policies
-from components.pod_identity import bucket_key_statement, metrics_statement, pod_identity
+from components.pod_identity import (
+    bucket_key_statement,
+    database_connect_statement,
+    metrics_statement,
+    pod_identity,
+    read_secrets_statements,
+)
 from components.pods import labels_of, namespaced
+from components.secrets_store import MountedSecret, secret_provider_class
 
 EFS_DRIVER = "efs.csi.aws.com"
 
@@ -45,12 +58,18 @@ class WorkloadsArgs:
     config: WorkloadsConfig
     apps: Mapping[str, AppConfig]
     domain: str
-    cluster: KubernetesCluster
+    cluster: SecretsStoreCluster
     registry: ImageRegistry
     network: Vpc
     """The nodes in its private subnets forward the ALB's traffic to the pods (`externalTrafficPolicy: Cluster`);
     the database and the cache are in its data subnets."""
-    database: DatabaseConnection
+    database: DatabaseAdministration
+    database_users: Sequence[DatabaseUser]
+    """Every database user (components/database_roles.py), created here before any app starts."""
+    database_roles_image_tag: str
+    """The postgres image's tag whose psql creates them."""
+    secrets_replica: DisasterRecoveryKey | None
+    """Where the apps' secrets have their replica (`sentinel:backup.drRegion`, under its key)."""
     cache: CacheConnection
     uploads_bucket: EncryptedBucket
     """AWS_S3_BUCKET: the api reads and writes the apps' files there."""
@@ -66,6 +85,8 @@ class Workloads(Component):
     """Every pod of the namespace is created after them: a pod started earlier runs unrestricted."""
     deployment_names: dict[str, pulumi.Output[str]]
     role_arns: dict[str, pulumi.Output[str]]
+    database_roles: DatabaseRoles
+    secrets: AppSecrets
 
     def __init__(
         self, name: str, platform: Platform, args: WorkloadsArgs, opts: pulumi.ResourceOptions | None = None
@@ -99,11 +120,33 @@ class Workloads(Component):
             smtp_port=config.smtp_port,
             provider=args.cluster.provider,
         )
-        generated = generated_secrets(self, name)
+        self.database_roles = DatabaseRoles(
+            f"{name}-database-roles",
+            platform,
+            DatabaseRolesArgs(
+                users=args.database_users,
+                database=args.database,
+                namespace=self,
+                cluster=args.cluster,
+                image_tag=args.database_roles_image_tag,
+            ),
+            opts=self.child(),
+        )
+        self.secrets = AppSecrets(
+            f"{name}-secrets",
+            platform,
+            AppSecretsArgs(
+                values=secret_values(generated_secrets(self, name), config),
+                # The data key: the database's, which holds the master's secret too.
+                key_arn=args.database.key_arn,
+                disaster_recovery=args.secrets_replica,
+            ),
+            opts=self.child(),
+        )
         claim = self._shared_files(name, args.shared_files)
         self.deployment_names, self.role_arns = {}, {}
         for app, settings in sorted(args.apps.items()):
-            self._app(name, app, settings, generated=generated, claim=claim)
+            self._app(name, app, settings, claim=claim)
         self.register_outputs(
             {"namespace": self.namespace, "deploymentNames": self.deployment_names, "roleArns": self.role_arns}
         )
@@ -160,23 +203,25 @@ class Workloads(Component):
         app: str,
         settings: AppConfig,
         *,
-        generated: Mapping[str, pulumi.Output[str]],
         claim: k8s.core.v1.PersistentVolumeClaim,
     ) -> None:
         args, resource_name, labels = self._args, f"{name}-{app}", labels_of(app)
+        # Exactly the secrets the app declares (a third-party key not set has none).
+        variables: list[SecretVariable] = [v for v in secrets_of(app, args.config) if v in self.secrets.arns]
         identity = pod_identity(
             self,
             resource_name,
             service_account=app,
             namespace=self.namespace_name,
             cluster=args.cluster,
-            statements=self._app_statements(app),
+            statements=self._app_statements(app, settings, variables),
         )
         self.role_arns[app] = identity.role_arn
         config_map = k8s.core.v1.ConfigMap(
             resource_name,
             metadata=namespaced(self.namespace_name, labels=labels),
             data=plain_environment(
+                app,
                 settings,
                 apps=args.apps,
                 domain=args.domain,
@@ -184,18 +229,12 @@ class Workloads(Component):
                 uploads_bucket=args.uploads_bucket,
                 backups_bucket=args.backups_bucket,
                 region=self.platform.region,
+                database=args.database,
+                cache=args.cache,
             ),
             opts=self._on_cluster(),
         )
-        secret = k8s.core.v1.Secret(
-            resource_name,
-            metadata=namespaced(self.namespace_name, labels=labels),
-            type="Opaque",
-            string_data=secret_environment(
-                generated=generated, database=args.database, cache=args.cache, config=args.config
-            ),
-            opts=self._on_cluster(),
-        )
+        secrets, provider_class = self._secrets_mount(resource_name, app, variables)
         deployment_name = app_workload(
             self,
             resource_name,
@@ -206,17 +245,46 @@ class Workloads(Component):
             repository_url=args.registry.repository_urls[app],
             identity=identity,
             config_map=config_map,
-            secret=secret,
+            secrets=secrets,
             shared_files=claim,
             shared_files_path=args.config.shared_files_path,
-            network_policies=self.network_policies,
+            started_after=[*self.network_policies, self.database_roles.job, *provider_class],
         )
         if deployment_name is not None:
             self.deployment_names[app] = deployment_name
 
-    def _app_statements(self, app: str) -> list[dict[str, Any]]:
+    def _secrets_mount(
+        self, resource_name: str, app: str, variables: Sequence[SecretVariable]
+    ) -> tuple[SecretsMount | None, list[pulumi.Resource]]:
+        """The app's SecretProviderClass of `variables`, each mounted and synced under its own name into the Secret
+        `<app>-secrets`, and how its pods read it; none for an app that uses no secret."""
+        if not variables:
+            return None, []
+        synced = f"{app}-secrets"
+        provider_class = secret_provider_class(
+            self,
+            resource_name,
+            name=synced,
+            namespace=self.namespace_name,
+            cluster=self._args.cluster,
+            region=self.platform.region,
+            secrets=[MountedSecret(self.secrets.arns[variable], alias=variable) for variable in variables],
+            synced_secret=synced,
+        )
+        versions = pulumi.Output.all(*(self.secrets.version_ids[variable] for variable in variables)).apply(",".join)
+        return SecretsMount(provider_class=synced, synced_secret=synced, versions=versions), [provider_class]
+
+    def _app_statements(
+        self, app: str, settings: AppConfig, variables: Sequence[SecretVariable]
+    ) -> list[dict[str, Any]]:
         args = self._args
-        statements = [metrics_statement()]
+        statements = [metrics_statement(), cache_statement(app, args.cache)]
+        if settings.database_access != "none":
+            statements.append(database_connect_statement(args.database, app_user(app)))
+        if variables:
+            statements += read_secrets_statements(
+                [self.secrets.arns[variable] for variable in variables], args.database.key_arn, self.platform.region
+            )
         uploads = args.uploads_bucket
         if app == "api":
             statements += [
@@ -231,3 +299,14 @@ class Workloads(Component):
             ]
         statements.append(mount_statement(args.shared_files))
         return statements
+
+
+def cache_statement(app: str, cache: CacheConnection) -> dict[str, Any]:
+    """Signing in to the cache as the app's own user: IAM authentication names both the cache and the user.
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html"""
+    return {
+        "Sid": "ConnectAsOwnCacheUser",
+        "Effect": "Allow",
+        "Action": "elasticache:Connect",
+        "Resource": [cache.arn, cache.user_arns[app]],
+    }

@@ -23,9 +23,12 @@ AddonName = Literal[
     "metrics-server",
     "amazon-cloudwatch-observability",
     "aws-efs-csi-driver",
+    "aws-secrets-store-csi-driver-provider",
 ]
 
 ADDON_NAMESPACE = "kube-system"
+SECRETS_STORE_ADDON: AddonName = "aws-secrets-store-csi-driver-provider"
+"""The add-on that mounts Secrets Manager secrets into pods (and the SecretProviderClass resource they name)."""
 _DEPLOYMENT_NEEDS_NODES = (
     "runs as a Deployment: created before any node, its pods cannot schedule and EKS times the add-on out "
     "(https://docs.aws.amazon.com/eks/latest/userguide/creating-an-add-on.html)"
@@ -76,10 +79,19 @@ ADDONS: Mapping[AddonName, AddonPlacement] = {
     "aws-efs-csi-driver": AddonPlacement(
         Stage.AFTER_NODES,
         f"its controller {_DEPLOYMENT_NEEDS_NODES}",
-        # The controller creates access points; the node plugin mounts with `iam` under its own identity, which the
-        # add-on's configuration offers no association for (kubernetes-sigs/aws-efs-csi-driver#1759).
-        ("efs-csi-controller-sa", "efs-csi-node-sa"),
+        # The node plugin mounts with `iam` under its own identity, which the add-on's configuration offers no
+        # association for (kubernetes-sigs/aws-efs-csi-driver#1759). The controller calls AWS only to provision
+        # volumes dynamically (creating and deleting access points for a StorageClass, pkg/cloud/cloud.go there),
+        # which the platform does not do: its one volume is static, on an access point the stack makes.
+        ("efs-csi-node-sa",),
         associated_apart=("efs-csi-node-sa",),
+    ),
+    # The Secrets Store CSI driver with the AWS provider (ASCP): it mounts Secrets Manager secrets into the pods that
+    # ask, reading them as the pod's own Pod Identity role, so it needs no AWS identity of its own.
+    SECRETS_STORE_ADDON: AddonPlacement(
+        Stage.AFTER_NODES,
+        "its DaemonSets serve pods, which need nodes; a pod that mounts a secret waits for it "
+        "(https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-eks-installation.html)",
     ),
 }
 

@@ -320,7 +320,8 @@ def _forced_through(resource: Resource, name: str, forcing: tuple[str, ...], ori
         return False
     produced = {value for origin in origins for value in _produced_values(origin) if len(value) >= _DISTINCTIVE_LENGTH}
     return any(
-        value in produced
+        # An empty block (a volume's `configMap: {}` whose name is not known yet) is a leaf no origin produced.
+        isinstance(value, str) and value in produced
         for path, value in _leaves(dict(resource.inputs))
         if any(covers(forced, _rule_path(path)) for forced in deeper)
     )

@@ -318,6 +318,22 @@ SHAPES.update(
                 "readerEndpoint": _rds_endpoint(ctx, id_, "cluster-ro-")["address"],
                 "port": int(ctx.inputs.get("port") or 5432),
                 "clusterResourceId": f"cluster-{ctx.hex(26).upper()}",
+                # The secret RDS creates when it manages the master password, named rds!cluster-<uuid>.
+                **(
+                    {
+                        "masterUserSecrets": [
+                            {
+                                "secretArn": ctx.arn(
+                                    "secretsmanager", f"secret:rds!cluster-{uuid.UUID(ctx.hex(32))}-{ctx.hex(6)}"
+                                ),
+                                "kmsKeyId": ctx.inputs.get("masterUserSecretKmsKeyId"),
+                                "secretStatus": "active",
+                            }
+                        ]
+                    }
+                    if ctx.inputs.get("manageMasterUserPassword")
+                    else {}
+                ),
             },
         ),
         "aws:rds/clusterInstance:ClusterInstance": Shape(
@@ -357,6 +373,12 @@ SHAPES.update(
         ),
         "aws:elasticache/subnetGroup:SubnetGroup": Shape(
             _named(), lambda ctx, id_: ctx.arn("elasticache", f"subnetgroup:{id_}"), lambda _, id_: {"name": id_}
+        ),
+        "aws:elasticache/user:User": Shape(
+            lambda ctx: str(ctx.inputs.get("userId")), lambda ctx, id_: ctx.arn("elasticache", f"user:{id_}")
+        ),
+        "aws:elasticache/userGroup:UserGroup": Shape(
+            lambda ctx: str(ctx.inputs.get("userGroupId")), lambda ctx, id_: ctx.arn("elasticache", f"usergroup:{id_}")
         ),
         "aws:elasticache/parameterGroup:ParameterGroup": Shape(
             _named(), lambda ctx, id_: ctx.arn("elasticache", f"parametergroup:{id_}"), lambda _, id_: {"name": id_}

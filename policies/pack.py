@@ -9,11 +9,13 @@ from policies.rules import (
     data_protection,
     deploy_constraints,
     edge,
+    edge_token,
     exposure,
     kubernetes,
     observability,
     operations,
     ordering,
+    origin,
     recovery,
     resilience,
 )
@@ -28,6 +30,8 @@ POLICIES: tuple[Policy, ...] = (
     *operations.POLICIES,
     *ordering.POLICIES,
     *edge.POLICIES,
+    *edge_token.POLICIES,
+    *origin.POLICIES,
     *capacity.POLICIES,
     *deploy_constraints.POLICIES,
     *observability.POLICIES,  # tier: observability

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from offline.graph import Graph, Resource
@@ -12,6 +13,8 @@ SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+APPS = ("admin", "api", "web")
 
 
 def by_id(graph: Graph, type_: str) -> dict[str, Resource]:
@@ -55,3 +58,32 @@ def rules_as_table(graph: Graph, type_: str) -> set[tuple[str, int | None, str]]
         (roles[rule.inputs["securityGroupId"]], rule_port(rule), rule_peer(graph, rule))
         for rule in graph.of_type(type_)
     }
+
+
+# --- The apps' workloads ---------------------------------------------------------------------------------------
+
+
+def by_app(graph: Graph, type_: str) -> dict[str, Resource]:
+    """The apps' resources of `type_` (the jobs beside them left out), by app."""
+    found: dict[str, Resource] = {}
+    for resource in graph.of_type(type_):
+        app = resource.inputs["metadata"]["labels"]["app.kubernetes.io/name"]
+        assert app not in found, f"two {type_} for {app}"
+        if app in APPS:
+            found[app] = resource
+    return found
+
+
+def pod(deployment: Resource) -> dict[str, Any]:
+    return deployment.inputs["spec"]["template"]["spec"]
+
+
+def container(deployment: Resource) -> dict[str, Any]:
+    [only] = pod(deployment)["containers"]
+    return only
+
+
+def statements(graph: Graph, service_account: str) -> list[dict[str, Any]]:
+    """The statements of the workloads' role for `service_account`."""
+    policy = graph.named(ROLE_POLICY, f"workloads-{service_account}")
+    return json.loads(policy.inputs["policy"])["Statement"]

@@ -23,12 +23,15 @@ from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.backup import Backup, BackupArgs
 from components.base import Platform, aws_provider, cloudflare_provider
 from components.bastion import Bastion, BastionArgs
+from components.bucket import LogDestination
 from components.cache import Cache, CacheArgs
 from components.certificate import Certificate, CertificateArgs
 from components.cluster import Cluster, ClusterArgs
 from components.config import StackConfig, Tier
 from components.database import Database, DatabaseArgs
+from components.database_roles import database_users
 from components.edge import Edge, EdgeArgs
+from components.ingress import Ingress, IngressArgs
 from components.interfaces import NotificationTopic
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
@@ -172,7 +175,12 @@ def network_and_security() -> None:
     Security(
         "security",
         stack.platform,
-        SecurityArgs(network=_network(stack, stack.on_aws), apps=stack.config.apps, cloudflare=stack.config.cloudflare),
+        SecurityArgs(
+            network=_network(stack, stack.on_aws),
+            apps=stack.config.apps,
+            cloudflare=stack.config.cloudflare,
+            smtp_port=stack.config.workloads.smtp_port,
+        ),
         opts=stack.on_aws,
     )
 
@@ -216,25 +224,23 @@ def _database_and_cache(stack: RunningStack, alarm_topic: NotificationTopic) -> 
             security_group_id="sg-database",
             proxy_security_group_id="sg-proxy",
             alarm_topic=alarm_topic,
+            users=[user.name for user in database_users(config.apps)],
         ),
         opts=stack.on_aws,
     )
     cache = Cache(
         "cache",
         platform,
-        CacheArgs(config=config.cache, network=placed, security_group_id="sg-cache"),
+        CacheArgs(config=config.cache, network=placed, security_group_id="sg-cache", apps=list(config.apps)),
         opts=stack.on_aws,
     )
     return database, cache
 
 
 def data_tier() -> None:
-    """The database and the cache on a stand-in network, sending events to a stand-in topic; and probes: whatever
-    reaches a resource from their URLs shows whether it is still secret."""
+    """The database and the cache on a stand-in network, sending events to a stand-in topic."""
     stack = RunningStack.load()
-    database, cache = _database_and_cache(stack, StandInTopic())
-    for name, url in (("database", database.url), ("reader", database.read_replica_url), ("cache", cache.url)):
-        aws.ssm.Parameter(f"probe-{name}", type="SecureString", value="-", description=url, opts=stack.on_aws)
+    _database_and_cache(stack, StandInTopic())
 
 
 def alarm_topic() -> None:
@@ -286,8 +292,9 @@ def backup() -> None:
 
 
 def edge_behind_alb() -> None:
-    """The certificate and the edge in front of an ALB, wired as `__main__.py` wires them (the ALB as the records'
-    origin and a NAT gateway's address into the edge)."""
+    """The certificate, the ALB and the edge in front of it, wired as `__main__.py` wires them (the ALB as the
+    records' origin and the origin secret's checker, a NAT gateway's address into the edge), the ALB on a stand-in
+    network and cluster, logging to a stand-in bucket."""
     stack = RunningStack.load()
     config, platform, on_aws = stack.config, stack.platform, stack.on_aws
     on_cloudflare = pulumi.ResourceOptions(providers=[cloudflare_provider(stack_config.load_cloudflare_api_token())])
@@ -297,7 +304,23 @@ def edge_behind_alb() -> None:
         CertificateArgs(domain=config.domain, apps=config.apps, cloudflare=config.cloudflare),
         opts=pulumi.ResourceOptions.merge(on_aws, on_cloudflare),
     )
-    alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", opts=on_aws)
+    log_bucket_policy = pulumi.ComponentResource("tests:StandIn:BucketPolicy", "alb-logs")
+    ingress = Ingress(
+        "ingress",
+        platform,
+        IngressArgs(
+            config=config.ingress,
+            apps=config.apps,
+            domain=config.domain,
+            network=StandInNetwork.of(config),
+            security_group_id="sg-alb",
+            cluster=StandInCluster(name=platform.cluster_name, version=config.cluster.version),
+            certificate=certificate,
+            access_logs=LogDestination(bucket="logs", prefix="alb", policy=log_bucket_policy),
+            authenticate_origin=config.cloudflare.manages_zone,
+        ),
+        opts=on_aws,
+    )
     nat_address = aws.ec2.Eip("nat", domain="vpc", opts=on_aws)
     Edge(
         "edge",
@@ -306,8 +329,7 @@ def edge_behind_alb() -> None:
             domain=config.domain,
             apps=config.apps,
             cloudflare=config.cloudflare,
-            # The load balancer resource itself: an Origin is anything with a DNS name.
-            origin=alb,
+            origin=ingress,
             nat_public_ips=[nat_address.public_ip],
         ),
         opts=on_cloudflare,

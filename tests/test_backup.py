@@ -18,6 +18,8 @@ SELECTION = "aws:backup/selection:Selection"
 RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
 RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+ROLE = "aws:iam/role:Role"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def backup_alone(stack: str, vault_lock: str = "") -> Graph:
@@ -114,18 +116,24 @@ def test_the_uploads_bucket_the_file_system_and_the_database_are_selected(stack_
     assert all(s.inputs["planId"] == plan.id and s.inputs["iamRoleArn"] == role.outputs["arn"] for s in selections)
 
 
-def test_the_backup_role_has_the_backup_restore_and_s3_policies(prod: Graph) -> None:
-    attached = {
-        a.inputs["policyArn"].rsplit("/", 1)[1]
-        for a in prod.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        if prod.top_level_ancestor(a).name == "backup"
+@pytest.mark.parametrize(("stack", "tested"), [("dev", False), ("staging", False), ("prod", True)])
+def test_the_backup_role_may_back_up_and_only_the_restore_tests_role_may_restore(stack: str, tested: bool) -> None:
+    """Restoring creates databases and file systems and writes into them: the role the selections name may not, and
+    where restores are tested a role of their own may restore the types they restore (Aurora, EFS), not S3."""
+    graph = graph_of(stack)
+    roles = {
+        role.outputs["name"]: role for role in graph.of_type(ROLE) if graph.top_level_ancestor(role).name == "backup"
     }
-    assert attached == {
-        "AWSBackupServiceRolePolicyForBackup",
-        "AWSBackupServiceRolePolicyForRestores",
-        "AWSBackupServiceRolePolicyForS3Backup",
-        "AWSBackupServiceRolePolicyForS3Restore",
-    }
+    attached: dict[str, set[str]] = {role.name: set() for role in roles.values()}
+    for attachment in graph.of_type(ATTACHMENT):
+        if attachment.inputs["role"] in roles:
+            attached[roles[attachment.inputs["role"]].name].add(attachment.inputs["policyArn"].rsplit("/", 1)[1])
+    expected = {"backup": {"AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForS3Backup"}}
+    if tested:
+        expected["backup-restore-tests"] = {"AWSBackupServiceRolePolicyForRestores"}
+    assert attached == expected
+    restore_roles = {selection.inputs["iamRoleArn"] for selection in graph.of_type(RESTORE_SELECTION)}
+    assert restore_roles == ({graph.named(ROLE, "backup-restore-tests").outputs["arn"]} if tested else set())
 
 
 @pytest.mark.parametrize(("stack", "tested"), [("dev", False), ("staging", False), ("prod", True)])

@@ -38,7 +38,13 @@ ADMIN = "arn:aws:iam::111111111111:role/platform-admin"
 # Pod networking (the CNI, and kube-proxy's routes to the API server it needs) and pod credentials must run before
 # nodes can be Ready; add-ons with Deployments created before any node stay degraded until EKS times them out.
 BEFORE_NODES = {"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
-AFTER_NODES = {"coredns", "metrics-server", "amazon-cloudwatch-observability", "aws-efs-csi-driver"}
+AFTER_NODES = {
+    "coredns",
+    "metrics-server",
+    "amazon-cloudwatch-observability",
+    "aws-efs-csi-driver",
+    "aws-secrets-store-csi-driver-provider",
+}
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +145,15 @@ def test_the_endpoint_is_private_unless_ranges_are_configured(prod: Graph, opene
     assert vpc_config["publicAccessCidrs"] == ["140.82.112.0/20"]
 
 
-def test_only_the_bastion_and_the_deploy_runner_reach_the_api_through_the_control_planes_group(prod: Graph) -> None:
+def test_only_the_nodes_the_bastion_and_the_deploy_runner_reach_the_api_through_the_control_planes_group(
+    prod: Graph,
+) -> None:
     roles = group_roles(prod)
     [group] = [g for g in prod.of_type(SECURITY_GROUP) if g.inputs["tags"]["Role"] == "controlplane"]
     assert one(prod, CLUSTER).inputs["vpcConfig"]["securityGroupIds"] == [group.id]
     rules = [r for r in prod.of_type(INGRESS) if roles[r.inputs["securityGroupId"]] == "controlplane"]
     assert {(r.inputs["fromPort"], r.inputs["toPort"], rule_peer(prod, r)) for r in rules} == {
+        (443, 443, "webapp"),  # nodes and pods: they are not in the group EKS makes for the cluster
         (443, 443, "bastion"),
         (443, 443, "deployrunner"),
     }
@@ -255,9 +264,9 @@ def test_the_launch_template_hardens_every_node(stack_graph: Graph) -> None:
     assert volume["ebs"]["encrypted"] == "true"
     assert volume["ebs"]["volumeType"] == "gp3"
     assert "kmsKeyId" not in volume["ebs"]  # the AWS managed key: no key policy for Auto Scaling to miss
-    webapp, cluster_group = template.inputs["vpcSecurityGroupIds"]
+    # `webapp` alone: the group EKS makes for the cluster lets everything out (components/security.py).
+    [webapp] = template.inputs["vpcSecurityGroupIds"]
     assert roles[webapp] == "webapp"
-    assert cluster_group == one(stack_graph, CLUSTER).outputs["vpcConfig"]["clusterSecurityGroupId"]
     assert template.inputs["monitoring"] == {"enabled": True}
 
 
@@ -284,7 +293,8 @@ def test_add_ons_are_pinned_and_ordered_around_the_node_group(stack_graph: Graph
 
 def test_the_vpc_cni_enforces_network_policies_with_its_own_pod_identity(stack_graph: Graph) -> None:
     cni = addons(stack_graph)["vpc-cni"]
-    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+    # Its custom networking (the pods' subnets): tests/test_pod_network.py.
+    assert json.loads(cni.inputs["configurationValues"])["enableNetworkPolicy"] == "true"
     [association] = cni.inputs["podIdentityAssociations"]
     assert association["serviceAccount"] == "aws-node"
     role = role_of(stack_graph, association["roleArn"])
@@ -303,12 +313,20 @@ def test_container_insights_runs_in_standard_mode(prod: Graph) -> None:
     assert managed_policies(prod, role_of(prod, association["roleArn"])) == {"CloudWatchAgentServerPolicy"}
 
 
-def test_the_efs_driver_controller_gets_only_the_efs_policy(prod: Graph) -> None:
-    associations = addons(prod)["aws-efs-csi-driver"].inputs["podIdentityAssociations"]
-    [controller] = [item for item in associations if item["serviceAccount"] == "efs-csi-controller-sa"]
-    role = role_of(prod, controller["roleArn"])
-    [attachment] = [item for item in prod.of_type(ATTACHMENT) if item.inputs["role"] == role.outputs["name"]]
-    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"
+def test_the_efs_driver_controller_gets_no_aws_identity_while_every_volume_is_static(stack_graph: Graph) -> None:
+    """The controller calls AWS only to provision volumes dynamically, for a StorageClass of the driver; the platform's
+    one volume is a static PersistentVolume on the stack's access point. A StorageClass of the driver would need the
+    controller's role (and AmazonEFSCSIDriverPolicy) back."""
+    driver = addons(stack_graph)["aws-efs-csi-driver"]
+    assert not driver.inputs.get("podIdentityAssociations")
+    associated = {item.inputs["serviceAccount"] for item in stack_graph.of_type(POD_IDENTITY)}
+    assert "efs-csi-controller-sa" not in associated
+    assert "efs-csi-node-sa" in associated
+    classes = stack_graph.of_type("kubernetes:storage.k8s.io/v1:StorageClass")
+    assert [c.name for c in classes if c.inputs.get("provisioner") == "efs.csi.aws.com"] == []
+    volumes = [v for v in stack_graph.of_type("kubernetes:core/v1:PersistentVolume") if v.inputs["spec"].get("csi")]
+    assert volumes
+    assert all(v.inputs["spec"]["csi"]["driver"] == "efs.csi.aws.com" for v in volumes)
 
 
 def test_the_efs_driver_node_plugin_may_only_mount_through_the_apps_access_point_from_its_first_pod(

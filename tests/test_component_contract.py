@@ -57,6 +57,7 @@ def test_the_platform_comes_from_the_stack_config() -> None:
         protect_stateful=True,
         keep_data_on_delete=True,
         cluster_name="sentinel-prod",
+        break_glass_role_arn="arn:aws:iam::111111111111:role/sentinel-prod-break-glass",
     )
     assert Platform.of(load("dev")).protect_stateful is False
     assert platform.name("flow-logs") == "sentinel-prod-flow-logs"
@@ -64,7 +65,9 @@ def test_the_platform_comes_from_the_stack_config() -> None:
 
 def test_the_subnets_are_tagged_for_the_cluster_the_platform_names(stack_graph: Graph) -> None:
     cluster = Platform.of(load(stack_graph.stack)).cluster_name
-    tagged = [s for s in stack_graph.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] != "data"]
+    tagged = [
+        s for s in stack_graph.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] in ("public", "private")
+    ]
     assert tagged
     assert all(s.inputs["tags"][f"kubernetes.io/cluster/{cluster}"] == "shared" for s in tagged)
 

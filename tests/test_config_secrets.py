@@ -106,7 +106,7 @@ def test_a_secret_in_plain_text_beside_encrypted_ones_is_refused(tmp_path: Path)
     # The CLI marks all of sentinel:workloads secret for its encrypted values, so only the stack file tells.
     path = _prod_with_a_plain_secret_beside_encrypted_ones(tmp_path)
     _, config, secret_keys = stackfiles.load(path)
-    assert secret_keys == ["sentinel:workloads"]
+    assert secret_keys == ["cloudflare:apiToken", "sentinel:workloads"]
     with pytest.raises(ConfigError) as refused:
         parse("probe", config, secret_keys, stored=stack_file_config(tmp_path, "probe"))
     assert refused.value.problems == [

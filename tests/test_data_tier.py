@@ -1,10 +1,10 @@
-"""The data tier on the graph: Aurora behind RDS Proxy, the cache, the private names and the URLs the apps take,
-per environment where they differ."""
+"""The data tier on the graph: Aurora behind RDS Proxy with IAM authentication end to end and a master password only
+RDS knows, the cache with a user of its own per app, the private names, per environment where they differ."""
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
 
@@ -21,6 +21,8 @@ REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 RECORD = "aws:route53/record:Record"
 PASSWORD = "random:index/randomPassword:RandomPassword"
+CACHE_USER = "aws:elasticache/user:User"
+USER_GROUP = "aws:elasticache/userGroup:UserGroup"
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
 
@@ -28,17 +30,8 @@ def is_secret(value: object) -> bool:
     return isinstance(value, dict) and all(value.get(key) == mark for key, mark in SECRET_SIGNATURE.items())
 
 
-def secret_value(value: dict) -> object:
+def secret_value(value: dict) -> Any:
     return value["value"]
-
-
-def password_of(graph: Graph, name: str) -> str:
-    return graph.named(PASSWORD, name).outputs["result"]
-
-
-def url_parts(graph: Graph, export: str) -> tuple[str, str, str, str, str]:
-    url = urlsplit(graph.exports[export])
-    return url.scheme, str(url.password), str(url.hostname), str(url.port), f"{url.path}?{url.query}"
 
 
 # --- Aurora -------------------------------------------------------------------------------------------------
@@ -144,57 +137,56 @@ def test_deletion_protection_a_unique_final_snapshot_and_kept_backups_where_the_
         assert "finalSnapshotIdentifier" not in cache.inputs
 
 
-def test_the_master_password_is_generated_secret_and_stored_with_the_connection_details(prod: Graph) -> None:
+def test_rds_manages_the_master_password_under_the_database_key_and_no_program_knows_it(prod: Graph) -> None:
     [cluster] = prod.of_type(CLUSTER)
-    generated = prod.named(PASSWORD, "database-master")
-    assert (generated.inputs["length"], generated.inputs["special"]) == (32, False)
-    assert is_secret(cluster.inputs["masterPassword"])
-    assert secret_value(cluster.inputs["masterPassword"]) == generated.outputs["result"]
-    secret = prod.named("aws:secretsmanager/secret:Secret", "database")
-    version = prod.named("aws:secretsmanager/secretVersion:SecretVersion", "database")
-    assert secret.inputs["kmsKeyId"] == prod.named("aws:kms/key:Key", "database").outputs["arn"]
-    assert version.inputs["secretId"] == secret.id
-    assert is_secret(version.inputs["secretString"])
-    stored = json.loads(str(secret_value(version.inputs["secretString"])))
-    assert stored == {
-        "engine": "postgres",
-        "host": cluster.outputs["endpoint"],
-        "port": 5432,
-        "dbname": "projectsentinel",
-        "dbClusterIdentifier": "sentinel-prod-database",
-        "username": "sentinel",
-        "password": generated.outputs["result"],
-    }
+    key = prod.named("aws:kms/key:Key", "database")
+    assert cluster.inputs["manageMasterUserPassword"] is True
+    assert cluster.inputs["masterUserSecretKmsKeyId"] == key.outputs["arn"]
+    assert "masterPassword" not in cluster.inputs
+    database = {r.urn for r in prod.descendants(_component(prod, "Database").urn)}
+    assert not [r for r in prod if r.type in (PASSWORD, "aws:secretsmanager/secret:Secret") and r.urn in database]
+
+
+def master_secret_arn(graph: Graph) -> str:
+    [cluster] = graph.of_type(CLUSTER)
+    [managed] = cluster.outputs["masterUserSecrets"]
+    return managed["secretArn"]
 
 
 # --- RDS Proxy ------------------------------------------------------------------------------------------------
 
 
-def test_the_proxy_requires_tls_and_signs_in_with_the_secret_its_role_alone_may_read(prod: Graph) -> None:
+def test_the_proxy_requires_tls_and_iam_end_to_end_and_signs_in_only_the_master_with_its_secret(prod: Graph) -> None:
     [proxy] = prod.of_type(PROXY)
-    secret = prod.named("aws:secretsmanager/secret:Secret", "database")
+    [cluster] = prod.of_type(CLUSTER)
     key = prod.named("aws:kms/key:Key", "database")
     role = prod.named("aws:iam/role:Role", "database-proxy")
     groups = {group.inputs["tags"]["Role"]: group.id for group in prod.of_type(SECURITY_GROUP)}
     assert (proxy.inputs["engineFamily"], proxy.inputs["requireTls"]) == ("POSTGRESQL", True)
+    assert proxy.inputs["defaultAuthScheme"] == "IAM_AUTH"
     assert proxy.inputs["roleArn"] == role.outputs["arn"]
-    assert proxy.inputs["auths"] == [
-        {
-            "authScheme": "SECRETS",
-            "secretArn": secret.outputs["arn"],
-            "iamAuth": "DISABLED",
-            "clientPasswordAuthType": "POSTGRES_SCRAM_SHA_256",
-        }
-    ]
+    [master] = proxy.inputs["auths"]
+    assert (master["authScheme"], master["secretArn"], master["iamAuth"]) == (
+        "SECRETS",
+        master_secret_arn(prod),
+        "DISABLED",
+    )
     assert proxy.inputs["vpcSecurityGroupIds"] == [groups["proxy"]]
     assert proxy.inputs["vpcSubnetIds"] == [subnet.id for subnet in subnets_by_tier(prod)["data"]]
     assert proxy.inputs["idleClientTimeout"] == 1800
-    read, decrypt = json.loads(prod.named("aws:iam/rolePolicy:RolePolicy", "database-proxy").inputs["policy"])[
+    read, decrypt, connect = json.loads(prod.named("aws:iam/rolePolicy:RolePolicy", "database-proxy").inputs["policy"])[
         "Statement"
     ]
-    assert (read["Action"], read["Resource"]) == ("secretsmanager:GetSecretValue", secret.outputs["arn"])
+    assert (read["Action"], read["Resource"]) == ("secretsmanager:GetSecretValue", master_secret_arn(prod))
     assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", key.outputs["arn"])
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}
+    # End to end: the proxy signs in to the cluster as each of the database's users, and as no other.
+    users = ("admin", "api", "web", "logical_backup")
+    resource_id = cluster.outputs["clusterResourceId"]
+    assert connect["Action"] == "rds-db:connect"
+    assert sorted(connect["Resource"]) == sorted(
+        f"arn:aws:rds-db:us-east-1:111111111111:dbuser:{resource_id}/{user}" for user in users
+    )
 
 
 def test_the_pool_comes_from_config_and_fronts_the_cluster(prod: Graph) -> None:
@@ -228,16 +220,17 @@ def test_the_cache_spreads_a_primary_and_its_replicas_over_the_zones(stack: str,
     assert "clusterMode" not in inputs and "numNodeGroups" not in inputs
 
 
-def test_the_cache_encrypts_requires_tls_and_an_auth_token_and_keeps_snapshots(prod: Graph) -> None:
+def test_the_cache_encrypts_requires_tls_and_a_user_of_its_own_per_app_and_keeps_snapshots(prod: Graph) -> None:
     [group] = prod.of_type(REPLICATION_GROUP)
     inputs = group.inputs
     key = prod.named("aws:kms/key:Key", "cache")
-    token = prod.named(PASSWORD, "cache-auth-token")
     [parameters] = prod.of_type("aws:elasticache/parameterGroup:ParameterGroup")
+    [users] = prod.of_type(USER_GROUP)
     assert (inputs["atRestEncryptionEnabled"], inputs["kmsKeyId"]) == (True, key.outputs["arn"])
     assert (inputs["transitEncryptionEnabled"], inputs["transitEncryptionMode"]) == (True, "required")
-    assert is_secret(inputs["authToken"]) and secret_value(inputs["authToken"]) == token.outputs["result"]
-    assert inputs["authTokenUpdateStrategy"] == "ROTATE"
+    # No shared token: the user group authenticates, and the token of stacks made before it is deleted.
+    assert "authToken" not in inputs
+    assert inputs["userGroupIds"] == [users.id] and inputs["authTokenUpdateStrategy"] == "DELETE"
     assert (inputs["snapshotRetentionLimit"], inputs["snapshotWindow"]) == (7, "02:00-03:00")
     assert inputs["maintenanceWindow"] == "sun:06:00-sun:07:00"
     assert inputs["nodeType"] == "cache.r7g.xlarge"
@@ -247,6 +240,25 @@ def test_the_cache_encrypts_requires_tls_and_an_auth_token_and_keeps_snapshots(p
         log_type: prod.named(LOG_GROUP, f"cache-{log_type}").outputs["name"] for log_type in ("slow-log", "engine-log")
     }
     assert all(prod.named(LOG_GROUP, f"cache-{t}").inputs["kmsKeyId"] == key.outputs["arn"] for t in deliveries)
+
+
+def test_each_app_signs_in_to_the_cache_as_its_own_iam_user_and_no_one_as_the_default(stack_graph: Graph) -> None:
+    [group] = stack_graph.of_type(USER_GROUP)
+    users = {user.inputs["userName"]: user.inputs for user in stack_graph.of_type(CACHE_USER)}
+    prefix = f"sentinel-{stack_graph.stack}-cache"
+    assert sorted(users) == sorted(["default", *(f"{prefix}-{app}" for app in ("admin", "api", "web"))])
+    assert sorted(group.inputs["userIds"]) == sorted(user["userId"] for user in users.values())
+    default = users.pop("default")
+    assert default["accessString"] == "off -@all"
+    # The password opens nothing (the user is off), and stays secret all the same.
+    assert is_secret(default["authenticationMode"])
+    assert secret_value(default["authenticationMode"])["type"] == "password"
+    for name, user in users.items():
+        assert user["authenticationMode"] == {"type": "iam"}
+        assert user["userId"] == name
+        assert user["accessString"] == "on ~* &* +@all -flushall -flushdb"
+    engine = stack_graph.of_type(REPLICATION_GROUP)[0].inputs["engine"]
+    assert {group.inputs["engine"], *(user["engine"] for user in [default, *users.values()])} == {engine}
 
 
 def test_redis_is_selectable_with_its_own_parameter_family() -> None:
@@ -260,49 +272,22 @@ def test_redis_is_selectable_with_its_own_parameter_family() -> None:
     )
 
 
-# --- URLs and names -------------------------------------------------------------------------------------------
+# --- Endpoints and names -------------------------------------------------------------------------------------
 
 
-def test_the_urls_name_the_aws_endpoints_with_tls_and_the_generated_credentials(prod: Graph) -> None:
-    [proxy] = prod.of_type(PROXY)
-    [reader] = prod.of_type(PROXY_ENDPOINT)
-    [group] = prod.of_type(REPLICATION_GROUP)
-    password = password_of(prod, "database-master")
-    assert url_parts(prod, "DATABASE_URL") == (
-        "postgresql",
-        password,
-        proxy.outputs["endpoint"],
-        "5432",
-        "/projectsentinel?sslmode=require",
-    )
-    assert url_parts(prod, "DATABASE_READ_REPLICA_URL") == (
-        "postgresql",
-        password,
-        reader.outputs["endpoint"],
-        "5432",
-        "/projectsentinel?sslmode=require",
-    )
-    assert url_parts(prod, "REDIS_URL") == (
-        "rediss",
-        password_of(prod, "cache-auth-token"),
-        group.outputs["primaryEndpointAddress"],
-        "6379",
-        "?",
-    )
-    assert urlsplit(prod.exports["DATABASE_URL"]).username == "sentinel"
-
-
-def test_without_readers_the_read_url_still_works_through_the_writer(dev: Graph) -> None:
+def test_without_readers_reads_go_through_the_writer(dev: Graph) -> None:
     [proxy] = dev.of_type(PROXY)
-    assert urlsplit(dev.exports["DATABASE_READ_REPLICA_URL"]).hostname == proxy.outputs["endpoint"]
-    assert dev.exports["DATABASE_READ_REPLICA_URL"] == dev.exports["DATABASE_URL"]
+    assert dev.exports["databaseEndpoints"] == {
+        "writer": proxy.outputs["endpoint"],
+        "reader": proxy.outputs["endpoint"],
+    }
     assert dev.named(RECORD, "dns-read-replica").inputs["records"] == [proxy.outputs["endpoint"]]
 
 
-def test_no_export_shows_a_generated_secret_but_the_urls(stack_graph: Graph) -> None:
+def test_no_export_carries_a_generated_secret(stack_graph: Graph) -> None:
     secrets = [r.outputs["result"] for r in stack_graph.of_type(PASSWORD)]
-    carrying = sorted(key for key, value in stack_graph.exports.items() if any(s in json.dumps(value) for s in secrets))
-    assert carrying == ["DATABASE_READ_REPLICA_URL", "DATABASE_URL", "REDIS_URL"]
+    assert not [key for key, value in stack_graph.exports.items() if any(s in json.dumps(value) for s in secrets)]
+    assert stack_graph.exports["databaseMasterSecretArn"] == master_secret_arn(stack_graph)
 
 
 def test_the_private_zone_gives_operators_the_seeds_names(prod: Graph) -> None:
@@ -359,13 +344,6 @@ def test_the_cache_has_no_notification_topic_because_elasticache_cannot_publish_
     [topic] = stack_graph.of_type("aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"]
     assert "notificationTopicArn" not in stack_graph.of_type(REPLICATION_GROUP)[0].inputs
-
-
-def test_the_components_urls_stay_secret_wherever_they_go(with_alarm_topic: Graph) -> None:
-    probes = [
-        with_alarm_topic.named("aws:ssm/parameter:Parameter", f"probe-{n}") for n in ("database", "reader", "cache")
-    ]
-    assert all(is_secret(probe.inputs["description"]) for probe in probes)
 
 
 def _component(graph: Graph, kind: str) -> Resource:

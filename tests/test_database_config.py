@@ -140,6 +140,12 @@ BAD_DATABASE: list[BadConfig] = [
         "greater than or equal to 1",
     ),
     ("typo in database", {"sentinel:database.reader": 2}, "sentinel:database.reader", "readers"),
+    (
+        "roles image latest",
+        {"sentinel:database.rolesImageTag": "latest"},
+        "sentinel:database.rolesImageTag",
+        "must not be latest",
+    ),
 ]
 
 test_bad_database_config_is_named_by_its_full_key = named_by_full_key(BAD_DATABASE)

@@ -20,6 +20,7 @@ from policies.support.aws import (
     HELM_RELEASE,
     LAUNCH_TEMPLATE,
 )
+from policies.support.kubernetes import ENI_CONFIG
 from tests.deploy_constraint_cases import constraint_case, untested_constraints
 from tests.policy_builders import property_rule_tests
 
@@ -50,6 +51,10 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "accessScope": {"type": "cluster"},
     },
     EKS_POD_IDENTITY_ASSOCIATION: {"namespace": "kube-system", "serviceAccount": "cluster-autoscaler"},
+    ENI_CONFIG: {
+        "metadata": {"name": "us-east-1a"},
+        "spec": {"subnet": "subnet-0123456789abcdef0", "securityGroups": ["sg-0123456789abcdef0"]},
+    },
     LAUNCH_TEMPLATE: {
         "namePrefix": "sentinel-prod-eks-nodes-",
         "description": "EKS nodes of sentinel-prod",
@@ -130,6 +135,19 @@ CASES = [
         "service-account",
     ),
     case(EKS_POD_IDENTITY_ASSOCIATION, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "association-tags"),
+    case(ENI_CONFIG, {"metadata": {"name": "pods-a"}}, 'metadata.name is "pods-a": AWS allows zone names', "eni-name"),
+    case(
+        ENI_CONFIG,
+        {"spec": {"subnet": "sg-1"}},
+        'spec.subnet is "sg-1": AWS allows values starting with subnet-',
+        "eni-subnet",
+    ),
+    case(
+        ENI_CONFIG,
+        {"spec": {"securityGroups": [f"sg-{index}" for index in range(6)]}},
+        "spec.securityGroups is a list of 6: AWS allows at most 5 items",
+        "eni-groups",
+    ),
     case(LAUNCH_TEMPLATE, {"namePrefix": "n" * 103}, "namePrefix is", "template-prefix-length"),
     case(
         LAUNCH_TEMPLATE, {"namePrefix": "eks nodes"}, 'namePrefix is "eks nodes": AWS allows letters', "template-prefix"

@@ -1,5 +1,5 @@
-"""Deploy constraints of the data tier (Aurora, RDS Proxy, ElastiCache, the private zone): the inputs the program sets
-pass, and each constraint reports the value that breaks it."""
+"""Deploy constraints of the database (Aurora, RDS Proxy, the private zone): the inputs the program sets pass, and each
+constraint reports the value that breaks it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from typing import Any
 
 from policies.rules.deploy_constraints import data
 from policies.support.aws import (
-    ELASTICACHE_PARAMETER_GROUP,
-    ELASTICACHE_REPLICATION_GROUP,
-    ELASTICACHE_SUBNET_GROUP,
     RANDOM_ID,
     RDS_CLUSTER,
     RDS_CLUSTER_INSTANCE,
@@ -35,6 +32,7 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "finalSnapshotIdentifier": "sentinel-prod-database-final-0a1b2c3d",
         "databaseName": "projectsentinel",
         "masterUsername": "sentinel",
+        "manageMasterUserPassword": True,
         "backupRetentionPeriod": 30,
         "performanceInsightsRetentionPeriod": 7,
         "databaseInsightsMode": "standard",
@@ -54,7 +52,13 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     },
     RDS_PARAMETER_GROUP: {"namePrefix": "sentinel-prod-database-", "family": "aurora-postgresql16"},
     RDS_SUBNET_GROUP: {"namePrefix": "sentinel-prod-database-", "subnetIds": ["subnet-1", "subnet-2"]},
-    RDS_PROXY: {"name": "sentinel-prod-database-proxy", "engineFamily": "POSTGRESQL", "idleClientTimeout": 1800},
+    RDS_PROXY: {
+        "name": "sentinel-prod-database-proxy",
+        "engineFamily": "POSTGRESQL",
+        "idleClientTimeout": 1800,
+        "defaultAuthScheme": "IAM_AUTH",
+        "auths": [{"authScheme": "SECRETS", "iamAuth": "DISABLED", "secretArn": "arn:aws:secretsmanager:x"}],
+    },
     RDS_PROXY_DEFAULT_TARGET_GROUP: {
         "dbProxyName": "sentinel-prod-database-proxy",
         "connectionPoolConfig": {
@@ -75,18 +79,6 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "snsTopic": "arn:aws:sns:us-east-1:111111111111:alarms",
         "sourceType": "db-cluster",
     },
-    ELASTICACHE_SUBNET_GROUP: {"name": "cache-subnets", "subnetIds": ["subnet-1"]},
-    ELASTICACHE_PARAMETER_GROUP: {"name": "cache-parameters", "family": "valkey8"},
-    ELASTICACHE_REPLICATION_GROUP: {
-        "replicationGroupId": "sentinel-prod-cache",
-        "description": "Redis-compatible cache",
-        "numCacheClusters": 3,
-        "preferredCacheClusterAzs": ["us-east-1a", "us-east-1b", "us-east-1c"],
-        "snapshotRetentionLimit": 7,
-        "engine": "valkey",
-        "transitEncryptionMode": "required",
-        "authTokenUpdateStrategy": "ROTATE",
-    },
     ROUTE53_ZONE: {"name": "sentinel-prod.internal", "comment": "Private names"},
     ROUTE53_RECORD: {"zoneId": "Z1", "name": "primary-db", "type": "CNAME", "ttl": 60, "records": ["db.example"]},
     RANDOM_ID: {"byteLength": 4},
@@ -104,6 +96,12 @@ CASES = [
     case(RDS_CLUSTER, {"databaseName": "project-sentinel"}, 'databaseName is "project-sentinel": AWS allows a', "dbn"),
     case(RDS_CLUSTER, {"masterUsername": "u" * 64}, "masterUsername is", "master-username-length"),
     case(RDS_CLUSTER, {"masterUsername": "1admin"}, 'masterUsername is "1admin": AWS allows a letter', "username"),
+    case(
+        RDS_CLUSTER,
+        {"masterPassword": "generated"},
+        "masterPassword, manageMasterUserPassword are set together: RDS refuses",
+        "managed-password",
+    ),
     case(RDS_CLUSTER, {"backupRetentionPeriod": 36}, "backupRetentionPeriod is 36: AWS allows whole numbers", "br"),
     case(
         RDS_CLUSTER,
@@ -148,6 +146,10 @@ CASES = [
     case(RDS_PROXY, {"name": "proxy-"}, f'name is "proxy-": {RDS}', "proxy-name"),
     case(RDS_PROXY, {"engineFamily": "postgres"}, 'engineFamily is "postgres": AWS allows one of', "engine-family"),
     case(RDS_PROXY, {"idleClientTimeout": 0}, "idleClientTimeout is 0: AWS allows whole numbers from 1", "idle"),
+    case(RDS_PROXY, {"defaultAuthScheme": "IAM"}, 'defaultAuthScheme is "IAM": AWS allows one of', "auth-scheme"),
+    case(RDS_PROXY, {"auths": [{"authScheme": "IAM"}]}, 'auths[0].authScheme is "IAM"', "auth-entry-scheme"),
+    case(RDS_PROXY, {"auths": [{"iamAuth": "OPTIONAL"}]}, 'auths[0].iamAuth is "OPTIONAL"', "auth-entry-iam"),
+    case(RDS_PROXY, {"auths": [{"description": "d" * 1001}]}, "auths[0].description is", "auth-description"),
     case(
         RDS_PROXY_DEFAULT_TARGET_GROUP,
         {"connectionPoolConfig": {"maxConnectionsPercent": 0}},
@@ -178,33 +180,6 @@ CASES = [
     case(RDS_EVENT_SUBSCRIPTION, {"namePrefix": "p" * 230}, "namePrefix is", "subscription-prefix-length"),
     case(RDS_EVENT_SUBSCRIPTION, {"namePrefix": "1db-"}, 'namePrefix is "1db-": AWS allows a letter', "sub-prefix"),
     case(RDS_EVENT_SUBSCRIPTION, {"sourceType": "cluster"}, 'sourceType is "cluster": AWS allows one of', "source"),
-    case(ELASTICACHE_SUBNET_GROUP, {"name": "n" * 256}, "name is", "cache-subnet-group-name-length"),
-    case(ELASTICACHE_SUBNET_GROUP, {"name": "Cache_Subnets"}, 'name is "Cache_Subnets": AWS allows lowercase', "csg"),
-    case(ELASTICACHE_PARAMETER_GROUP, {"name": "n" * 256}, "name is", "cache-parameter-group-name-length"),
-    case(ELASTICACHE_PARAMETER_GROUP, {"name": "cache-"}, f'name is "cache-": {RDS}', "cache-parameter-group-name"),
-    case(ELASTICACHE_REPLICATION_GROUP, {"replicationGroupId": "r" * 41}, "replicationGroupId is", "group-id-length"),
-    case(ELASTICACHE_REPLICATION_GROUP, {"replicationGroupId": "cache--1"}, 'replicationGroupId is "cache--1"', "gid"),
-    case(
-        ELASTICACHE_REPLICATION_GROUP,
-        {"numCacheClusters": 7, "preferredCacheClusterAzs": None},
-        "numCacheClusters is 7: AWS allows whole numbers from 1 to 6",
-        "cache-clusters",
-    ),
-    case(
-        ELASTICACHE_REPLICATION_GROUP,
-        {"numCacheClusters": 2},
-        "preferredCacheClusterAzs has 3 items but numCacheClusters is 2",
-        "cache-zones",
-    ),
-    case(ELASTICACHE_REPLICATION_GROUP, {"snapshotRetentionLimit": 36}, "snapshotRetentionLimit is 36", "snapshots"),
-    case(ELASTICACHE_REPLICATION_GROUP, {"engine": "memcached"}, 'engine is "memcached": AWS allows one of', "engine"),
-    case(
-        ELASTICACHE_REPLICATION_GROUP,
-        {"transitEncryptionMode": "optional"},
-        'transitEncryptionMode is "optional": AWS allows one of "preferred", "required"',
-        "transit-mode",
-    ),
-    case(ELASTICACHE_REPLICATION_GROUP, {"authTokenUpdateStrategy": "REPLACE"}, "authTokenUpdateStrategy is", "ats"),
     case(ROUTE53_ZONE, {"name": "n" * 1025}, "name is", "zone-name-length"),
     case(ROUTE53_ZONE, {"comment": "c" * 257}, "comment is", "zone-comment-length"),
     case(ROUTE53_RECORD, {"type": "ALIAS"}, 'type is "ALIAS": AWS allows one of', "record-type"),

@@ -19,6 +19,17 @@ from policies.support.cloudflare import (
 from tests.deploy_constraint_cases import constraint_case, untested_constraints
 from tests.policy_builders import property_rule_tests
 
+
+def request_header(name: str, value: str) -> dict[str, Any]:
+    """A request-header transform rule setting one header."""
+    return {
+        "ref": "set_header",
+        "action": "rewrite",
+        "expression": "true",
+        "actionParameters": {"headers": {name: {"operation": "set", "value": value}}},
+    }
+
+
 COMPLIANT: dict[str, dict[str, Any]] = {
     ACM_CERTIFICATE: {
         "domainName": "admin.projectsentinel.ai",
@@ -132,6 +143,24 @@ CASES = [
         {"rules": [{"action": "skip", "actionParameters": {"products": ["botFightMode"]}}]},
         'rules[0].actionParameters.products[0] is "botFightMode": Cloudflare allows one of',
         "skip-product",
+    ),
+    case(
+        CLOUDFLARE_RULESET,
+        {"phase": "http_request_late_transform", "rules": [request_header("X Origin", "secret")]},
+        'rules[0].actionParameters.headers["X Origin"]: Cloudflare allows header names of letters, digits',
+        "request-header-name",
+    ),
+    case(
+        CLOUDFLARE_RULESET,
+        {"phase": "http_request_late_transform", "rules": [request_header("CF-Origin", "secret")]},
+        'rules[0].actionParameters.headers["CF-Origin"]: Cloudflare does not let a rule set a header named cf-',
+        "request-header-reserved",
+    ),
+    case(
+        CLOUDFLARE_RULESET,
+        {"phase": "http_request_late_transform", "rules": [request_header("X-Origin-Verify", "two\nlines")]},
+        'rules[0].actionParameters.headers["X-Origin-Verify"].value: Cloudflare allows up to 4096',
+        "request-header-value",
     ),
     case(
         CLOUDFLARE_ZONE_SETTING,

@@ -49,7 +49,12 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     KMS_ALIAS: {"name": "alias/sentinel-prod/flow-logs", "targetKeyId": "key-1"},
     IAM_ROLE_POLICY_ATTACHMENT: {"role": "nodes", "policyArn": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"},
     IAM_INSTANCE_PROFILE: {"namePrefix": "sentinel-prod-bastion-", "role": "bastion"},
-    SECRET: {"namePrefix": "sentinel-prod-database-", "description": "Credentials", "recoveryWindowInDays": 30},
+    SECRET: {
+        "namePrefix": "sentinel-prod-database-",
+        "description": "Credentials",
+        "recoveryWindowInDays": 30,
+        "replicas": [{"region": "us-west-2", "kmsKeyId": "arn:aws:kms:us-west-2:111111111111:key/dr"}],
+    },
     SECRET_VERSION: {"secretId": "secret-1", "secretString": "{}"},
     RANDOM_PASSWORD: {"length": 64, "special": False},
 }
@@ -134,6 +139,7 @@ CASES = [
     case(SECRET, {"namePrefix": "db secret"}, 'namePrefix is "db secret": AWS allows letters', "secret-prefix"),
     case(SECRET, {"description": "d" * 2049}, "description is", "secret-description-length"),
     case(SECRET, {"recoveryWindowInDays": 3}, "recoveryWindowInDays is 3: AWS allows 0 (delete at once)", "recovery"),
+    case(SECRET, {"replicas": [{"region": "US West 2"}]}, 'replicas[0].region is "US West 2"', "replica-region"),
     case(SECRET_VERSION, {"secretBinary": "AAAA"}, 'secretString "{}" and secretBinary "AAAA" are set together', "sv"),
     case(
         IAM_ROLE_POLICY_ATTACHMENT,

@@ -31,7 +31,13 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "healthCheck": {"interval": 10, "timeout": 5, "healthyThreshold": 2, "unhealthyThreshold": 2},
     },
     LISTENER: {"port": 443, "protocol": "HTTPS", "defaultActions": [{"type": "fixed-response"}]},
-    LISTENER_RULE: {"priority": 81, "conditions": [{"hostHeader": {"values": ["app.projectsentinel.ai"]}}]},
+    LISTENER_RULE: {
+        "priority": 81,
+        "conditions": [
+            {"hostHeader": {"values": ["app.projectsentinel.ai"]}},
+            {"httpHeader": {"httpHeaderName": "X-Origin-Verify", "values": ["0" * 64, "1" * 64]}},
+        ],
+    },
     AUTOSCALING_ATTACHMENT: {"autoscalingGroupName": "eks-nodes", "lbTargetGroupArn": "arn:aws:tg"},
 }
 
@@ -69,6 +75,40 @@ CASES = [
         {"conditions": [{"hostHeader": {"values": ["h" * 129]}}]},
         "conditions[0].hostHeader.values[0] is",
         "rule-host",
+    ),
+    case(
+        LISTENER_RULE,
+        {"conditions": [{"httpHeader": {"httpHeaderName": "X-" + "o" * 39, "values": ["secret"]}}]},
+        "conditions[0].httpHeader.httpHeaderName is",
+        "rule-header-name",
+    ),
+    case(
+        LISTENER_RULE,
+        {"conditions": [{"httpHeader": {"httpHeaderName": "X-Origin-Verify", "values": ["s" * 129]}}]},
+        "conditions[0].httpHeader.values[0] is",
+        "rule-header-value",
+    ),
+    case(
+        LISTENER_RULE,
+        {
+            "conditions": [
+                {"hostHeader": {"values": ["app.projectsentinel.ai"]}},
+                {"httpHeader": {"httpHeaderName": "X-Origin-Verify", "values": ["a", "b", "c", "d", "e"]}},
+            ]
+        },
+        "conditions hold 6 values: AWS allows at most 5 per rule",
+        "rule-condition-values",
+    ),
+    case(
+        LISTENER_RULE,
+        {
+            "conditions": [
+                {"hostHeader": {"values": ["*.a.example", "*.b.example"]}},
+                {"pathPattern": {"values": ["/??/*/*"]}},
+            ]
+        },
+        "conditions hold 6 wildcards: AWS allows at most 5 per rule",
+        "rule-condition-wildcards",
     ),
     case(LISTENER_RULE, {"tags": {"aws:x": "y"}}, 'tags key "aws:x"', "rule-tags"),
     case(AUTOSCALING_ATTACHMENT, {"lbTargetGroupArn": None}, "none of elb, lbTargetGroupArn is set", "attachment"),

@@ -23,6 +23,7 @@ from policies.support.aws import (
     SECURITY_GROUP_INGRESS_RULE,
     SUBNET,
     VPC,
+    VPC_CIDR_BLOCK_ASSOCIATION,
     VPC_ENDPOINT,
 )
 from tests.deploy_constraint_cases import constraint_case, unknown_values_test, untested_constraints
@@ -34,6 +35,7 @@ RULE_PEERS = "exactly one of cidrIpv4, cidrIpv6, prefixListId, referencedSecurit
 
 COMPLIANT: dict[str, dict[str, Any]] = {
     VPC: {"cidrBlock": "10.0.0.0/16", "instanceTenancy": "default", "tags": {"Name": "sentinel-prod"}},
+    VPC_CIDR_BLOCK_ASSOCIATION: {"vpcId": "vpc-1", "cidrBlock": "100.64.0.0/16"},
     SUBNET: {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24", "tags": {"kubernetes.io/role/elb": "1"}},
     DEFAULT_SECURITY_GROUP: {"vpcId": "vpc-1", "ingress": [], "egress": [], "tags": {"Name": "default-unused"}},
     SECURITY_GROUP: {
@@ -97,6 +99,12 @@ CASES = [
         "vpc-too-big",
     ),
     case(VPC, {"cidrBlock": "10.0.0.1/16"}, 'cidrBlock is "10.0.0.1/16": AWS allows an IPv4 network', "host-bits"),
+    case(
+        VPC_CIDR_BLOCK_ASSOCIATION,
+        {"cidrBlock": "100.64.0.0/12"},
+        'cidrBlock is "100.64.0.0/12": AWS allows an IPv4 network address from /16 to /28',
+        "secondary-range-size",
+    ),
     case(VPC, {"instanceTenancy": "host"}, 'instanceTenancy is "host": AWS allows one of "default"', "tenancy"),
     case(SUBNET, {"cidrBlock": "10.0.0.0/29"}, 'cidrBlock is "10.0.0.0/29": AWS allows an IPv4', "subnet-too-small"),
     case(INTERNET_GATEWAY, {"tags": {"aws:name": "x"}}, 'tags key "aws:name"', "gateway-tags"),

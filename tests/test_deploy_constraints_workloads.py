@@ -11,11 +11,13 @@ from policies.support.kubernetes import (
     CRON_JOB,
     DEPLOYMENT,
     HPAS,
+    JOB,
     NAMESPACE,
     NETWORK_POLICY,
     PDB,
     PERSISTENT_VOLUME,
     PERSISTENT_VOLUME_CLAIM,
+    SECRET_PROVIDER_CLASS,
     SERVICE,
     SERVICE_ACCOUNT,
 )
@@ -51,6 +53,24 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "spec": {"accessModes": ["ReadWriteMany"], "persistentVolumeReclaimPolicy": "Retain"},
     },
     PERSISTENT_VOLUME_CLAIM: {"metadata": {"name": "shared-files"}, "spec": {"accessModes": ["ReadWriteMany"]}},
+    JOB: {
+        "metadata": {"name": "database-roles-0a1b2c3d"},
+        "spec": {"backoffLimit": 4, "activeDeadlineSeconds": 900, "template": {"spec": {"restartPolicy": "Never"}}},
+    },
+    SECRET_PROVIDER_CLASS: {
+        "metadata": {"name": "web-secrets"},
+        "spec": {
+            "provider": "aws",
+            "parameters": {"objects": "[]", "region": "us-east-1", "usePodIdentity": "true"},
+            "secretObjects": [
+                {
+                    "secretName": "web-secrets",
+                    "type": "Opaque",
+                    "data": [{"objectName": "JWT_SECRET", "key": "JWT_SECRET"}],
+                }
+            ],
+        },
+    },
 }
 
 case = constraint_case(COMPLIANT)
@@ -116,6 +136,43 @@ CASES = [
     case(PERSISTENT_VOLUME_CLAIM, {"metadata": {"name": "c" * 254}}, "metadata.name is", "claim-length"),
     case(PERSISTENT_VOLUME_CLAIM, {"metadata": {"name": "Files"}}, 'metadata.name is "Files"', "claim-name"),
     case(PERSISTENT_VOLUME_CLAIM, {"spec": {"accessModes": ["RWX"]}}, 'spec.accessModes[0] is "RWX"', "claim-mode"),
+    case(JOB, {"metadata": {"name": "j" * 64}}, "metadata.name is", "job-length"),
+    case(JOB, {"metadata": {"name": "Roles"}}, 'metadata.name is "Roles"', "job-name"),
+    case(
+        JOB,
+        {"spec": {"template": {"spec": {"restartPolicy": "Always"}}}},
+        'spec.template.spec.restartPolicy is "Always"',
+        "job-restart",
+    ),
+    case(JOB, {"spec": {"backoffLimit": -1}}, "spec.backoffLimit is -1", "job-backoff"),
+    case(JOB, {"spec": {"activeDeadlineSeconds": 0}}, "spec.activeDeadlineSeconds is 0", "job-deadline"),
+    case(SECRET_PROVIDER_CLASS, {"metadata": {"name": "s" * 254}}, "metadata.name is", "provider-class-length"),
+    case(SECRET_PROVIDER_CLASS, {"metadata": {"name": "Web"}}, 'metadata.name is "Web"', "provider-class-name"),
+    case(SECRET_PROVIDER_CLASS, {"spec": {"provider": "vault"}}, 'spec.provider is "vault"', "provider"),
+    case(
+        SECRET_PROVIDER_CLASS,
+        {"spec": {"parameters": {"usePodIdentity": True}}},
+        "spec.parameters.usePodIdentity is true",
+        "pod-identity-string",
+    ),
+    case(
+        SECRET_PROVIDER_CLASS,
+        {"spec": {"secretObjects": [{"secretName": "Web_Secrets"}]}},
+        'spec.secretObjects[0].secretName is "Web_Secrets"',
+        "synced-secret-name",
+    ),
+    case(
+        SECRET_PROVIDER_CLASS,
+        {"spec": {"secretObjects": [{"secretName": "s" * 254}]}},
+        "spec.secretObjects[0].secretName is",
+        "synced-secret-length",
+    ),
+    case(
+        SECRET_PROVIDER_CLASS,
+        {"spec": {"secretObjects": [{"secretName": "web", "data": [{"key": "JWT SECRET"}]}]}},
+        'spec.secretObjects[0].data[0].key is "JWT SECRET"',
+        "synced-secret-key",
+    ),
 ]
 
 test_compliant_values_pass, test_each_constraint_reports_its_planted_value = property_rule_tests(CASES)

@@ -230,6 +230,7 @@ def test_every_rule_has_a_unique_ref_and_the_phases_are_the_entry_points(plan: s
         "http_request_firewall_custom",
         "http_ratelimit",
         "http_response_headers_transform",
+        "http_request_late_transform",
     }
     for ruleset in found.values():
         assert ruleset.inputs["kind"] == "zone"
@@ -415,6 +416,13 @@ def test_the_seeds_security_headers_on_every_response(plan: str) -> None:
         "Permissions-Policy": {"operation": "set", "value": "camera=(), microphone=(), geolocation=()"},
         "Content-Security-Policy": {"operation": "set", "value": SEED_CONTENT_SECURITY_POLICY},
     }
+
+
+def test_a_stack_whose_zone_another_stack_configures_says_its_origin_admits_every_cloudflare_customer() -> None:
+    unauthenticated = "the ALB admits every Cloudflare customer's traffic"
+    _, warnings = edge_run("pro", **{"sentinel:cloudflare.managesZone": False})
+    assert any(unauthenticated in warning for warning in warnings)
+    assert not any(unauthenticated in warning for warning in edge_run("pro")[1])
 
 
 # --- The API token ----------------------------------------------------------------------------------------------

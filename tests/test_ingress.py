@@ -1,14 +1,22 @@
 """The ingress tier on the graph: the ALB in the public subnets behind the `alb` group, TLS 1.3 HTTPS with the edge's
-certificate, HTTP that only redirects, a host rule per app to its own target group, health checks and draining from
-config, and each target group attached to the node group's autoscaling group."""
+certificate, HTTP that only redirects, a host rule per app to its own target group that forwards only requests
+carrying the origin secret Cloudflare adds, health checks and draining from config, and each target group attached
+to the node group's autoscaling group."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
-from components.ingress import TLS_POLICY
+import pytest
+
+from components.config.apps import app_hosts
+from components.ingress import ORIGIN_SECRET_LENGTH, TLS_POLICY
 from components.storage import ALB_LOG_PREFIX
+from facts.origin_authentication import ORIGIN_HEADER
 from offline.graph import Graph, Resource
+from tests import programs
 from tests.graph_queries import group_roles, subnets_by_tier
 from tests.helpers import load, prod_outputs
 
@@ -18,6 +26,8 @@ LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 ATTACHMENT = "aws:autoscaling/attachment:Attachment"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+PASSWORD = "random:index/randomPassword:RandomPassword"
+RULESET = "cloudflare:index/ruleset:Ruleset"
 
 
 def one(graph: Graph, type_: str) -> Resource:
@@ -92,8 +102,9 @@ def test_each_host_routes_to_its_own_target_group_on_its_node_port(prod: Graph) 
     routes: dict[str, Any] = {}
     for rule in prod.of_type(LISTENER_RULE):
         assert rule.inputs["listenerArn"] == https.outputs["arn"]
-        [condition] = rule.inputs["conditions"]
-        [host] = condition["hostHeader"]["values"]
+        [host] = next(
+            condition["hostHeader"]["values"] for condition in rule.inputs["conditions"] if "hostHeader" in condition
+        )
         [action] = rule.inputs["actions"]
         assert action["type"] == "forward"
         routes[host] = groups[action["targetGroupArn"]]
@@ -149,3 +160,96 @@ def test_the_alarms_watch_the_alb_and_each_target_group(prod: Graph) -> None:
             "TargetGroup": group.outputs["arnSuffix"],
             "LoadBalancer": one(prod, LOAD_BALANCER).outputs["arnSuffix"],
         }
+
+
+# --- Origin authentication (design D17) ----------------------------------------------------------------------------
+
+
+def origin_secrets(graph: Graph) -> dict[str, Resource]:
+    """The origin secrets by slot."""
+    return {
+        password.name.rsplit("-", 1)[1]: password
+        for password in graph.of_type(PASSWORD)
+        if password.name.startswith("ingress-origin-secret-")
+    }
+
+
+def required_values(rule: Resource) -> list[str] | None:
+    """The origin-header values a listener rule requires, or None when it requires none."""
+    checks = [condition["httpHeader"] for condition in rule.inputs["conditions"] if "httpHeader" in condition]
+    return next((check["values"] for check in checks if check["httpHeaderName"] == ORIGIN_HEADER), None)
+
+
+def origin_secret_rule(graph: Graph) -> tuple[Resource, dict[str, Any]]:
+    [ruleset] = [
+        ruleset for ruleset in graph.of_type(RULESET) if ruleset.inputs["phase"] == "http_request_late_transform"
+    ]
+    [rule] = ruleset.inputs["rules"]
+    return ruleset, rule
+
+
+def test_every_forwarding_rule_requires_the_secret_cloudflare_adds_for_this_stacks_hosts_alone(prod: Graph) -> None:
+    config = load("prod")
+    secrets = origin_secrets(prod)
+    current = secrets["b"].outputs["result"]  # generation 1: the odd slot
+    ruleset, rule = origin_secret_rule(prod)
+    forwarding = prod.of_type(LISTENER_RULE)
+    assert forwarding and all(required_values(listener_rule) == [current] for listener_rule in forwarding)
+    assert rule["action"] == "rewrite"
+    # Set, not added: a header of that name from the client never reaches the ALB.
+    assert rule["actionParameters"]["headers"] == {ORIGIN_HEADER: {"operation": "set", "value": current}}
+    # Only this stack's hosts: dev's and staging's hosts in the same zone never see prod's secret.
+    listed = re.fullmatch(r"http\.host in \{(.*)\}", rule["expression"])
+    assert listed is not None
+    assert set(re.findall(r'"([^"]+)"', listed.group(1))) == set(app_hosts(config.apps, config.domain).values())
+    # A rotation's new secret reaches Cloudflare only once every rule accepts it.
+    assert {listener_rule.urn for listener_rule in forwarding} <= ruleset.dependencies
+
+
+def test_the_origin_secrets_are_protected_and_hold_nothing_an_alb_condition_reads_as_a_wildcard(prod: Graph) -> None:
+    secrets = origin_secrets(prod)
+    assert sorted(secrets) == ["a", "b"]
+    for password in secrets.values():
+        assert password.options.protect is True
+        assert password.inputs["length"] == ORIGIN_SECRET_LENGTH
+        assert password.inputs["special"] is False  # no `*` or `?`
+        assert password.inputs["upper"] is False  # the ALB compares without regard to case
+
+
+def test_a_stack_whose_zone_another_stack_configures_has_no_secret_to_check(dev: Graph) -> None:
+    assert origin_secrets(dev) == {}
+    assert all(required_values(rule) is None for rule in dev.of_type(LISTENER_RULE))
+    assert [
+        ruleset for ruleset in dev.of_type(RULESET) if ruleset.inputs["phase"] == "http_request_late_transform"
+    ] == []
+
+
+@functools.cache
+def rotated(generation: int, accept_previous: bool) -> Graph:
+    """The ALB and the edge on prod's config at an origin-secret generation."""
+    return programs.run(
+        programs.edge_behind_alb,
+        "prod",
+        {
+            "sentinel:ingress.originSecret.generation": generation,
+            "sentinel:ingress.originSecret.acceptPrevious": accept_previous,
+        },
+    )
+
+
+@pytest.mark.parametrize("accept_previous", [True, False], ids=["rotating", "rotated"])
+def test_a_rotation_regenerates_one_slot_and_accepts_the_previous_secret_until_it_is_done(
+    accept_previous: bool,
+) -> None:
+    before, after = origin_secrets(rotated(1, False)), origin_secrets(rotated(2, accept_previous))
+    # The even slot takes generation 2 (a new keeper: Pulumi replaces it); the odd slot keeps generation 1's secret.
+    assert after["a"].inputs["keepers"] == {"generation": "2"}
+    assert after["b"].inputs["keepers"] == before["b"].inputs["keepers"] == {"generation": "1"}
+    current, previous = after["a"].outputs["result"], after["b"].outputs["result"]
+    _, rule = origin_secret_rule(rotated(2, accept_previous))
+    assert rule["actionParameters"]["headers"][ORIGIN_HEADER]["value"] == current
+    accepted = [current, previous] if accept_previous else [current]
+    assert all(
+        required_values(listener_rule) == accepted
+        for listener_rule in rotated(2, accept_previous).of_type(LISTENER_RULE)
+    )

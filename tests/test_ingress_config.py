@@ -1,5 +1,5 @@
-"""`sentinel:ingress`: every bad input to the load balancer's timeouts, health checks and draining is named by its
-full key with what is allowed."""
+"""`sentinel:ingress`: every bad input to the load balancer's timeouts, health checks, draining and origin secret is
+named by its full key with what is allowed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,24 @@ BAD_INGRESS: list[BadConfig] = [
         {"sentinel:ingress.healthCheck.timeoutSeconds": 10},
         "sentinel:ingress.healthCheck.timeoutSeconds",
         "below intervalSeconds",
+    ),
+    (
+        "origin secret generation",
+        {"sentinel:ingress.originSecret.generation": 0},
+        "sentinel:ingress.originSecret.generation",
+        "greater than or equal to 1",
+    ),
+    (
+        "origin secret rotation state",
+        {"sentinel:ingress.originSecret.acceptPrevious": "sometimes"},
+        "sentinel:ingress.originSecret.acceptPrevious",
+        "valid boolean",
+    ),
+    (
+        "origin secret key",
+        {"sentinel:ingress.originSecret.rotating": True},
+        "sentinel:ingress.originSecret.rotating",
+        "generation, acceptPrevious",
     ),
 ]
 

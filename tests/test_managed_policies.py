@@ -73,7 +73,7 @@ def test_the_stacks_attach_managed_policies(stack_graph: Graph) -> None:
         for resource in stack_graph.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         if MANAGED_POLICY_ARN.fullmatch(resource.inputs["policyArn"])
     ]
-    assert "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" in attached
+    assert "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup" in attached
     assert len(attached) >= 8
 
 

@@ -243,7 +243,7 @@ def test_the_topic_is_encrypted_with_its_own_key_that_the_publishers_may_use(pro
     assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
     assert topic.inputs["namePrefix"] == "sentinel-prod-alarms-"
     statements = json.loads(key.inputs["policy"])["Statement"]
-    granted = {statement["Principal"].get("Service"): statement["Action"] for statement in statements[1:]}
+    granted = {s["Principal"]["Service"]: s["Action"] for s in statements if "Service" in s["Principal"]}
     assert granted == {service: ["kms:Decrypt", "kms:GenerateDataKey*"] for service in PUBLISHERS}
     assert key.options.protect is True
 
@@ -253,9 +253,20 @@ def test_the_topic_admits_only_this_accounts_services(prod: Graph) -> None:
     admin, *publishers = json.loads(policy.inputs["policy"])["Statement"]
     assert "sns:Publish" not in admin["Action"]
     assert {statement["Principal"]["Service"] for statement in publishers} == set(PUBLISHERS)
+    sources = {
+        "cloudwatch.amazonaws.com": ["arn:aws:cloudwatch:us-east-1:111111111111:alarm:sentinel-prod-*"],
+        "events.rds.amazonaws.com": [
+            "arn:aws:rds:us-east-1:111111111111:cluster:sentinel-prod-*",
+            "arn:aws:rds:us-east-1:111111111111:db:*",
+        ],
+        "backup.amazonaws.com": ["arn:aws:backup:us-east-1:111111111111:backup-vault:*"],
+    }
     for statement in publishers:
         assert statement["Action"] == "sns:Publish"
-        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "111111111111"}}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": "111111111111"},
+            "ArnLike": {"aws:SourceArn": sources[statement["Principal"]["Service"]]},
+        }
 
 
 @pytest.mark.parametrize(("stack", "emails"), [("prod", ["platform-oncall@projectsentinel.ai"]), ("dev", [])])

@@ -16,6 +16,7 @@ from tests.helpers import graph_of
 
 VPC = "aws:ec2/vpc:Vpc"
 NAT = "aws:ec2/natGateway:NatGateway"
+POD_RANGE = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 ROUTE = "aws:ec2/route:Route"
 
@@ -44,9 +45,9 @@ def test_vpc_resolves_dns(stack_graph: Graph) -> None:
     assert vpc.inputs["enableDnsHostnames"] is True
 
 
-def test_three_tiers_in_every_zone(stack_graph: Graph) -> None:
+def test_four_tiers_in_every_zone(stack_graph: Graph) -> None:
     tiers = subnets_by_tier(stack_graph)
-    assert set(tiers) == {"public", "private", "data"}
+    assert set(tiers) == {"public", "private", "data", "pods"}
     for subnets in tiers.values():
         zones = [subnet.inputs["availabilityZone"] for subnet in subnets]
         assert sorted(zones) == ["us-east-1a", "us-east-1b", "us-east-1c"]
@@ -54,14 +55,22 @@ def test_three_tiers_in_every_zone(stack_graph: Graph) -> None:
 
 def test_subnets_fit_inside_the_vpc_without_overlap(stack_graph: Graph) -> None:
     vpc = the_vpc(stack_graph)
-    cidrs = [ipaddress.IPv4Network(subnet.inputs["cidrBlock"]) for subnet in stack_graph.of_type(SUBNET)]
-    assert all(cidr.subnet_of(vpc) for cidr in cidrs)
-    assert not any(a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1 :])
+    [pod_range] = stack_graph.of_type(POD_RANGE)
+    pods = ipaddress.IPv4Network(pod_range.inputs["cidrBlock"])
+    assert pod_range.inputs["vpcId"] == stack_graph.of_type(VPC)[0].id
+    cidrs = {subnet.urn: ipaddress.IPv4Network(subnet.inputs["cidrBlock"]) for subnet in stack_graph.of_type(SUBNET)}
+    pod_subnets = {subnet.urn for subnet in subnets_by_tier(stack_graph)["pods"]}
+    assert all(cidr.subnet_of(pods if urn in pod_subnets else vpc) for urn, cidr in cidrs.items())
+    # A subnet of the secondary range can be made only once the VPC holds the range.
+    assert all(pod_range.urn in stack_graph.resources[urn].dependencies for urn in pod_subnets)
+    listed = list(cidrs.values())
+    assert not any(a.overlaps(b) for i, a in enumerate(listed) for b in listed[i + 1 :])
 
 
-def test_private_subnets_have_room_for_pods(prod: Graph) -> None:
-    # VPC CNI gives each pod a VPC address: 20 nodes x ~30 pods needs far more than a /24.
-    for subnet in subnets_by_tier(prod)["private"]:
+def test_the_pods_subnets_have_room_for_every_pod(prod: Graph) -> None:
+    # The VPC CNI gives each pod an address of its zone's pods' subnet and keeps a spare interface's worth per node:
+    # 20 nodes x ~30 addresses each needs far more than a /24.
+    for subnet in subnets_by_tier(prod)["pods"]:
         assert ipaddress.IPv4Network(subnet.inputs["cidrBlock"]).num_addresses >= 4096
 
 
@@ -100,6 +109,15 @@ def test_private_tier_routes_through_a_nat_in_its_own_zone_when_there_is_one(sta
         nat_zone = subnets[nats[route["natGatewayId"]].inputs["subnetId"]].inputs["availabilityZone"]
         if len(nats) > 1:
             assert nat_zone == subnet.inputs["availabilityZone"]
+
+
+def test_the_pods_subnet_of_a_zone_shares_its_private_route_table(stack_graph: Graph) -> None:
+    tables = route_table_of_subnet(stack_graph)
+    tiers = subnets_by_tier(stack_graph)
+    private = {subnet.inputs["availabilityZone"]: tables[subnet.id] for subnet in tiers["private"]}
+    assert tiers["pods"]
+    for subnet in tiers["pods"]:
+        assert tables[subnet.id] == private[subnet.inputs["availabilityZone"]]
 
 
 def test_data_tier_has_no_route_out(stack_graph: Graph) -> None:
@@ -168,13 +186,16 @@ def test_eks_discovery_tags(prod: Graph) -> None:
         for subnet in tiers[tier]:
             assert subnet.inputs["tags"]["kubernetes.io/cluster/sentinel-prod"] == "shared"
             assert subnet.inputs["tags"][role_tag] == "1"
-    assert not any(key.startswith("kubernetes.io") for s in tiers["data"] for key in s.inputs["tags"])
+    assert not any(
+        key.startswith("kubernetes.io") for tier in ("data", "pods") for s in tiers[tier] for key in s.inputs["tags"]
+    )
 
 
 def test_flow_log_key_serves_cloudwatch_logs_only_for_its_log_group(prod: Graph) -> None:
     key = prod.named("aws:kms/key:Key", "network-flow-logs")
     log_group = prod.named("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")
-    admin, logs = json.loads(key.inputs["policy"])["Statement"]
+    admin, logs, destruction = json.loads(key.inputs["policy"])["Statement"]
+    assert (destruction["Sid"], destruction["Effect"]) == ("KeyDestructionByBreakGlassOnly", "Deny")
     assert admin["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
     assert logs["Sid"] == "ServiceLogsUsEast1AmazonawsCom"
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}

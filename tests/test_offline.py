@@ -117,7 +117,7 @@ def test_cli_lists_resources_by_component() -> None:
     assert "Offline preview of stack 'prod'" in out
     assert "network (sentinel:components:Network)" in out
     assert "security (sentinel:components:Security)" in out
-    assert re.search(r"\s9  aws:ec2/subnet:Subnet", out)
+    assert re.search(r"\s12  aws:ec2/subnet:Subnet", out)
 
 
 def test_cli_exits_1_naming_the_bad_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

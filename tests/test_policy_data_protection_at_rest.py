@@ -4,6 +4,9 @@ scanned."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from policies.rules.data_protection.at_rest import (
@@ -11,6 +14,7 @@ from policies.rules.data_protection.at_rest import (
     EFS_ENCRYPTED,
     EKS_SECRETS_ENCRYPTED,
     ELASTICACHE_ENCRYPTED_AT_REST,
+    KMS_KEY_DESTRUCTION_GUARDED,
     KMS_KEY_ROTATION,
     LAUNCH_TEMPLATE_EBS_ENCRYPTED,
     LOG_GROUP_ENCRYPTED,
@@ -124,6 +128,77 @@ def test_an_unknown_value_is_not_judged_during_preview() -> None:
 
 def test_asymmetric_keys_are_not_asked_to_rotate() -> None:
     assert messages(KMS_KEY_ROTATION, single(KMS_KEY, {"customerMasterKeySpec": "RSA_2048"})) == []
+
+
+BREAK_GLASS = "arn:aws:iam::111111111111:role/sentinel-prod-break-glass"
+GUARD = {
+    "Sid": "KeyDestructionByBreakGlassOnly",
+    "Effect": "Deny",
+    "Principal": {"AWS": "*"},
+    "Action": ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+    "Resource": "*",
+    "Condition": {"ArnNotEquals": {"aws:PrincipalArn": BREAK_GLASS}},
+}
+ADMINISTRATION = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*"}
+UNGUARDED = (
+    "the key policy lets every administrator disable the key or schedule its deletion: deny kms:ScheduleKeyDeletion "
+    "and kms:DisableKey to Principal * on Resource * unless aws:PrincipalArn is the break-glass role (ArnNotEquals, "
+    "one role ARN)"
+)
+
+
+def guarded(*statements: dict[str, Any]) -> list[str]:
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [ADMINISTRATION, *statements]})
+    return messages(KMS_KEY_DESTRUCTION_GUARDED, single(KMS_KEY, {"policy": policy}))
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [
+        GUARD,
+        {**GUARD, "Principal": "*", "Action": "kms:*"},
+        {
+            **GUARD,
+            "Action": ["kms:ScheduleKey*", "kms:Disable*"],
+            "Condition": {"ArnNotLike": {"AWS:PrincipalArn": BREAK_GLASS}},
+        },
+    ],
+    ids=["the program's", "every action", "wildcards"],
+)
+def test_a_key_only_its_break_glass_role_may_destroy_passes(guard: dict[str, Any]) -> None:
+    assert guarded(guard) == []
+
+
+def test_a_key_any_administrator_may_destroy_fails() -> None:
+    assert guarded() == [UNGUARDED]
+    assert guarded({**GUARD, "Action": ["kms:ScheduleKeyDeletion"]}) == [UNGUARDED]
+    assert guarded({**GUARD, "Effect": "Allow"}) == [UNGUARDED]
+    assert guarded({**GUARD, "Principal": {"AWS": "arn:aws:iam::111111111111:role/intern"}}) == [UNGUARDED]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"ArnNotEquals": {"aws:PrincipalArn": [BREAK_GLASS, "arn:aws:iam::111111111111:role/sentinel-deploy"]}},
+        {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/*"}},
+        {"StringNotEquals": {"aws:PrincipalAccount": "111111111111"}},
+        {"ArnNotEquals": {"aws:PrincipalArn": BREAK_GLASS}, "Bool": {"aws:MultiFactorAuthPresent": "false"}},
+        {},
+    ],
+    ids=["two roles", "any role", "the account", "and another condition", "nobody exempt"],
+)
+def test_a_guard_that_exempts_other_than_one_role_fails(condition: dict[str, Any]) -> None:
+    assert guarded({**GUARD, "Condition": condition}) == [
+        "a statement denies kms:ScheduleKeyDeletion and kms:DisableKey to Principal * but exempts someone other than "
+        "one role ARN by aws:PrincipalArn: exempt only the break-glass role (ArnNotEquals aws:PrincipalArn, one role "
+        "ARN), on Resource *"
+    ]
+
+
+def test_a_guard_of_part_of_the_key_fails_and_an_unknown_policy_waits() -> None:
+    [message] = guarded({**GUARD, "Resource": "arn:aws:kms:us-east-1:111111111111:key/other"})
+    assert "to Principal * not on Resource *" in message
+    assert messages(KMS_KEY_DESTRUCTION_GUARDED, single(KMS_KEY, {"policy": UNKNOWN})) == []
 
 
 def test_cluster_secrets_with_an_unknown_key_are_not_judged_during_preview() -> None:

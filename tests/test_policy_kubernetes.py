@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from pulumi_policy import Policy
 
+from components.config.apps import AutoscalingConfig
+from facts.seed_autoscaling import SEED_CPU_TARGET_PERCENT
 from policies.rules.kubernetes import (
+    HPA_CPU_TARGET,
     K8S_CONTAINER_PROBES,
     K8S_CONTAINER_RESOURCES,
     K8S_NO_PRIVILEGE_ESCALATION,
@@ -121,3 +124,94 @@ def test_deployment_setting_replicas_fails(replicas: Any) -> None:
     assert messages(K8S_REPLICAS_LEFT_TO_HPA, _deployment(replicas=replicas).build()) == [
         "spec.replicas is set: remove it and let the HorizontalPodAutoscaler own the replica count"
     ]
+
+
+CPU_AT_70 = {
+    "type": "Resource",
+    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+}
+
+
+def _autoscaler(spec: dict[str, Any], version: str = "v2") -> list[str]:
+    builder = GraphBuilder()
+    builder.add(f"kubernetes:autoscaling/{version}:HorizontalPodAutoscaler", "web", {"spec": spec})
+    return messages(HPA_CPU_TARGET, builder.build())
+
+
+def test_an_hpa_holding_cpu_at_the_seeds_70_percent_passes() -> None:
+    assert _autoscaler({"minReplicas": 3, "maxReplicas": 20, "metrics": [CPU_AT_70]}) == []
+    assert _autoscaler({"targetCPUUtilizationPercentage": 70}, "v1") == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            {
+                "metrics": [
+                    {
+                        **CPU_AT_70,
+                        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}},
+                    }
+                ]
+            },
+            ["the cpu metric's averageUtilization is 80: set it to 70"],
+        ),
+        ({}, ["spec.metrics has no cpu Resource metric of type Utilization: target 70 % average CPU"]),
+        (
+            {
+                "metrics": [
+                    {
+                        **CPU_AT_70,
+                        "resource": {"name": "cpu", "target": {"type": "AverageValue", "averageValue": "500m"}},
+                    }
+                ]
+            },
+            ["spec.metrics has no cpu Resource metric of type Utilization: target 70 % average CPU"],
+        ),
+        (
+            {
+                "metrics": [
+                    CPU_AT_70,
+                    {"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization"}}},
+                ]
+            },
+            ["spec.metrics scales on 1 other metric(s) as well: the seed scales on CPU alone"],
+        ),
+    ],
+    ids=["another target", "no metric", "an absolute target", "memory too"],
+)
+def test_an_hpa_off_the_seeds_cpu_target_fails(spec: dict[str, Any], expected: list[str]) -> None:
+    assert _autoscaler(spec) == expected
+
+
+def test_a_v1_hpa_off_the_target_fails_and_unknowns_wait() -> None:
+    assert _autoscaler({"targetCPUUtilizationPercentage": 50}, "v1") == [
+        "spec.targetCPUUtilizationPercentage is 50: set it to 70"
+    ]
+    assert _autoscaler({"metrics": UNKNOWN}) == []
+    assert (
+        _autoscaler(
+            {
+                "metrics": [
+                    {
+                        **CPU_AT_70,
+                        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": UNKNOWN}},
+                    }
+                ]
+            }
+        )
+        == []
+    )
+
+
+def test_a_stack_may_set_another_target_in_its_policy_config() -> None:
+    builder = GraphBuilder()
+    builder.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", {"spec": {"metrics": [CPU_AT_70]}})
+    assert messages(HPA_CPU_TARGET, builder.build(), {"targetPercent": 60}) == [
+        "the cpu metric's averageUtilization is 70: set it to 60"
+    ]
+
+
+def test_the_seeds_target_is_the_config_default_the_pack_holds_stacks_to() -> None:
+    assert AutoscalingConfig.model_fields["cpu_percent"].default == SEED_CPU_TARGET_PERCENT == 70

@@ -11,8 +11,9 @@ from policies.rules.operations import (
     EKS_CONTROL_PLANE_LOGS,
     LOG_GROUP_RETENTION,
     RDS_LOG_GROUPS_CREATED_FIRST,
+    VPC_FLOW_LOGS,
 )
-from policies.support.aws import EKS_CLUSTER, LOG_GROUP, METRIC_ALARM, RDS_PROXY, RDS_PROXY_TARGET
+from policies.support.aws import EKS_CLUSTER, FLOW_LOG, LOG_GROUP, METRIC_ALARM, RDS_PROXY, RDS_PROXY_TARGET, VPC
 from tests.policy_builders import REQUIRED_TAGS, UNKNOWN, GraphBuilder, messages, ref, single, violations
 from tests.policy_builders_aws import aurora, aws_provider
 
@@ -102,6 +103,83 @@ def test_a_cluster_leaving_out_log_types_names_them() -> None:
 def test_a_cluster_without_log_types_fails_and_unknown_ones_wait() -> None:
     assert len(messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {}))) == 1
     assert messages(EKS_CONTROL_PLANE_LOGS, single(EKS_CLUSTER, {"enabledClusterLogTypes": UNKNOWN})) == []
+
+
+def _logged_cluster(*, log_group: str | None = "/aws/eks/sentinel-prod/cluster", first: bool = True) -> GraphBuilder:
+    builder = GraphBuilder()
+    groups = [builder.add(LOG_GROUP, "control-plane", {"name": log_group})] if log_group else []
+    builder.add(
+        EKS_CLUSTER,
+        "cluster",
+        {"name": "sentinel-prod", "enabledClusterLogTypes": list(CONTROL_PLANE_LOG_TYPES)},
+        depends_on=groups if first else [],
+    )
+    return builder
+
+
+def test_a_cluster_writing_its_audit_log_into_a_group_made_first_passes() -> None:
+    assert messages(EKS_CONTROL_PLANE_LOGS, _logged_cluster().build()) == []
+
+
+def test_a_cluster_whose_audit_log_group_is_missing_or_made_beside_it_fails() -> None:
+    assert messages(EKS_CONTROL_PLANE_LOGS, _logged_cluster(log_group=None).build()) == [
+        "cluster writes its audit log to /aws/eks/sentinel-prod/cluster, which the stack does not create: create it "
+        "(kmsKeyId, retentionInDays) and make the cluster depend on it"
+    ]
+    assert messages(EKS_CONTROL_PLANE_LOGS, _logged_cluster(log_group="/aws/eks/other/cluster").build()) == [
+        "cluster writes its audit log to /aws/eks/sentinel-prod/cluster, which the stack does not create: create it "
+        "(kmsKeyId, retentionInDays) and make the cluster depend on it"
+    ]
+    assert messages(EKS_CONTROL_PLANE_LOGS, _logged_cluster(first=False).build()) == [
+        "cluster does not depend on log group control-plane: pass it in depends_on, or EKS may create the group "
+        "first, unencrypted and never expiring"
+    ]
+
+
+# --- Flow logs --------------------------------------------------------------------------------------------------
+
+
+def _vpc_with_flow_log(**flow_log: object) -> GraphBuilder:
+    builder = GraphBuilder()
+    vpc = builder.add(VPC, "vpc", {"cidrBlock": "10.0.0.0/16"})
+    arn = "arn:aws:logs:us-east-1:111111111111:log-group:/sentinel/flow-logs"
+    group = builder.add(LOG_GROUP, "flow-logs", {"name": "/sentinel/flow-logs", "retentionInDays": 365, "arn": arn})
+    inputs = {
+        "vpcId": ref(vpc),
+        "trafficType": "ALL",
+        "logDestinationType": "cloud-watch-logs",
+        "logDestination": ref(group, "arn"),
+        **flow_log,
+    }
+    builder.add(FLOW_LOG, "flow-log", inputs)
+    return builder
+
+
+def test_a_vpc_logging_all_its_traffic_into_a_group_of_the_stack_passes() -> None:
+    graph = _vpc_with_flow_log().build()
+    assert messages(VPC_FLOW_LOGS, graph) == []
+
+
+def test_a_vpc_without_a_flow_log_of_all_its_traffic_fails() -> None:
+    builder = GraphBuilder()
+    builder.add(VPC, "vpc", {"cidrBlock": "10.0.0.0/16"})
+    assert messages(VPC_FLOW_LOGS, builder.build()) == [
+        "VPC vpc has no flow log of ALL its traffic: add an aws.ec2.FlowLog with trafficType ALL into a log group of "
+        "the stack"
+    ]
+    assert messages(VPC_FLOW_LOGS, _vpc_with_flow_log(trafficType="REJECT").build()) == [
+        'VPC vpc has no flow log of ALL its traffic (only "REJECT"): add an aws.ec2.FlowLog with trafficType ALL '
+        "into a log group of the stack"
+    ]
+
+
+def test_a_flow_log_into_a_log_group_the_stack_does_not_make_fails_and_unknowns_wait() -> None:
+    elsewhere = "arn:aws:logs:us-east-1:111111111111:log-group:someone-elses"
+    assert messages(VPC_FLOW_LOGS, _vpc_with_flow_log(logDestination=elsewhere).build()) == [
+        f'flow log flow-log writes to "{elsewhere}", a log group the stack does not create: deliver it into one of '
+        "the stack's log groups (with its key and retention)"
+    ]
+    assert messages(VPC_FLOW_LOGS, _vpc_with_flow_log(logDestination=UNKNOWN, trafficType=UNKNOWN).build()) == []
 
 
 # --- Log groups created first ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def test_nodes_need_the_cni_kube_proxy_and_the_pod_identity_agent_before_them() 
         "metrics-server",
         "amazon-cloudwatch-observability",
         "aws-efs-csi-driver",
+        "aws-secrets-store-csi-driver-provider",
     }
     assert all(placement.reason for placement in ADDONS.values())
 
@@ -100,7 +101,7 @@ def efs_addon(builder: GraphBuilder, *, own: list[str], depends_on: list[Resourc
 def test_addon_associations_made_with_the_addon_or_just_before_it_pass() -> None:
     builder = GraphBuilder()
     node = association(builder, "efs-node", "kube-system", "efs-csi-node-sa")
-    efs_addon(builder, own=["efs-csi-controller-sa"], depends_on=[node])
+    efs_addon(builder, own=[], depends_on=[node])
     assert messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build()) == []
 
 
@@ -108,7 +109,7 @@ def test_an_association_made_apart_from_its_addon_fails_until_the_addon_waits_fo
     """The defect the EFS driver's node plugin had: its association came from the workloads, in no order."""
     builder = GraphBuilder()
     association(builder, "efs-node", "kube-system", "efs-csi-node-sa")
-    efs_addon(builder, own=["efs-csi-controller-sa"])
+    efs_addon(builder, own=[])
     assert messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build()) == [
         "efs runs pods as kube-system/efs-csi-node-sa but does not depend on its Pod Identity association efs-node: "
         "pods started first get the node's role. Pass it in depends_on, or make it one of the add-on's "
@@ -120,7 +121,7 @@ def test_an_association_the_addon_does_not_offer_fails_among_its_own() -> None:
     """The EFS add-on's configuration offers an association for its controller only: EKS would refuse the node
     plugin's among the add-on's (kubernetes-sigs/aws-efs-csi-driver#1759)."""
     builder = GraphBuilder()
-    efs_addon(builder, own=["efs-csi-controller-sa", "efs-csi-node-sa"])
+    efs_addon(builder, own=["efs-csi-node-sa"])
     assert messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build()) == [
         "add-on aws-efs-csi-driver offers no Pod Identity association for kube-system/efs-csi-node-sa "
         "(facts/eks_addons.py), so EKS refuses it among the add-on's: create it on its own and make the add-on "
@@ -131,10 +132,11 @@ def test_an_association_the_addon_does_not_offer_fails_among_its_own() -> None:
 def test_an_addon_service_account_without_any_association_fails() -> None:
     builder = GraphBuilder()
     efs_addon(builder, own=[])
-    assert sorted(messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build())) == [
-        f"add-on aws-efs-csi-driver runs kube-system/{account}, which calls AWS, with no Pod Identity association: it "
-        "would use the node's role. Add one to the add-on's podIdentityAssociations"
-        for account in ("efs-csi-controller-sa", "efs-csi-node-sa")
+    # The node plugin mounts as itself; the controller, which calls AWS only to provision volumes dynamically, needs
+    # no association while the platform's volumes are static (facts/eks_addons.py).
+    assert messages(EKS_POD_IDENTITY_BEFORE_PODS, builder.build()) == [
+        "add-on aws-efs-csi-driver runs kube-system/efs-csi-node-sa, which calls AWS, with no Pod Identity "
+        "association: it would use the node's role. Add one to the add-on's podIdentityAssociations"
     ]
 
 

@@ -10,11 +10,20 @@ from offline.graph import Graph, Resource
 from policies.rules.recovery import (
     BACKUP_CROSS_REGION_COPY,
     BACKUP_DAILY_RETENTION,
+    BACKUP_VAULT_LOCKED,
     S3_BACKUPS_BUCKET_ARCHIVED,
     S3_BUCKET_ACCESS_LOGGED,
     S3_BUCKET_VERSIONED,
 )
-from policies.support.aws import BACKUP_PLAN, S3_BUCKET, S3_BUCKET_LIFECYCLE, S3_BUCKET_LOGGING, S3_BUCKET_VERSIONING
+from policies.support.aws import (
+    BACKUP_PLAN,
+    BACKUP_VAULT,
+    BACKUP_VAULT_LOCK,
+    S3_BUCKET,
+    S3_BUCKET_LIFECYCLE,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_VERSIONING,
+)
 from tests.policy_builders import UNKNOWN, GraphBuilder, merged, messages, ref
 
 HOME_VAULT = "arn:aws:backup:us-east-1:111111111111:backup-vault:home"
@@ -147,8 +156,37 @@ def test_an_unknown_destination_is_not_judged() -> None:
     assert messages(BACKUP_CROSS_REGION_COPY, plan(rule(copy_to=UNKNOWN))) == []
 
 
+def _vaults(*locked: Any) -> Graph:
+    """A home vault and a DR vault; each `locked` value is the home vault lock's minRetentionDays (None: no lock)."""
+    builder = GraphBuilder()
+    home = builder.add(BACKUP_VAULT, "backup", {"name": "backup-1234"})
+    dr = builder.add(BACKUP_VAULT, "backup-dr", {"name": "backup-dr-1234", "region": "us-west-2"})
+    builder.add(BACKUP_VAULT_LOCK, "backup-dr", {"backupVaultName": ref(dr, "name"), "minRetentionDays": 30})
+    for days in locked:
+        builder.add(BACKUP_VAULT_LOCK, "backup", {"backupVaultName": ref(home, "name"), "minRetentionDays": days})
+    return builder.build()
+
+
+def test_vaults_locked_with_a_minimum_retention_pass() -> None:
+    assert messages(BACKUP_VAULT_LOCKED, _vaults(30)) == []
+
+
+@pytest.mark.parametrize("locked", [(), (None,), (0,)], ids=["no lock", "no minimum", "zero"])
+def test_a_vault_without_its_lock_is_reported(locked: tuple[Any, ...]) -> None:
+    assert messages(BACKUP_VAULT_LOCKED, _vaults(*locked)) == [
+        "vault backup has no vault lock with a minimum retention: add an aws.backup.VaultLockConfiguration "
+        "(sentinel:backup.vaultLock), or anyone allowed to delete recovery points can empty it"
+    ]
+
+
+def test_a_lock_minimum_unknown_during_preview_is_not_judged() -> None:
+    assert messages(BACKUP_VAULT_LOCKED, _vaults(UNKNOWN)) == []
+
+
 def test_the_stacks_pass_where_they_must(stack_graph: Graph) -> None:
     for policy in (S3_BUCKET_VERSIONED, S3_BUCKET_ACCESS_LOGGED, S3_BACKUPS_BUCKET_ARCHIVED, BACKUP_DAILY_RETENTION):
         assert messages(policy, stack_graph) == [], policy.name
     copies = messages(BACKUP_CROSS_REGION_COPY, stack_graph)
     assert bool(copies) == (stack_graph.stack == "dev")  # dev has no DR region by default
+    locks = messages(BACKUP_VAULT_LOCKED, stack_graph)
+    assert bool(locks) == (stack_graph.stack != "prod")  # sentinel:backup.vaultLock is governance in prod only

@@ -8,6 +8,7 @@ import pytest
 from pulumi_policy import Policy
 
 from policies.rules.resilience import (
+    DELETION_PROTECTION,
     DEPLOYMENT_HAS_PDB_AND_HPA,
     EKS_NODE_GROUP_SPREAD,
     ELASTICACHE_AUTOMATIC_FAILOVER,
@@ -22,12 +23,18 @@ from policies.rules.resilience import (
     STATEFUL_RESOURCES_PROTECTED,
 )
 from policies.support.aws import (
+    BACKUP_VAULT,
+    ECR_REPOSITORY,
+    EKS_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
+    LOAD_BALANCER,
     LOG_GROUP,
     RANDOM_PASSWORD,
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
+    ROUTE53_ZONE,
+    S3_BUCKET,
     SECRET,
 )
 from tests.policy_builders import UNKNOWN, GraphBuilder, merged, messages, property_rule_tests, ref, single
@@ -295,3 +302,36 @@ def test_readers_whose_zones_are_unknown_are_not_judged() -> None:
     builder = GraphBuilder()
     aurora(builder, ("us-east-1a", UNKNOWN, UNKNOWN))
     assert messages(RDS_READ_REPLICAS, builder.build()) == []
+
+
+# --- Deletion protection ------------------------------------------------------------------------------------------
+
+# (type, what protects it, what takes the protection away, the message)
+DELETION_CASES = [
+    (EKS_CLUSTER, {"deletionProtection": True}, {"deletionProtection": False}, "deletionProtection is false"),
+    (LOAD_BALANCER, {"enableDeletionProtection": True}, {}, "enableDeletionProtection is not set"),
+    (S3_BUCKET, {"forceDestroy": False}, {"forceDestroy": True}, "forceDestroy is true"),
+    (BACKUP_VAULT, {}, {"forceDestroy": True}, "forceDestroy is true"),
+    (ROUTE53_ZONE, {}, {"forceDestroy": True}, "forceDestroy is true"),
+    (ECR_REPOSITORY, {"forceDelete": False}, {"forceDelete": True}, "forceDelete is true"),
+    (KMS_KEY, {"deletionWindowInDays": 30}, {"deletionWindowInDays": 7}, "deletionWindowInDays is 7"),
+    (SECRET, {"recoveryWindowInDays": 7}, {"recoveryWindowInDays": 0}, "recoveryWindowInDays is 0"),
+]
+
+
+@pytest.mark.parametrize(
+    ("type_", "protected", "unprotected", "expected"),
+    DELETION_CASES,
+    ids=[case[0].rsplit(":", 1)[1] for case in DELETION_CASES],
+)
+def test_a_resource_loses_its_deletion_protection_and_is_found(
+    type_: str, protected: dict[str, Any], unprotected: dict[str, Any], expected: str
+) -> None:
+    assert messages(DELETION_PROTECTION, single(type_, protected)) == []
+    [message] = messages(DELETION_PROTECTION, single(type_, unprotected))
+    assert message.startswith(f"{expected}: ")
+
+
+def test_a_protection_unknown_during_preview_is_not_judged() -> None:
+    assert messages(DELETION_PROTECTION, single(EKS_CLUSTER, {"deletionProtection": UNKNOWN})) == []
+    assert messages(DELETION_PROTECTION, single(KMS_KEY, {})) == []

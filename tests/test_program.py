@@ -23,7 +23,12 @@ def aws_resources(graph: Graph) -> list:
 def test_stack_exports_the_network_and_groups(stack: str) -> None:
     exports = graph_of(stack).exports
     assert exports["vpcId"].startswith("vpc-")
-    assert {tier: len(ids) for tier, ids in exports["subnetIds"].items()} == {"public": 3, "private": 3, "data": 3}
+    assert {tier: len(ids) for tier, ids in exports["subnetIds"].items()} == {
+        "public": 3,
+        "private": 3,
+        "data": 3,
+        "pods": 3,
+    }
     assert set(exports["securityGroupIds"]) == {
         "alb",
         "webapp",

@@ -10,6 +10,7 @@ import pytest
 from pulumi_policy import EnforcementLevel
 
 from offline.diff_command import FINDINGS_EXIT_CODE, DiffReport
+from offline.graph import Graph
 from offline.policy import Violation
 from offline.review import ACKNOWLEDGEMENT_LABEL, COMMENT_MARKER, comment, exit_code, main, review
 from offline.revision import tree_at
@@ -24,7 +25,10 @@ def reviewed() -> Iterator[tuple[list[DiffReport], dict[str, list[Violation]]]]:
         text = stack_file.read_text()
         assert "sentinel:database:" not in text, "the planted edit adds the section"
         stack_file.write_text(text + "  sentinel:database:\n    databaseName: renamed\n")
-        yield review(["dev", "staging"], head, edited, "git revision HEAD")
+        reports, verdicts = review(["dev"], head, edited, "git revision HEAD")
+        # A stack the edit leaves alone, as the review reports one.
+        unchanged = DiffReport("staging", "git revision HEAD", [], [], Graph("staging", {}, {}))
+        yield [*reports, unchanged], {**verdicts, "staging": []}
 
 
 def test_the_comment_shows_what_changes_findings_first_under_its_marker(

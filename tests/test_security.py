@@ -1,4 +1,5 @@
-"""Security groups: the seed's rules and nothing else; nothing but the ALB faces the internet."""
+"""Security groups: the seed's rules and nothing else; nothing but the ALB faces the internet, the database admits
+only RDS Proxy and the operators, and the nodes and pods reach out only where the design needs."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from tests.helpers import graph_of
 
 CF4, CF6 = "sentinel-prod-cloudflare-ipv4", "sentinel-prod-cloudflare-ipv6"
 APP_PORTS = (30080, 30081, 30082)
+CONTAINER_PORT, SMTP_PORT = 3000, 587
+# Between nodes and pods (all in `webapp`): the apps' pods, DNS to CoreDNS (UDP and TCP) and the kubelet.
+CLUSTER_PORTS = (CONTAINER_PORT, 53, 10250)
 
 EXPECTED_INGRESS = {
     ("alb", 443, CF4),
@@ -29,8 +33,12 @@ EXPECTED_INGRESS = {
     ("alb", 80, CF4),
     ("alb", 80, CF6),
     *{("webapp", port, "alb") for port in APP_PORTS},
-    ("database", 5432, "webapp"),  # seed database_sg
-    ("database", 5432, "bastion"),  # seed database_sg
+    *{("webapp", port, "webapp") for port in CLUSTER_PORTS},
+    # The control plane: webhooks, aggregated APIs and the kubelet (1025-65535); the Kubernetes API from the nodes.
+    ("webapp", 443, "controlplane"),
+    ("webapp", 1025, "controlplane"),
+    ("controlplane", 443, "webapp"),
+    ("database", 5432, "bastion"),  # seed database_sg; the apps only through RDS Proxy
     ("cache", 6379, "webapp"),
     ("efs", 2049, "webapp"),
     ("controlplane", 443, "bastion"),  # tier 9: the API through SSM port forwarding
@@ -42,7 +50,12 @@ EXPECTED_INGRESS = {
 
 EXPECTED_EGRESS = {
     *{("alb", port, "webapp") for port in APP_PORTS},
-    ("webapp", None, "0.0.0.0/0"),
+    *{("webapp", port, "webapp") for port in CLUSTER_PORTS},
+    ("webapp", 443, "0.0.0.0/0"),
+    ("webapp", SMTP_PORT, "0.0.0.0/0"),
+    ("webapp", 5432, "proxy"),
+    ("webapp", 6379, "cache"),
+    ("webapp", 2049, "efs"),
     ("bastion", 5432, "database"),
     ("bastion", 443, "0.0.0.0/0"),
     ("deployrunner", 443, "0.0.0.0/0"),
@@ -125,3 +138,35 @@ def test_app_node_ports_follow_config() -> None:
     graph = dev_with_its_own_edge_ranges_and_web_port()
     assert ("webapp", 31000, "alb") in rules_as_table(graph, INGRESS)
     assert ("webapp", 30080, "alb") not in rules_as_table(graph, INGRESS)
+
+
+def test_the_database_admits_postgresql_from_rds_proxy_and_the_operators_only(stack_graph: Graph) -> None:
+    roles = group_roles(stack_graph)
+    into_database = {
+        (rule_port(rule), rule_peer(stack_graph, rule))
+        for rule in stack_graph.of_type(INGRESS)
+        if roles[rule.inputs["securityGroupId"]] == "database"
+    }
+    assert into_database == {(5432, "proxy"), (5432, "bastion")}
+
+
+def test_nodes_and_pods_reach_the_internet_on_https_and_smtp_only(stack_graph: Graph) -> None:
+    roles = group_roles(stack_graph)
+    out_of_webapp = [rule for rule in stack_graph.of_type(EGRESS) if roles[rule.inputs["securityGroupId"]] == "webapp"]
+    assert all(rule.inputs["ipProtocol"] != "-1" for rule in out_of_webapp)
+    to_cidrs = {(rule.inputs["ipProtocol"], rule_port(rule)) for rule in out_of_webapp if "cidrIpv4" in rule.inputs}
+    assert to_cidrs == {("tcp", 443), ("tcp", SMTP_PORT)}
+    # Everything else stays in the VPC, to a group: the data tier each through its own, the rest between nodes and pods.
+    peers = {rule_peer(stack_graph, rule) for rule in out_of_webapp if "referencedSecurityGroupId" in rule.inputs}
+    assert peers == {"proxy", "cache", "efs", "webapp"}
+
+
+def test_dns_between_nodes_and_pods_is_open_on_udp_and_tcp(prod: Graph) -> None:
+    roles = group_roles(prod)
+    for type_ in (INGRESS, EGRESS):
+        dns = {
+            rule.inputs["ipProtocol"]
+            for rule in prod.of_type(type_)
+            if roles[rule.inputs["securityGroupId"]] == "webapp" and rule_port(rule) == 53
+        }
+        assert dns == {"udp", "tcp"}

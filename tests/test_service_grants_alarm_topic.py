@@ -75,8 +75,11 @@ def topic_publishing(graph: Graph) -> Report:
                 {"allow"},
                 f"{publisher.name}: the policy of {topic.name} for {service} sns:Publish",
             )
+            # SNS names the topic in the encryption context of the data keys it asks for
+            # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+            encryption = {**context, "kms:EncryptionContext:aws:sns:topicArn": topic_arn}
             for action in TOPIC_KEY_ACTIONS:
-                request = Request(principal, action, key.outputs["arn"], context)
+                request = Request(principal, action, key.outputs["arn"], encryption)
                 report.expect(
                     resource_policy_decision(policy_of(key), request),
                     {"allow"},

@@ -12,6 +12,7 @@ from tests.service_grant_checks import (
     EKS_CLUSTER,
     FLOW_LOG,
     KEY,
+    RDS_CLUSTER,
     RDS_INSTANCE,
     RDS_PROXY,
     ROLE,
@@ -39,8 +40,11 @@ from tests.service_grant_checks import (
 # and AWS Backup (https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html).
 ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
-# What the EKS cluster role does with the secrets key (https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html).
-EKS_SECRETS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants")
+# What the EKS control plane does with the secrets key as the cluster role: envelope encryption
+# (https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html), and the key's and its grants' health
+# checks (terraform-aws-modules/terraform-aws-eks#1913). The grant EKS works through is created by CreateCluster's
+# caller, the deploy role (https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html).
+EKS_SECRETS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants")
 FLOW_LOG_STREAM = "eni-0123456789abcdef0-all"
 
 
@@ -103,7 +107,6 @@ def database_roles(graph: Graph) -> Report:
         role, documents = granted
         principal = Principal.of_arn(role.outputs["arn"])
         for auth in proxy.inputs["auths"]:
-            secret = find(graph, SECRET, arn=auth["secretArn"])
             report.expect(
                 identity_policy_decision(
                     documents, Request(principal, "secretsmanager:GetSecretValue", auth["secretArn"])
@@ -111,7 +114,7 @@ def database_roles(graph: Graph) -> Report:
                 {"allow"},
                 f"{proxy.name}: secretsmanager:GetSecretValue on {auth['secretArn']}",
             )
-            key = find(graph, KEY, arn=secret.inputs.get("kmsKeyId")) if secret else None
+            key = _secret_key(graph, auth["secretArn"])
             if key is None:
                 report.findings.append(f"{proxy.name}: its secret {auth['secretArn']} has no key the stack makes")
                 continue
@@ -122,6 +125,17 @@ def database_roles(graph: Graph) -> Report:
                 f"{proxy.name}: kms:Decrypt of its secret with {key.name}",
             )
     return report
+
+
+def _secret_key(graph: Graph, secret_arn: str) -> Resource | None:
+    """The key of a secret the stack makes, or of the master user's secret RDS makes for a cluster."""
+    secret = find(graph, SECRET, arn=secret_arn)
+    if secret is not None:
+        return find(graph, KEY, arn=secret.inputs.get("kmsKeyId"))
+    for cluster in graph.of_type(RDS_CLUSTER):
+        if any(managed["secretArn"] == secret_arn for managed in cluster.outputs.get("masterUserSecrets") or []):
+            return find(graph, KEY, arn=cluster.inputs.get("masterUserSecretKmsKeyId"))
+    return None
 
 
 def eks_secrets_keys(graph: Graph) -> Report:
@@ -216,17 +230,17 @@ def test_monitoring_before_its_role_and_a_proxy_without_its_key_are_found(prod: 
     assert finding == "database: kms:Decrypt of its secret with database: implicit deny"
 
 
-def test_an_eks_role_without_create_grant_on_the_secrets_key_is_found(prod: Graph) -> None:
+def test_an_eks_role_without_list_grants_on_the_secrets_key_is_found(prod: Graph) -> None:
     [cluster] = prod.of_type(EKS_CLUSTER)
     role = find(prod, ROLE, arn=cluster.inputs["roleArn"])
     assert role is not None
     [policy] = [p for p in role_documents(prod, role) if "kms:" in p.inputs["policy"]]
     narrowed = edited_document(
         policy,
-        lambda d: d["Statement"][0].update(Action=[a for a in d["Statement"][0]["Action"] if a != "kms:CreateGrant"]),
+        lambda d: d["Statement"][0].update(Action=[a for a in d["Statement"][0]["Action"] if a != "kms:ListGrants"]),
     )
     [finding] = findings_of(eks_secrets_keys, planted(prod, policy, **narrowed))
-    assert finding.endswith("kms:CreateGrant on cluster-secrets: implicit deny")
+    assert finding.endswith("kms:ListGrants on cluster-secrets: implicit deny")
     [finding] = findings_of(eks_secrets_keys, without_dependency(prod, cluster, policy))
     assert finding.startswith(f"cluster (aws:eks/cluster:Cluster) does not wait for {policy.name}")
 

@@ -1,7 +1,7 @@
 """The workloads tier on the graph: the restricted namespace and its network policies; per app a Deployment left to
-its HPA with one PDB and one NodePort Service, probes, a hardened pod, zero-downtime timings, its own Pod Identity
-role, and the seed's environment split into a ConfigMap and a Secret; the shared files; and that the node group at its
-maximum holds every HPA at its maximum."""
+its HPA with one PDB and one NodePort Service, probes, a hardened pod and zero-downtime timings, rolled by a change of
+its environment (who the app is, and its environment, are tests/test_workloads_identity.py's); the shared files; and
+that the node group at its maximum holds every HPA at its maximum."""
 
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ from urllib.parse import urlsplit
 import pytest
 
 import offline
-from components.config.apps import SECRET_VARIABLES
 from components.logical_backup import LOGICAL_BACKUP
 from components.pods import labels_of
 from facts.instance_classes import DAEMON_SET_RESERVE, NODE_INSTANCE_TYPES, allocatable
 from facts.quantities import parse_quantity
-from offline.graph import Graph, Resource
+from offline.graph import Graph
 from offline.policy import any_mandatory, evaluate
 from offline.policy_config import load_policy_config
 from policies.rules import kubernetes, resilience
 from policies.support.declare import ResourcePolicy
-from tests.helpers import SECRET_SIGNATURE, load, prod_outputs
+from tests.graph_queries import APPS, by_app, container, pod
+from tests.helpers import load, prod_outputs
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
@@ -32,7 +32,7 @@ SERVICE = "kubernetes:core/v1:Service"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 PDB = "kubernetes:policy/v1:PodDisruptionBudget"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
-SECRET = "kubernetes:core/v1:Secret"
+PROVIDER_CLASS = "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 VOLUME = "kubernetes:core/v1:PersistentVolume"
@@ -40,23 +40,7 @@ CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-APPS = ("admin", "api", "web")
 
-# The seed's production environment (Sentinel guide, "Required Environment Variables"), less the static AWS keys
-# that Pod Identity replaces.
-SEED_ENVIRONMENT = {
-    *("NODE_ENV", "NEXT_PUBLIC_APP_URL", "NEXT_PUBLIC_API_URL", "NEXT_PUBLIC_WS_URL"),
-    *("DATABASE_URL", "DATABASE_READ_REPLICA_URL", "DATABASE_POOL_SIZE", "DATABASE_CONNECTION_TIMEOUT"),
-    *("REDIS_URL", "REDIS_PASSWORD", "REDIS_DB"),
-    *("NEXTAUTH_URL", "NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY"),
-    *("ZAI_API_KEY", "ZAI_API_URL"),
-    *("EMAIL_SMTP_HOST", "EMAIL_SMTP_PORT", "EMAIL_SMTP_USER", "EMAIL_SMTP_PASS"),
-    *("AWS_REGION", "AWS_S3_BUCKET"),
-    *("NEW_RELIC_LICENSE_KEY", "SENTRY_DSN", "LOG_LEVEL"),
-    *("BACKUP_ENABLED", "BACKUP_SCHEDULE", "BACKUP_RETENTION_DAYS", "BACKUP_COMPRESSION", "BACKUP_DESTINATION"),
-    "BACKUP_S3_BUCKET",
-    *("RATE_LIMIT_REQUESTS", "RATE_LIMIT_WINDOW", "CSP_ENABLED", "HSTS_ENABLED", "XSS_PROTECTION"),
-}
 # Kubernetes API versions the program may use: all served, none deprecated, by every version in the support table
 # (https://kubernetes.io/docs/reference/using-api/deprecation-guide/).
 SERVED_APIS = {
@@ -67,36 +51,11 @@ SERVED_APIS = {
     "networking.k8s.io/v1",
     "policy/v1",
     "helm.sh/v3",
+    # The Secrets Store CSI driver's own API, which its EKS add-on installs.
+    "secrets-store.csi.x-k8s.io/v1",
+    # The VPC CNI's ENIConfig, which puts pods on subnets of their own.
+    "crd.k8s.amazonaws.com/v1alpha1",
 }
-
-
-def by_app(graph: Graph, type_: str) -> dict[str, Resource]:
-    found: dict[str, Resource] = {}
-    for resource in graph.of_type(type_):
-        app = resource.inputs["metadata"]["labels"]["app.kubernetes.io/name"]
-        assert app not in found, f"two {type_} for {app}"
-        found[app] = resource
-    return found
-
-
-def pod(deployment: Resource) -> dict[str, Any]:
-    return deployment.inputs["spec"]["template"]["spec"]
-
-
-def container(deployment: Resource) -> dict[str, Any]:
-    [only] = pod(deployment)["containers"]
-    return only
-
-
-def statements(graph: Graph, service_account: str) -> list[dict[str, Any]]:
-    policy = graph.named(ROLE_POLICY, f"workloads-{service_account}")
-    return json.loads(policy.inputs["policy"])["Statement"]
-
-
-def secret_value(resource: Resource) -> dict[str, Any]:
-    data = resource.inputs["stringData"]
-    assert {key: data.get(key) for key in SECRET_SIGNATURE} == SECRET_SIGNATURE, "stringData is not a secret"
-    return data["value"]
 
 
 # --- The namespace -------------------------------------------------------------------------------------------
@@ -235,99 +194,26 @@ def test_disruption_budgets_let_one_pod_go_at_a_time(stack_graph: Graph) -> None
         assert budget.inputs["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == app
 
 
-# --- Identity ------------------------------------------------------------------------------------------------
-
-
-def test_each_app_assumes_its_own_role_through_pod_identity(stack_graph: Graph) -> None:
-    associations = {a.inputs["serviceAccount"]: a for a in stack_graph.of_type(ASSOCIATION)}
-    for app, deployment in by_app(stack_graph, DEPLOYMENT).items():
-        assert pod(deployment)["serviceAccountName"] == app
-        association = associations[app]
-        assert association.inputs["namespace"] == "sentinel"
-        assert association.urn in deployment.dependencies
-        [role] = [role for role in stack_graph.of_type(ROLE) if role.outputs["arn"] == association.inputs["roleArn"]]
-        assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
-            "Service": "pods.eks.amazonaws.com"
-        }
-
-
-def test_roles_may_put_metrics_and_only_api_may_use_the_uploads_bucket(prod: Graph) -> None:
-    metrics = {
-        "Sid": "PutAppMetrics",
-        "Effect": "Allow",
-        "Action": "cloudwatch:PutMetricData",
-        "Resource": "*",
-        "Condition": {"StringEquals": {"cloudwatch:namespace": "ProjectSentinel"}},
-    }
-    shared = {
-        "Sid": "MountSharedFiles",
-        "Effect": "Allow",
-        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-        "Resource": f"arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/{prod_outputs()['file system']}",
-        "Condition": {
-            "StringEquals": {
-                "elasticfilesystem:AccessPointArn": (
-                    f"arn:aws:elasticfilesystem:us-east-1:111111111111:access-point/{prod_outputs()['access point']}"
-                )
-            }
-        },
-    }
-    for app in ("web", "admin"):
-        assert statements(prod, app) == [metrics, shared]
-    api = {statement["Sid"]: statement for statement in statements(prod, "api")}
-    assert set(api) == {"PutAppMetrics", "MountSharedFiles", "ReadAndWriteUploads", "ListUploads", "UseTheBucketKey"}
-    assert api["ReadAndWriteUploads"]["Resource"] == f"{prod_outputs()['uploads']}/*"
-    assert api["ListUploads"]["Resource"] == prod_outputs()["uploads"]
-    key = api["UseTheBucketKey"]
-    assert key["Resource"] == prod_outputs()["uploads key"]
-    assert key["Condition"]["StringLike"] == {
-        "kms:EncryptionContext:aws:s3:arn": [prod_outputs()["uploads"], f"{prod_outputs()['uploads']}/*"]
-    }
-    assert key["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
-
-
 # --- The environment -----------------------------------------------------------------------------------------
 
 
-def test_the_environment_is_the_seeds_split_into_plain_config_and_secrets(prod: Graph) -> None:
-    config_maps, secrets = by_app(prod, CONFIG_MAP), by_app(prod, SECRET)
-    for app in APPS:
-        plain, secret = config_maps[app].inputs["data"], secret_value(secrets[app])
-        assert set(plain) | set(secret) == SEED_ENVIRONMENT | {"API_INTERNAL_URL"}
-        assert set(secret) == set(SECRET_VARIABLES)
-        assert not set(plain) & set(secret)
-    plain = config_maps["web"].inputs["data"]
-    assert plain["NEXT_PUBLIC_APP_URL"] == plain["NEXTAUTH_URL"] == "https://app.projectsentinel.ai"
-    assert plain["NEXT_PUBLIC_WS_URL"] == "wss://api.projectsentinel.ai"
-    buckets = {bucket.name: bucket.outputs["bucket"] for bucket in prod.of_type("aws:s3/bucket:Bucket")}
-    assert plain["AWS_S3_BUCKET"] == buckets["storage-uploads"]
-    assert plain["BACKUP_S3_BUCKET"] == buckets["storage-backups"]
-    assert plain["DATABASE_POOL_SIZE"] == "20"
-
-
-def test_secrets_are_secret_and_the_generated_ones_shared_and_protected(prod: Graph) -> None:
-    secrets = {app: secret_value(secret) for app, secret in by_app(prod, SECRET).items() if app in APPS}
-    for variable in ("NEXTAUTH_SECRET", "JWT_SECRET", "ENCRYPTION_KEY"):
-        assert len({values[variable] for values in secrets.values()}) == 1
-    passwords = [
-        password
-        for password in prod.of_type("random:index/randomPassword:RandomPassword")
-        if prod.top_level_ancestor(password).name == "workloads"
-    ]
-    assert len(passwords) == 3
-    assert all(password.options.protect and password.inputs["length"] >= 32 for password in passwords)
-
-
 def test_a_change_of_config_or_secret_rolls_the_deployment(prod: Graph) -> None:
-    """ConfigMaps and Secrets are auto-named: changed data replaces them under a new name, which changes the pod
-    template that refers to them."""
+    """ConfigMaps are auto-named: changed data replaces them under a new name, which changes the pod template that
+    refers to it. A secret's new value is a new version in Secrets Manager, which the pod template's annotation
+    names."""
     deployments = by_app(prod, DEPLOYMENT)
-    for type_ in (CONFIG_MAP, SECRET):
-        for app, resource in by_app(prod, type_).items():
-            if app not in APPS:
-                continue
-            assert "name" not in resource.inputs["metadata"]
-            assert resource.urn in deployments[app].property_dependencies["spec"]
+    for app, resource in by_app(prod, CONFIG_MAP).items():
+        assert "name" not in resource.inputs["metadata"]
+        assert resource.urn in deployments[app].property_dependencies["spec"]
+    versions = {
+        version.inputs["secretId"]: version.outputs["versionId"]
+        for version in prod.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    }
+    for app, deployment in deployments.items():
+        provider_class = prod.named(PROVIDER_CLASS, f"workloads-{app}")
+        arns = [item["objectName"] for item in json.loads(provider_class.inputs["spec"]["parameters"]["objects"])]
+        annotations = deployment.inputs["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["sentinel/secret-versions"] == ",".join(versions[arn] for arn in arns)
 
 
 # --- Server-side calls to the api stay in the cluster ---------------------------------------------------------

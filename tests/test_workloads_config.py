@@ -16,6 +16,18 @@ def test_prod_defaults_carry_the_seed_apps() -> None:
     }
 
 
+def test_each_secret_is_declared_for_the_apps_that_use_it_and_a_stack_may_change_one() -> None:
+    used_by = load("prod").workloads.secrets_used_by
+    assert used_by["JWT_SECRET"] == ["api"] and used_by["NEXTAUTH_SECRET"] == ["web", "api", "admin"]
+    changed = load("prod", {"sentinel:workloads.secretsUsedBy.JWT_SECRET": ["api", "web"]}).workloads.secrets_used_by
+    assert changed["JWT_SECRET"] == ["api", "web"] and changed["ZAI_API_KEY"] == ["api"]
+
+
+def test_the_seed_admin_alone_migrates_the_database() -> None:
+    access = {app: settings.database_access for app, settings in load("prod").apps.items()}
+    assert access == {"web": "readWrite", "api": "readWrite", "admin": "migrate"}
+
+
 def test_a_stack_that_changes_one_app_keeps_the_others() -> None:
     apps = load("prod", {"sentinel:apps.api.nodePort": 30999}).apps
     assert {app: settings.node_port for app, settings in apps.items()} == {"web": 30080, "api": 30999, "admin": 30082}
@@ -87,6 +99,42 @@ BAD_WORKLOADS: list[BadConfig] = [
         "below periodSeconds",
     ),
     ("secret in env", {"sentinel:apps.web.env": {"JWT_SECRET": "x"}}, "sentinel:apps.web.env", "Kubernetes Secret"),
+    (
+        "identity in env",
+        {"sentinel:apps.web.env": {"DATABASE_USER": "admin"}},
+        "sentinel:apps.web.env",
+        "could make it sign in as another app",
+    ),
+    (
+        "database access",
+        {"sentinel:apps.web.databaseAccess": "owner"},
+        "sentinel:apps.web.databaseAccess",
+        "'migrate', 'readWrite' or 'none'",
+    ),
+    (
+        "two apps migrate",
+        {"sentinel:apps.web.databaseAccess": "migrate"},
+        "sentinel:apps.web.databaseAccess",
+        "exactly one app owns the schema",
+    ),
+    (
+        "no app migrates",
+        {"sentinel:apps.admin.databaseAccess": "readWrite"},
+        "sentinel:apps",
+        "names no app with databaseAccess 'migrate'",
+    ),
+    (
+        "secret of an unknown variable",
+        {"sentinel:workloads.secretsUsedBy.DATABASE_URL": ["web"]},
+        "sentinel:workloads.secretsUsedBy.DATABASE_URL",
+        "'NEXTAUTH_SECRET', 'JWT_SECRET'",
+    ),
+    (
+        "secret for an unknown app",
+        {"sentinel:workloads.secretsUsedBy.JWT_SECRET": ["worker"]},
+        "sentinel:workloads.secretsUsedBy.JWT_SECRET",
+        "names worker, not among the apps (admin, api, web)",
+    ),
     ("env name", {"sentinel:apps.web.env": {"log-level": "x"}}, "sentinel:apps.web.env", "upper case"),
     ("namespace", {"sentinel:workloads.namespace": "Sentinel"}, "sentinel:workloads.namespace", "DNS label"),
     ("log level", {"sentinel:workloads.logLevel": "trace"}, "sentinel:workloads.logLevel", "'debug'"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -20,13 +20,10 @@ from facts.quantities import parse_quantity
 # Kubernetes' NodePort range; the ALB forwards to nodes on these ports.
 NODE_PORT_RANGE = range(30000, 32768)
 
-# The runtime variables of the seed's production environment the Kubernetes Secret carries; an `env` override
-# may not name them (they would leave the Secret for the ConfigMap, in plain text).
-SECRET_VARIABLES = (
-    "DATABASE_URL",
-    "DATABASE_READ_REPLICA_URL",
-    "REDIS_URL",
-    "REDIS_PASSWORD",
+# The seed's secret runtime variables: each app's Secret carries those of them the app uses
+# (`sentinel:workloads.secretsUsedBy`), synced from Secrets Manager; an `env` override may not name them (they would
+# leave the Secret for the ConfigMap, in plain text).
+SecretVariable = Literal[
     "NEXTAUTH_SECRET",
     "JWT_SECRET",
     "ENCRYPTION_KEY",
@@ -35,7 +32,29 @@ SECRET_VARIABLES = (
     "EMAIL_SMTP_PASS",
     "NEW_RELIC_LICENSE_KEY",
     "SENTRY_DSN",
+]
+SECRET_VARIABLES: tuple[SecretVariable, ...] = get_args(SecretVariable)
+# Who an app is to the database and the cache: its own user on each, signing in with IAM, set from its identity; an
+# `env` override may not name them (it could make an app sign in as another).
+IDENTITY_VARIABLES = (
+    "DATABASE_URL",
+    "DATABASE_READ_REPLICA_URL",
+    "DATABASE_HOST",
+    "DATABASE_READ_HOST",
+    "DATABASE_PORT",
+    "DATABASE_NAME",
+    "DATABASE_USER",
+    "DATABASE_IAM_AUTH",
+    "REDIS_URL",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_USER",
+    "REDIS_CACHE_NAME",
+    "REDIS_IAM_AUTH",
 )
+
+DatabaseAccess = Literal["migrate", "readWrite", "none"]
+"""What an app may do in the database: own the schema and migrate it, read and write its data, or not connect."""
 
 # Docker's grammar for a tag, and an OCI digest of SHA-256.
 # https://github.com/distribution/reference/blob/main/reference.go
@@ -71,6 +90,12 @@ def _environment_variables(values: dict[str, str]) -> dict[str, str]:
     secret = sorted(set(values) & set(SECRET_VARIABLES))
     if secret:
         raise ValueError(f"overrides {secret}, which the app's Kubernetes Secret carries; they cannot be plain config")
+    identity = sorted(set(values) & set(IDENTITY_VARIABLES))
+    if identity:
+        raise ValueError(
+            f"overrides {identity}, which name the app's own database and cache users: an override could make it sign "
+            "in as another app"
+        )
     return values
 
 
@@ -222,7 +247,11 @@ class AppConfig(Section):
     """How a pod leaves without dropping a request."""
     env: Annotated[dict[str, str], AfterValidator(_environment_variables)] = Field(default_factory=dict)
     """Plain runtime variables of this app over the computed ones (LOG_LEVEL, feature flags, ...): upper-case
-    names, never one the app's Secret carries, nor `NEXTAUTH_URL`."""
+    names, never one the app's Secret carries, one naming its database or cache user, nor `NEXTAUTH_URL`."""
+    database_access: DatabaseAccess = "none"
+    """What the app may do in the database, as a user of its own that signs in with IAM through RDS Proxy:
+    `migrate` (owns the schema: exactly one app, the seed's admin), `readWrite` (reads and writes the data, changes
+    no table) or `none` (no database user, no DATABASE_* variables)."""
 
     @model_validator(mode="after")
     def _check_deployable(self) -> AppConfig:
@@ -245,18 +274,22 @@ def _seed_apps(host_suffix: str, min_replicas: int, max_replicas: int) -> dict[s
         "web": {
             "subdomain": f"app{host_suffix}",
             "nodePort": 30080,
+            "databaseAccess": "readWrite",
             "resources": _resources("250m", "512Mi", "1", "768Mi"),
             "autoscaling": scaling,
         },
         "api": {
             "subdomain": f"api{host_suffix}",
             "nodePort": 30081,
+            "databaseAccess": "readWrite",
             "resources": _resources("250m", "512Mi", "1", "768Mi"),
             "autoscaling": scaling,
         },
         "admin": {
             "subdomain": f"admin{host_suffix}",
             "nodePort": 30082,
+            # The operators' app runs the schema's migrations: the only app that may change a table.
+            "databaseAccess": "migrate",
             "resources": _resources("100m", "256Mi", "500m", "384Mi"),
             "autoscaling": scaling,
         },
@@ -272,9 +305,10 @@ SEED_APPS = by_environment(
 def app_problems(
     environment: Environment, apps: Mapping[str, AppConfig], instance_types: list[str]
 ) -> list[tuple[Key, str]]:
-    """What depends on other sections: at least two pods outside dev, and each pod fitting one node of the node
-    group's smallest type after the kubelet's reservations and the add-ons' DaemonSets."""
-    problems: list[tuple[Key, str]] = []
+    """What depends on other sections: at least two pods outside dev, each pod fitting one node of the node
+    group's smallest type after the kubelet's reservations and the add-ons' DaemonSets, and one app owning the
+    database's schema."""
+    problems: list[tuple[Key, str]] = migration_problems(apps)
     offers = [allocatable(NODE_INSTANCE_TYPES[name]) for name in instance_types if name in NODE_INSTANCE_TYPES]
     reserve = (parse_quantity(DAEMON_SET_RESERVE["cpu"]) or 0.0, parse_quantity(DAEMON_SET_RESERVE["memory"]) or 0.0)
     room = (
@@ -302,6 +336,24 @@ def app_problems(
                     )
                 )
     return problems
+
+
+def migration_problems(apps: Mapping[str, AppConfig]) -> list[tuple[Key, str]]:
+    """Exactly one app migrates: it owns the schema, so the tables it creates are granted to the others; two owners
+    would each create tables the other could not alter, and none would leave the schema without one."""
+    migrating = sorted(app for app, settings in apps.items() if settings.database_access == "migrate")
+    if len(migrating) == 1:
+        return []
+    if not migrating:
+        return [(("apps",), "names no app with databaseAccess 'migrate': one app (the seed's admin) owns the schema")]
+    return [
+        (
+            ("apps", app, "databaseAccess"),
+            f"is 'migrate' as in {', '.join(other for other in migrating if other != app)}: exactly one app owns the "
+            "schema; make the others 'readWrite'",
+        )
+        for app in migrating
+    ]
 
 
 def app_hosts(apps: Mapping[str, AppConfig], domain: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from components.config.cluster import RoleArn
 from components.config.types import AwsRegion, Key, Section, SectionError, by_environment
 from facts.aws_limits import COLD_STORAGE_MINIMUM_DAYS
 
@@ -51,7 +52,13 @@ class BackupConfig(Section):
     """Days the copies of monthly points are kept in the DR region (likewise 90 days past cold storage)."""
     restore_tests: Annotated[bool, by_environment(dev=False, staging=False, prod=True)]
     """A monthly AWS Backup restore testing plan that restores the latest Aurora and EFS points and deletes them
-    after an hour."""
+    after an hour, with a role of its own that may restore (the backup role may not)."""
+    break_glass_role_arn: RoleArn
+    """The one role that may disable a KMS key of the stack or schedule its deletion: every recovery point,
+    snapshot and object is encrypted with one, and without its key it is unreadable, its copies in the DR region
+    included. Everyone else, the deploy role and the account's administrators among them, is denied both. A role
+    kept outside the stack, in its account, that people assume (with MFA) when a key must go; in prod never
+    `cluster.deployRoleArn`. Dev names its deploy role, which tears dev down."""
 
     @model_validator(mode="after")
     def _check_retentions(self) -> BackupConfig:

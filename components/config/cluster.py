@@ -51,6 +51,7 @@ ADDON_VERSIONS: Mapping[AddonName, str] = {
     "metrics-server": "v0.8.0-eksbuild.6",
     "amazon-cloudwatch-observability": "v4.7.0-eksbuild.1",
     "aws-efs-csi-driver": "v2.2.0-eksbuild.1",
+    "aws-secrets-store-csi-driver-provider": "v2.1.1-eksbuild.1",
 }
 
 _ADDON_VERSION = re.compile(r"v\d+\.\d+\.\d+-eksbuild\.\d+")

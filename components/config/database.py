@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from components.config.apps import ImageTag
 from components.config.types import (
     AuroraInstanceClass,
     LogRetentionDays,
@@ -143,6 +144,9 @@ class DatabaseConfig(Section):
     """How long the PostgreSQL and proxy logs are kept."""
     proxy: ProxyPool = ProxyPool()
     """RDS Proxy's pool (the seed's PgBouncer)."""
+    roles_image_tag: ImageTag = "16.6-alpine"
+    """The tag of the official `postgres` image whose `psql` creates the apps' database users and grants (a Job
+    that runs again whenever they change)."""
 
     @model_validator(mode="after")
     def _check_windows(self) -> DatabaseConfig:

@@ -1,4 +1,5 @@
-"""`sentinel:ingress`: the application load balancer's timeouts and its target groups' health checks and draining.
+"""`sentinel:ingress`: the application load balancer's timeouts, its target groups' health checks and draining, and
+the generation of the secret by which it knows a request came through this stack's Cloudflare zone.
 
 The defaults suit the apps behind Cloudflare: requests finish within a minute, and a node leaves the target
 groups (scale-in, replacement) after its in-flight requests have had that minute.
@@ -37,6 +38,20 @@ class HealthCheckConfig(Section):
         return self
 
 
+class OriginSecretConfig(Section):
+    """The secret header by which the ALB knows a request came through this stack's Cloudflare zone (design D17):
+    Cloudflare sends the current generation's secret, and every listener rule that forwards requires it. A rotation
+    raises `generation` by one with `acceptPrevious` true, then sets `acceptPrevious` false once deployed (README,
+    "Origin authentication")."""
+
+    generation: int = Field(default=1, ge=1)
+    """The generation of the secret Cloudflare sends. Raising it by one generates a new secret in the slot the
+    generation before the previous one held (two slots, by parity), so the previous secret is kept."""
+    accept_previous: bool = False
+    """Whether the listener rules still accept the previous generation's secret: true while a rotation is under
+    way (Cloudflare already sends the new one, requests in flight may carry the old), false once it is done."""
+
+
 class IngressConfig(Section):
     idle_timeout_seconds: int = Field(default=60, ge=1, le=4000)
     """How long the ALB keeps an idle connection. The apps' HTTP keep-alive must outlast it (Node's default is
@@ -46,6 +61,8 @@ class IngressConfig(Section):
     and replacement wait this long per node, so it is no longer than the longest request: the idle timeout."""
     health_check: HealthCheckConfig = HealthCheckConfig()
     """The target groups' checks of `/health` on each node's NodePort."""
+    origin_secret: OriginSecretConfig = OriginSecretConfig()
+    """The secret header Cloudflare adds and the listener rules require, and where its rotation stands."""
 
     @model_validator(mode="after")
     def _check_draining(self) -> IngressConfig:

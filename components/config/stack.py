@@ -178,7 +178,7 @@ class StackConfig(Section):
                     (key, f"{count} exceeds the stack's {zones} availability zones; each needs a zone of its own")
                 )
         problems += app_problems(self.environment, self.apps, self.nodes.instance_types)
-        problems += key_problems(self.environment, self.workloads)
+        problems += key_problems(self.environment, self.workloads, self.apps)
         problems += self._dump_client_problems()
         problems += self._protection_problems()
         if problems:
@@ -192,6 +192,7 @@ class StackConfig(Section):
             problems.append(
                 (("backup", "drRegion"), f"is the stack's own region {self.region}; name another region, or none")
             )
+        problems += self._break_glass_problems()
         longest = max(
             (bucket_name(self.name_prefix, self.account_id, self.region, p) for p in BUCKET_PURPOSES), key=len
         )
@@ -206,6 +207,22 @@ class StackConfig(Section):
         if problems:
             raise SectionError(problems)
         return self
+
+    def _break_glass_problems(self) -> list[tuple[Key, str]]:
+        """The keys' break-glass role is a role of this account and, in prod, not the role every deploy runs as."""
+        role, key = self.backup.break_glass_role_arn, ("backup", "breakGlassRoleArn")
+        if not role.startswith(f"arn:aws:iam::{self.account_id}:role/"):
+            return [(key, f"must be a role of the stack's account {self.account_id}, which owns the keys")]
+        if self.is_prod and role == self.cluster.deploy_role_arn:
+            return [
+                (
+                    key,
+                    "must not be cluster.deployRoleArn in prod: a key the deploy job may delete takes every snapshot "
+                    "and recovery point encrypted with it, their copies in the DR region included; name a role of its "
+                    "own",
+                )
+            ]
+        return []
 
     def _protection_problems(self) -> list[tuple[Key, str]]:
         """Prod's data stays protected (design D11): neither setting may be turned off there."""

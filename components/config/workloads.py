@@ -9,12 +9,13 @@ generated secrets come from the components that own them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from components.config.apps import ImageTag
-from components.config.types import DnsLabel, Environment, Key, Secret, Section, by_environment
+from components.config.apps import AppConfig, ImageTag, SecretVariable
+from components.config.types import DnsLabel, Environment, Key, Secret, Section, by_environment, in_every_environment
 
 LogLevel = Literal["debug", "info", "warn", "error"]
 
@@ -55,6 +56,21 @@ class ThirdPartyKeys(Section):
     """`EMAIL_SMTP_USER`, the mail relay's user."""
     smtp_password: Secret | None = None
     """`EMAIL_SMTP_PASS`, the mail relay's password."""
+
+
+# Which apps use each secret, from what each does in the seed: NextAuth signs sessions in web (where sign-in runs),
+# and the api and admin verify them; the api issues and checks its own JWTs, calls Z.ai and sends the mail; data the
+# api encrypts, the admin app reads back for operators; every app reports errors and metrics.
+SEED_SECRET_USE: dict[SecretVariable, list[str]] = {
+    "NEXTAUTH_SECRET": ["web", "api", "admin"],
+    "JWT_SECRET": ["api"],
+    "ENCRYPTION_KEY": ["api", "admin"],
+    "ZAI_API_KEY": ["api"],
+    "EMAIL_SMTP_USER": ["api"],
+    "EMAIL_SMTP_PASS": ["api"],
+    "NEW_RELIC_LICENSE_KEY": ["web", "api", "admin"],
+    "SENTRY_DSN": ["web", "api", "admin"],
+}
 
 
 class LogicalBackupConfig(Section):
@@ -108,9 +124,29 @@ class WorkloadsConfig(Section):
     """Third-party keys the apps call other services with, each a secret (`pulumi config set --secret
     --path`). A missing one is a warning outside prod and an error in prod. The prod stack file's ciphertexts
     are placeholders: set your own."""
+    secrets_used_by: Annotated[dict[SecretVariable, list[DnsLabel]], in_every_environment(SEED_SECRET_USE)]
+    """Which apps use each secret variable: an app's Secret carries exactly the variables that name it here, and
+    its role may read only their Secrets Manager secrets. A stack that sets one variable keeps the others' defaults
+    (the seed's: NEXTAUTH_SECRET for every app, JWT_SECRET, ZAI_API_KEY and the mail credentials for the api,
+    ENCRYPTION_KEY for the api and admin, Sentry and New Relic for every app)."""
     logical_backup: LogicalBackupConfig = LogicalBackupConfig()
     """The seed's daily `pg_dump` to the backups bucket, beside AWS Backup's snapshots: a logical copy that
     restores into any PostgreSQL."""
+
+
+# The variable each third-party key is given to the apps as.
+KEY_VARIABLES: dict[str, SecretVariable] = {
+    "zai_api_key": "ZAI_API_KEY",
+    "sentry_dsn": "SENTRY_DSN",
+    "new_relic_license_key": "NEW_RELIC_LICENSE_KEY",
+    "smtp_user": "EMAIL_SMTP_USER",
+    "smtp_password": "EMAIL_SMTP_PASS",
+}
+
+
+def key_values(keys: ThirdPartyKeys) -> dict[SecretVariable, Secret]:
+    """The third-party keys that are set, by the variable each is given as."""
+    return {variable: key for name, variable in KEY_VARIABLES.items() if (key := getattr(keys, name)) is not None}
 
 
 def missing_keys(keys: ThirdPartyKeys) -> list[str]:
@@ -118,11 +154,27 @@ def missing_keys(keys: ThirdPartyKeys) -> list[str]:
     return [field.alias or name for name, field in ThirdPartyKeys.model_fields.items() if getattr(keys, name) is None]
 
 
-def key_problems(environment: Environment, workloads: WorkloadsConfig) -> list[tuple[Key, str]]:
-    """In prod every third-party key is set: an app without its error tracker or mail credentials fails quietly."""
-    if environment != "prod":
-        return []
-    return [
-        (("workloads", "keys", key), "is required in prod: store it with `pulumi config set --secret --path`")
-        for key in missing_keys(workloads.keys)
+def key_problems(
+    environment: Environment, workloads: WorkloadsConfig, apps: Mapping[str, AppConfig]
+) -> list[tuple[Key, str]]:
+    """Every app a secret is declared for exists; in prod every third-party key is set: an app without its error
+    tracker or mail credentials fails quietly."""
+    problems: list[tuple[Key, str]] = [
+        (
+            ("workloads", "secretsUsedBy", variable),
+            f"names {', '.join(sorted(unknown))}, not among the apps ({', '.join(sorted(apps))})",
+        )
+        for variable, users in workloads.secrets_used_by.items()
+        if (unknown := set(users) - set(apps))
     ]
+    if environment == "prod":
+        problems += [
+            (("workloads", "keys", key), "is required in prod: store it with `pulumi config set --secret --path`")
+            for key in missing_keys(workloads.keys)
+        ]
+    return problems
+
+
+def secrets_of(app: str, workloads: WorkloadsConfig) -> list[SecretVariable]:
+    """The secret variables `app` uses, as `secretsUsedBy` declares them."""
+    return sorted(variable for variable, users in workloads.secrets_used_by.items() if app in users)

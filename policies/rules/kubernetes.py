@@ -1,5 +1,6 @@
 """Kubernetes hygiene: every container is sized, health-checked, unprivileged and reproducible, and the
-HPA alone decides how many pods a Deployment runs. Checked on each workload's inputs (its pod template)."""
+HPA alone decides how many pods a Deployment runs, at the seed's CPU target. Checked on each workload's inputs (its
+pod template) and each HPA's."""
 
 from __future__ import annotations
 
@@ -8,16 +9,29 @@ from typing import Any
 
 from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
+from facts.seed_autoscaling import SEED_CPU_TARGET_PERCENT
 from policies.support.declare import Concern, ResourcePolicy, ResourceRule, Settings
 from policies.support.kubernetes import (
     DEPLOYMENT,
+    HPAS,
     LONG_RUNNING_WORKLOADS,
     WORKLOADS,
     Container,
     containers,
     pod_spec,
 )
-from policies.support.values import defines, field, is_false, is_set, is_true, is_unknown, number, shown, violated
+from policies.support.values import (
+    defines,
+    elements,
+    field,
+    is_false,
+    is_set,
+    is_true,
+    is_unknown,
+    number,
+    shown,
+    violated,
+)
 
 ContainerCheck = Callable[[Container, Any], Iterable[str]]
 """Problems with one container, given the container and its pod spec."""
@@ -196,6 +210,49 @@ K8S_REPLICAS_LEFT_TO_HPA = ResourcePolicy(
     rule=_replicas_left_to_autoscaler,
 )
 
+
+def _cpu_targets(args: ResourceValidationArgs, settings: Settings) -> Iterable[str]:
+    """What keeps an HPA from scaling on average CPU utilization alone, at the seed's target."""
+    wanted = settings["targetPercent"]
+    spec = field(args.props, "spec")
+    if args.resource_type.endswith("v1:HorizontalPodAutoscaler"):
+        target = field(spec, "targetCPUUtilizationPercentage")
+        if violated(target, lambda value: number(value) == wanted):
+            yield f"spec.targetCPUUtilizationPercentage is {shown(target)}: set it to {shown(wanted)}"
+        return
+    metrics = field(spec, "metrics")
+    if is_unknown(metrics):
+        return
+    cpu = [
+        field(metric, "resource", "target")
+        for metric in elements(metrics)
+        if field(metric, "type") == "Resource" and field(metric, "resource", "name") == "cpu"
+    ]
+    others = len(elements(metrics)) - len(cpu)
+    utilizations = [field(target, "averageUtilization") for target in cpu if field(target, "type") == "Utilization"]
+    if not utilizations:
+        yield f"spec.metrics has no cpu Resource metric of type Utilization: target {shown(wanted)} % average CPU"
+    for utilization in utilizations:
+        if violated(utilization, lambda value: number(value) == wanted):
+            yield f"the cpu metric's averageUtilization is {shown(utilization)}: set it to {shown(wanted)}"
+    if others:
+        yield f"spec.metrics scales on {others} other metric(s) as well: the seed scales on CPU alone"
+
+
+HPA_CPU_TARGET = ResourcePolicy(
+    name="hpa-cpu-target",
+    description=(
+        "HorizontalPodAutoscalers scale on average CPU utilization alone, at the seed's target of 70 % of the pods' "
+        "requests (seed 002): one cpu Resource metric of type Utilization with averageUtilization 70. Another target "
+        "changes how many pods, nodes and database connections peak load takes."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    resource_types=HPAS,
+    rule=_cpu_targets,
+    config={"targetPercent": {"type": "integer", "minimum": 1, "maximum": 100, "default": SEED_CPU_TARGET_PERCENT}},
+)
+
 POLICIES: tuple[Policy, ...] = (
     K8S_CONTAINER_RESOURCES,
     K8S_CONTAINER_PROBES,
@@ -204,4 +261,5 @@ POLICIES: tuple[Policy, ...] = (
     K8S_READ_ONLY_ROOT_FILESYSTEM,
     K8S_PINNED_IMAGES,
     K8S_REPLICAS_LEFT_TO_HPA,
+    HPA_CPU_TARGET,
 )

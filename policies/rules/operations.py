@@ -1,5 +1,5 @@
-"""Operations: every AWS resource is tagged for ownership and cost, every alarm reaches someone, and logs do
-not pile up forever."""
+"""Operations: every AWS resource is tagged for ownership and cost, every alarm reaches someone, the audit trails
+(the control plane's logs, the network's flow logs) exist, and logs do not pile up forever."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from pulumi_policy import Policy, PolicyProviderResource, PolicyResource, ResourceValidationArgs, Severity
+from pulumi_policy import Policy, PolicyProviderResource, PolicyResource, Severity
 
 from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 from policies.support.aws import (
     COMPOSITE_ALARM,
     EKS_CLUSTER,
+    FLOW_LOG,
     LOG_GROUP,
     METRIC_ALARM,
     RDS_CLUSTER,
     RDS_INSTANCE,
     RDS_PROXY,
+    VPC,
 )
 from policies.support.declare import Concern, Expect, Finding, ResourcePolicy, Settings, StackPolicy, expecting
 from policies.support.stack import Stack, depends_on
@@ -102,25 +104,85 @@ LOG_GROUP_RETENTION = ResourcePolicy(
 )
 
 
-def _control_plane_logs(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
-    enabled = field(args.props, "enabledClusterLogTypes")
-    if is_unknown(enabled):
-        return
-    missing = [log_type for log_type in CONTROL_PLANE_LOG_TYPES if log_type not in elements(enabled)]
-    if missing:
-        yield f"enabledClusterLogTypes leaves out {', '.join(map(shown, missing))}: enable all five log types"
+# --- Audit trails: the control plane's logs and the network's flow logs ---------------------------------------
 
 
-EKS_CONTROL_PLANE_LOGS = ResourcePolicy(
+def _control_plane_logs(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    groups = {field(group.props, "name"): group for group in stack.of_type(LOG_GROUP)}
+    for cluster in stack.of_type(EKS_CLUSTER):
+        enabled = field(cluster.props, "enabledClusterLogTypes")
+        missing = [log_type for log_type in CONTROL_PLANE_LOG_TYPES if log_type not in elements(enabled)]
+        if missing and not is_unknown(enabled):
+            yield Finding(
+                cluster.urn,
+                f"enabledClusterLogTypes leaves out {', '.join(map(shown, missing))}: enable all five log types",
+            )
+        name = field(cluster.props, "name")
+        if not isinstance(name, str) or any(is_unknown(group) for group in groups):
+            continue
+        # Where EKS writes: https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+        group = groups.get(f"/aws/eks/{name}/cluster")
+        if group is None:
+            yield Finding(
+                cluster.urn,
+                f"{cluster.name} writes its audit log to /aws/eks/{name}/cluster, which the stack does not create: "
+                "create it (kmsKeyId, retentionInDays) and make the cluster depend on it",
+            )
+        elif not depends_on(cluster, group):
+            yield Finding(
+                cluster.urn,
+                f"{cluster.name} does not depend on log group {group.name}: pass it in depends_on, or EKS may create "
+                "the group first, unencrypted and never expiring",
+            )
+
+
+EKS_CONTROL_PLANE_LOGS = StackPolicy(
     name="eks-control-plane-logs",
     description=(
         "EKS clusters send every control-plane log type to CloudWatch Logs (api, audit, authenticator, "
-        "controllerManager, scheduler): the audit log is the record of who changed what in the cluster."
+        "controllerManager, scheduler), into the log group /aws/eks/<name>/cluster that the stack creates (with its "
+        "key and retention) before the cluster: the audit log is the record of who changed what in the cluster."
     ),
     concern=Concern.GOVERNANCE,
     severity=Severity.MEDIUM,
-    resource_types=(EKS_CLUSTER,),
     rule=_control_plane_logs,
+)
+
+
+def _flow_logs(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    logs_of = stack.referrers((FLOW_LOG,), "vpcId", (VPC,))
+    for vpc in stack.of_type(VPC):
+        flow_logs = logs_of.get(vpc.urn, [])
+        traffic = [field(flow_log.props, "trafficType") for flow_log in flow_logs]
+        if not any(kind == "ALL" or is_unknown(kind) for kind in traffic):
+            yield Finding(
+                vpc.urn,
+                f"VPC {vpc.name} has no flow log of ALL its traffic"
+                + (f" (only {', '.join(map(shown, traffic))})" if traffic else "")
+                + ": add an aws.ec2.FlowLog with trafficType ALL into a log group of the stack",
+            )
+        for flow_log in flow_logs:
+            kind = field(flow_log.props, "logDestinationType")
+            destination = field(flow_log.props, "logDestination")
+            if kind not in (None, "cloud-watch-logs") or is_unknown(destination):
+                continue
+            if not stack.referenced(flow_log, "logDestination", (LOG_GROUP,)):
+                yield Finding(
+                    flow_log.urn,
+                    f"flow log {flow_log.name} writes to {shown(destination)}, a log group the stack does not create: "
+                    "deliver it into one of the stack's log groups (with its key and retention)",
+                )
+
+
+VPC_FLOW_LOGS = StackPolicy(
+    name="vpc-flow-logs",
+    description=(
+        "Every VPC has a flow log of ALL its traffic (trafficType ALL, accepted and rejected) delivered into a "
+        "CloudWatch log group the stack creates, with its key and retention: the network's audit trail."
+    ),
+    concern=Concern.GOVERNANCE,
+    severity=Severity.MEDIUM,
+    rule=_flow_logs,
 )
 
 
@@ -194,5 +256,6 @@ POLICIES: tuple[Policy, ...] = (
     CLOUDWATCH_ALARM_ACTIONS,
     LOG_GROUP_RETENTION,
     EKS_CONTROL_PLANE_LOGS,
+    VPC_FLOW_LOGS,
     RDS_LOG_GROUPS_CREATED_FIRST,
 )

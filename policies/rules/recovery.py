@@ -1,5 +1,5 @@
 """Recovery: every bucket keeps its object versions and an access trail, long-term backups go to Glacier, and
-AWS Backup keeps daily recovery points long enough, in two regions."""
+AWS Backup keeps daily recovery points long enough, in two regions, in vaults locked against early deletion."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pulumi_policy import Policy, PolicyResource, Severity
 
 from policies.support.aws import (
     BACKUP_PLAN,
+    BACKUP_VAULT,
+    BACKUP_VAULT_LOCK,
     S3_BUCKET_LIFECYCLES,
     S3_BUCKET_LOGGINGS,
     S3_BUCKET_VERSIONINGS,
@@ -188,10 +190,37 @@ BACKUP_CROSS_REGION_COPY = StackPolicy(
     rule=_cross_region_copies,
 )
 
+
+def _vault_locks(stack: Stack, _settings: Settings) -> Iterable[Finding]:
+    locks = stack.referrers((BACKUP_VAULT_LOCK,), "backupVaultName", (BACKUP_VAULT,))
+    for vault in stack.of_type(BACKUP_VAULT):
+        minimums = [field(lock.props, "minRetentionDays") for lock in locks.get(vault.urn, ())]
+        if not any(is_unknown(days) or (number(days) or 0) >= 1 for days in minimums):
+            yield Finding(
+                vault.urn,
+                f"vault {vault.name} has no vault lock with a minimum retention: add an "
+                "aws.backup.VaultLockConfiguration (sentinel:backup.vaultLock), or anyone allowed to delete recovery "
+                "points can empty it",
+            )
+
+
+BACKUP_VAULT_LOCKED = StackPolicy(
+    name="backup-vault-locked",
+    description=(
+        "Every AWS Backup vault, the disaster-recovery vault included, has an aws.backup.VaultLockConfiguration "
+        "with minRetentionDays, so no recovery point is deleted before its retention ends (governance mode: only "
+        "with backup:DeleteBackupVaultLockConfiguration; compliance mode: never)."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.HIGH,
+    rule=_vault_locks,
+)
+
 POLICIES: tuple[Policy, ...] = (
     S3_BUCKET_VERSIONED,
     S3_BUCKET_ACCESS_LOGGED,
     S3_BACKUPS_BUCKET_ARCHIVED,
     BACKUP_DAILY_RETENTION,
     BACKUP_CROSS_REGION_COPY,
+    BACKUP_VAULT_LOCKED,
 )

@@ -17,10 +17,12 @@ from policies.support.aws import (
     EKS_NODE_GROUP,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
+    LOAD_BALANCER,
     RANDOM_PASSWORD,
     RDS_CLUSTER,
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
+    ROUTE53_ZONE,
     S3_BUCKETS,
     SECRET,
     cluster_members,
@@ -379,6 +381,72 @@ STATEFUL_RESOURCES_PROTECTED = ResourcePolicy(
     rule=_protected,
 )
 
+
+# The longest wait KMS allows before it deletes a key, and the shortest recovery window of a secret Secrets Manager
+# keeps (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html,
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html).
+KMS_LONGEST_DELETION_WINDOW_DAYS = 30
+SECRET_SHORTEST_RECOVERY_WINDOW_DAYS = 7
+
+
+def _not_forced(value: Any) -> bool:
+    return not is_true(value)
+
+
+# What protects each resource that offers it from a deletion (RDS's primaries are rds-deletion-protection's, which
+# the stack's keepDataOnDelete decides and staging enforces too). EC2 termination protection is left out: no instance
+# here holds data, and the bastion and the nodes are replaced by design.
+_DELETION_PROTECTION: dict[str, tuple[Expect, ...]] = {
+    EKS_CLUSTER: (Expect("deletionProtection", is_true, "set deletionProtection=true"),),
+    LOAD_BALANCER: (
+        Expect(
+            "enableDeletionProtection",
+            is_true,
+            "set enableDeletionProtection=true: a new load balancer has a new DNS name, which every record names",
+        ),
+    ),
+    **dict.fromkeys(
+        (*S3_BUCKETS, BACKUP_VAULT, ROUTE53_ZONE),
+        (Expect("forceDestroy", _not_forced, "leave it unset or false: a delete would empty it first"),),
+    ),
+    ECR_REPOSITORY: (Expect("forceDelete", _not_forced, "leave it unset or false: a delete would remove its images"),),
+    KMS_KEY: (
+        Expect(
+            "deletionWindowInDays",
+            lambda value: value is None or number(value) == KMS_LONGEST_DELETION_WINDOW_DAYS,
+            f"leave it unset or {KMS_LONGEST_DELETION_WINDOW_DAYS}: the longest wait before a key, and all it "
+            "encrypted, is gone",
+        ),
+    ),
+    SECRET: (
+        Expect(
+            "recoveryWindowInDays",
+            lambda value: value is None or at_least(SECRET_SHORTEST_RECOVERY_WINDOW_DAYS)(value),
+            f"leave it unset (30) or at least {SECRET_SHORTEST_RECOVERY_WINDOW_DAYS}: 0 deletes the secret at once, "
+            "with no recovery",
+        ),
+    ),
+}
+
+
+def _protected_from_deletion(args: ResourceValidationArgs, settings: Settings) -> Iterable[str]:
+    return expecting(*_DELETION_PROTECTION[args.resource_type])(args, settings)
+
+
+DELETION_PROTECTION = ResourcePolicy(
+    name="deletion-protection",
+    description=(
+        "Every resource that offers protection from deletion has it: the EKS cluster deletionProtection=true, the "
+        "load balancer enableDeletionProtection=true, no forceDestroy on buckets, backup vaults and hosted zones, no "
+        "forceDelete on ECR repositories, KMS keys' longest deletion window (30 days) and a recovery window on "
+        "secrets. RDS primaries are rds-deletion-protection's."
+    ),
+    concern=Concern.RESILIENCE,
+    severity=Severity.HIGH,
+    resource_types=tuple(_DELETION_PROTECTION),
+    rule=_protected_from_deletion,
+)
+
 POLICIES: tuple[Policy, ...] = (
     RDS_MULTI_AZ,
     RDS_READ_REPLICAS,
@@ -392,4 +460,5 @@ POLICIES: tuple[Policy, ...] = (
     HPA_MIN_REPLICAS,
     DEPLOYMENT_HAS_PDB_AND_HPA,
     STATEFUL_RESOURCES_PROTECTED,
+    DELETION_PROTECTION,
 )

@@ -31,6 +31,10 @@ NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 PERSISTENT_VOLUME = "kubernetes:core/v1:PersistentVolume"
 PERSISTENT_VOLUME_CLAIM = "kubernetes:core/v1:PersistentVolumeClaim"
 HPAS = ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler")
+# The Secrets Store CSI driver's resource: which Secrets Manager secrets a pod mounts.
+SECRET_PROVIDER_CLASS = "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"
+ENI_CONFIG = "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig"
+"""Where the VPC CNI's custom networking puts the pods of a zone's nodes: a subnet and its security groups."""
 
 # Where each kind of workload keeps the spec of the pods it runs.
 POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {

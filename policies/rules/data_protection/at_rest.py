@@ -1,9 +1,12 @@
 """Data at rest: everything stored is encrypted (databases, caches, file systems, volumes, topics, logs,
-buckets, the cluster's secrets) under keys that rotate, and stored images are immutable and scanned."""
+buckets, the cluster's secrets) under keys that rotate and that only a break-glass role may destroy, and stored
+images are immutable and scanned."""
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable
+from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, Severity
 
@@ -33,11 +36,14 @@ from policies.support.declare import (
 from policies.support.stack import Stack
 from policies.support.values import (
     elements,
+    entries,
     field,
     is_set,
     is_true,
     is_unknown,
+    json_document,
     one_of,
+    one_or_many,
     shown,
     violated,
 )
@@ -139,6 +145,72 @@ KMS_KEY_ROTATION = ResourcePolicy(
         Expect("enableKeyRotation", is_true, "set enableKeyRotation=true"),
         when=lambda props: field(props, "customerMasterKeySpec") in (None, _ROTATABLE_KEY_SPEC),
     ),
+)
+
+
+# What makes a key, and every ciphertext under it, unusable; a key policy leaves it to one named role.
+_KEY_DESTRUCTION = ("kms:ScheduleKeyDeletion", "kms:DisableKey")
+_EXEMPTING_OPERATORS = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike")
+
+
+def _covers(patterns: list[Any], action: str) -> bool:
+    """Whether an Action list names `action`, by name or wildcard (actions are case-insensitive)."""
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns)
+
+
+def _exempted_role(statement: Any) -> str | None:
+    """The one role a statement's conditions exempt, by a negated operator on aws:PrincipalArn naming one role ARN
+    without wildcards; None when its conditions are anything else."""
+    conditions = entries(field(statement, "Condition"))
+    if list(conditions) not in ([operator] for operator in _EXEMPTING_OPERATORS):
+        return None
+    keys = entries(next(iter(conditions.values())))
+    values = [one_or_many(value) for key, value in keys.items() if key.lower() == "aws:principalarn"]
+    if len(keys) != 1 or len(values) != 1 or len(values[0]) != 1:
+        return None
+    [role] = values[0]
+    return role if isinstance(role, str) and ":role/" in role and not set("*?") & set(role) else None
+
+
+def _destruction_guard(args: ResourceValidationArgs, _settings: Settings) -> Iterable[str]:
+    document = json_document(field(args.props, "policy"))
+    if is_unknown(document):
+        return
+    narrowed: list[str] = []
+    for statement in one_or_many(field(document, "Statement")):
+        principal = field(statement, "Principal")
+        everyone = principal == "*" or one_or_many(field(principal, "AWS")) == ["*"]
+        actions = one_or_many(field(statement, "Action"))
+        if field(statement, "Effect") != "Deny" or not everyone or any(is_unknown(a) for a in actions):
+            continue
+        if not all(_covers(actions, action) for action in _KEY_DESTRUCTION):
+            continue
+        whole_key = one_or_many(field(statement, "Resource")) == ["*"]
+        if whole_key and _exempted_role(statement) is not None:
+            return
+        narrowed.append(
+            f"a statement denies {' and '.join(_KEY_DESTRUCTION)} to Principal * "
+            + ("but exempts someone other than one role ARN by aws:PrincipalArn" if whole_key else "not on Resource *")
+            + ": exempt only the break-glass role (ArnNotEquals aws:PrincipalArn, one role ARN), on Resource *"
+        )
+    yield from narrowed or [
+        "the key policy lets every administrator disable the key or schedule its deletion: deny "
+        f"{' and '.join(_KEY_DESTRUCTION)} to Principal * on Resource * unless aws:PrincipalArn is the break-glass "
+        "role (ArnNotEquals, one role ARN)"
+    ]
+
+
+KMS_KEY_DESTRUCTION_GUARDED = ResourcePolicy(
+    name="kms-key-destruction-guarded",
+    description=(
+        "Every KMS key's policy denies kms:ScheduleKeyDeletion and kms:DisableKey to Principal * on Resource * "
+        "unless aws:PrincipalArn is one named break-glass role (sentinel:backup.breakGlassRoleArn): a disabled or "
+        "deleted key leaves every snapshot, recovery point and object encrypted with it unreadable."
+    ),
+    concern=Concern.SECURITY,
+    severity=Severity.HIGH,
+    resource_types=(KMS_KEY,),
+    rule=_destruction_guard,
 )
 
 

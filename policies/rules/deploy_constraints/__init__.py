@@ -22,6 +22,7 @@ from pulumi_policy import Policy, ResourceValidationArgs, Severity
 
 from policies.rules.deploy_constraints import (
     backup,
+    cache,
     cluster,
     data,
     deploy_runner,
@@ -49,6 +50,7 @@ DEPLOY_CONSTRAINTS: Constraints = {
     **backup.CONSTRAINTS,
     **edge.CONSTRAINTS,
     **data.CONSTRAINTS,
+    **cache.CONSTRAINTS,
     **deploy_runner.CONSTRAINTS,
 }
 

@@ -3,7 +3,15 @@ launch template, the image registry, the Helm releases, and the operators' basti
 
 from __future__ import annotations
 
-from policies.rules.deploy_constraints.allowed import UNIQUE_SUFFIX, among, between, characters, length, starting_with
+from policies.rules.deploy_constraints.allowed import (
+    UNIQUE_SUFFIX,
+    among,
+    at_most_items,
+    between,
+    characters,
+    length,
+    starting_with,
+)
 from policies.rules.deploy_constraints.kinds import Constraints, RefusedTogether, Tags, Value
 from policies.rules.deploy_constraints.sources import (
     ACCESS_SCOPE,
@@ -14,6 +22,7 @@ from policies.rules.deploy_constraints.sources import (
     CREATE_NODEGROUP,
     CREATE_POD_IDENTITY_ASSOCIATION,
     CREATE_REPOSITORY,
+    CUSTOM_NETWORKING,
     EBS_BLOCK_DEVICE,
     ECR_ENCRYPTION,
     HELM_RELEASE_NAME,
@@ -21,6 +30,7 @@ from policies.rules.deploy_constraints.sources import (
     METADATA_OPTIONS,
     PUT_LIFECYCLE_POLICY,
     RUN_INSTANCES,
+    VPC_QUOTAS,
 )
 from policies.support.aws import (
     EC2_INSTANCE,
@@ -35,6 +45,7 @@ from policies.support.aws import (
     HELM_RELEASE,
     LAUNCH_TEMPLATE,
 )
+from policies.support.kubernetes import ENI_CONFIG
 
 CONSTRAINTS: Constraints = {
     EKS_CLUSTER: (
@@ -101,6 +112,13 @@ CONSTRAINTS: Constraints = {
     EKS_ACCESS_POLICY_ASSOCIATION: (
         Value("accessScope.type", among("cluster", "namespace"), ACCESS_SCOPE),
         Value("policyArn", starting_with("arn:aws:eks::aws:cluster-access-policy/"), ACCESS_SCOPE),
+    ),
+    # The VPC CNI finds a node's ENIConfig by the node's zone label, and creates its pods' interfaces in the subnet
+    # with the groups named (five groups per network interface).
+    ENI_CONFIG: (
+        Value("metadata.name", characters(r"[a-z]{2}(-[a-z]+)+-\d[a-z]", "zone names (us-east-1a)"), CUSTOM_NETWORKING),
+        Value("spec.subnet", starting_with("subnet-"), CUSTOM_NETWORKING),
+        Value("spec.securityGroups", at_most_items(5), VPC_QUOTAS),
     ),
     EKS_POD_IDENTITY_ASSOCIATION: (
         Value(

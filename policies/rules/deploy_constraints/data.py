@@ -1,14 +1,12 @@
-"""The data tier: the Aurora cluster, its instances, parameter groups, subnet group, proxy and event
-subscription; the ElastiCache replication group with its subnet and parameter groups; the private Route 53 zone
-that names them; and the random suffix of the final snapshot's name."""
+"""The database: the Aurora cluster, its instances, parameter groups, subnet group, proxy and event subscription; the
+private Route 53 zone that names the data tier; and the random suffix of a final snapshot's name (the cache's is in
+`cache`)."""
 
 from __future__ import annotations
 
 from policies.rules.deploy_constraints.allowed import UNIQUE_SUFFIX, Allowed, among, between, characters, length
-from policies.rules.deploy_constraints.kinds import Constraint, Constraints, Fits, OneOf, Tags, Value
+from policies.rules.deploy_constraints.kinds import Constraint, Constraints, OneOf, RefusedTogether, Tags, Value
 from policies.rules.deploy_constraints.sources import (
-    CREATE_CACHE_PARAMETER_GROUP,
-    CREATE_CACHE_SUBNET_GROUP,
     CREATE_DB_CLUSTER,
     CREATE_DB_INSTANCE,
     CREATE_DB_PARAMETER_GROUP,
@@ -17,18 +15,15 @@ from policies.rules.deploy_constraints.sources import (
     CREATE_DB_SUBNET_GROUP,
     CREATE_EVENT_SUBSCRIPTION,
     CREATE_HOSTED_ZONE,
-    CREATE_REPLICATION_GROUP,
     DB_PARAMETER,
     HOSTED_ZONE_CONFIG,
     POOL_CONFIGURATION,
     REGISTER_PROXY_TARGETS,
     RESOURCE_RECORD_SET,
     SERVERLESS_V2_SCALING,
+    USER_AUTH_CONFIG,
 )
 from policies.support.aws import (
-    ELASTICACHE_PARAMETER_GROUP,
-    ELASTICACHE_REPLICATION_GROUP,
-    ELASTICACHE_SUBNET_GROUP,
     RANDOM_ID,
     RDS_CLUSTER,
     RDS_CLUSTER_INSTANCE,
@@ -45,9 +40,9 @@ from policies.support.aws import (
 )
 from policies.support.values import number
 
-# RDS identifiers (clusters, instances, snapshots, proxies, parameter groups): a letter first, then letters,
-# digits and single hyphens, never a hyphen last.
-_RDS_IDENTIFIER = characters(
+# RDS identifiers (clusters, instances, snapshots, proxies, parameter groups), and ElastiCache's too: a letter first,
+# then letters, digits and single hyphens, never a hyphen last.
+IDENTIFIER = characters(
     r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)", "a letter first, then letters, digits and single hyphens, no hyphen last"
 )
 # A prefix is completed by the provider's suffix, so it may end in a hyphen.
@@ -60,7 +55,7 @@ _INSIGHTS_RETENTION = among(7, *(31 * months for months in range(1, 24)), 731)
 
 
 def _rds_name(path: str, maximum: int, source: str) -> tuple[Constraint, ...]:
-    return (Value(path, length(maximum), source), Value(path, _RDS_IDENTIFIER, source))
+    return (Value(path, length(maximum), source), Value(path, IDENTIFIER, source))
 
 
 def _rds_name_prefix(path: str, maximum: int, source: str) -> tuple[Constraint, ...]:
@@ -82,6 +77,11 @@ CONSTRAINTS: Constraints = {
         Value("databaseName", _SQL_IDENTIFIER, CREATE_DB_CLUSTER),
         Value("masterUsername", length(63), CREATE_DB_CLUSTER),
         Value("masterUsername", _SQL_IDENTIFIER, CREATE_DB_CLUSTER),
+        RefusedTogether(
+            ("masterPassword", "manageMasterUserPassword"),
+            "RDS refuses a master password beside its own management of it",
+            "pulumi_aws/rds/cluster.py (manage_master_user_password) and " + CREATE_DB_CLUSTER,
+        ),
         Value("backupRetentionPeriod", between(1, 35), CREATE_DB_CLUSTER),
         Value("performanceInsightsRetentionPeriod", _INSIGHTS_RETENTION, CREATE_DB_CLUSTER),
         Value("databaseInsightsMode", among("standard", "advanced"), CREATE_DB_CLUSTER),
@@ -116,6 +116,10 @@ CONSTRAINTS: Constraints = {
         *_rds_name("name", 60, CREATE_DB_PROXY),
         Value("engineFamily", among("MYSQL", "POSTGRESQL", "SQLSERVER"), CREATE_DB_PROXY),
         Value("idleClientTimeout", between(1, 28800), CREATE_DB_PROXY),
+        Value("defaultAuthScheme", among("NONE", "IAM_AUTH"), CREATE_DB_PROXY),
+        Value("auths[].authScheme", among("SECRETS"), CREATE_DB_PROXY),
+        Value("auths[].iamAuth", among("DISABLED", "REQUIRED", "ENABLED"), CREATE_DB_PROXY),
+        Value("auths[].description", length(1000), USER_AUTH_CONFIG),
         Tags(),
     ),
     RDS_PROXY_DEFAULT_TARGET_GROUP: (
@@ -145,27 +149,6 @@ CONSTRAINTS: Constraints = {
             ),
             CREATE_EVENT_SUBSCRIPTION,
         ),
-        Tags(),
-    ),
-    ELASTICACHE_SUBNET_GROUP: (
-        Value("name", length(255), CREATE_CACHE_SUBNET_GROUP),
-        Value("name", characters(r"[a-z0-9-]+", "lowercase letters, digits and hyphens"), CREATE_CACHE_SUBNET_GROUP),
-        Tags(),
-    ),
-    ELASTICACHE_PARAMETER_GROUP: (
-        Value("name", length(255), CREATE_CACHE_PARAMETER_GROUP),
-        Value("name", _RDS_IDENTIFIER, CREATE_CACHE_PARAMETER_GROUP),
-        Tags(),
-    ),
-    ELASTICACHE_REPLICATION_GROUP: (
-        Value("replicationGroupId", length(40), CREATE_REPLICATION_GROUP),
-        Value("replicationGroupId", _RDS_IDENTIFIER, CREATE_REPLICATION_GROUP),
-        Value("numCacheClusters", between(1, 6), CREATE_REPLICATION_GROUP),
-        Fits("preferredCacheClusterAzs", "numCacheClusters", CREATE_REPLICATION_GROUP),
-        Value("snapshotRetentionLimit", between(0, 35), CREATE_REPLICATION_GROUP),
-        Value("engine", among("redis", "valkey"), CREATE_REPLICATION_GROUP),
-        Value("transitEncryptionMode", among("preferred", "required"), CREATE_REPLICATION_GROUP),
-        Value("authTokenUpdateStrategy", among("SET", "ROTATE", "DELETE"), CREATE_REPLICATION_GROUP),
         Tags(),
     ),
     ROUTE53_ZONE: (

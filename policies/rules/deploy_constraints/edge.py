@@ -3,6 +3,7 @@ rulesets, zone settings and bot management."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from policies.rules.deploy_constraints.sources import (
     DNS_RECORD_ATTRIBUTES,
     RATE_LIMIT_PARAMETERS,
     REQUEST_CERTIFICATE,
+    REQUEST_HEADER_FORMAT,
+    REQUEST_HEADER_MODIFICATION,
     SKIP_OPTIONS,
     ZONE_SETTINGS,
 )
@@ -25,7 +28,7 @@ from policies.support.cloudflare import (
     CLOUDFLARE_RULESET,
     CLOUDFLARE_ZONE_SETTING,
 )
-from policies.support.values import field, is_unknown, number, shown
+from policies.support.values import elements, entries, field, is_unknown, number, shown
 
 _ON_OFF = ("on", "off")
 # The values Cloudflare accepts for each zone setting the program sets.
@@ -69,6 +72,42 @@ class ZoneSettingValue:
                     f"{setting_id} {label} is {shown(found_value)}: Cloudflare allows {allowed.description}",
                     self.source,
                 )
+
+
+_REQUEST_HEADERS_PHASE = "http_request_late_transform"
+_HEADER_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_HEADER_VALUE = re.compile(r"[A-Za-z0-9_ :;.,\\/\"'?!(){}\[\]@<>=+*#$&`|~^%-]{0,4096}")
+# Headers Cloudflare keeps to itself: a transform rule may not set them (cf-connecting-ip may only be removed).
+_RESERVED_HEADER_PREFIXES = ("cf-", "x-cf-")
+
+
+@dataclass(frozen=True)
+class RequestHeaders:
+    """Every header a request-header transform rule sets has a name of letters, digits, `-` and `_`, not one
+    Cloudflare keeps to itself, and a static value of the characters Cloudflare accepts, up to 4096 of them."""
+
+    source: str = REQUEST_HEADER_FORMAT
+
+    def violations(self, props: Any, _provider_props: Any, /) -> Iterator[str]:
+        if field(props, "phase") != _REQUEST_HEADERS_PHASE:
+            return
+        for index, rule in enumerate(elements(field(props, "rules"))):
+            for name, header in entries(field(rule, "actionParameters", "headers")).items():
+                label = f"rules[{index}].actionParameters.headers[{shown(name)}]"
+                if not _HEADER_NAME.fullmatch(name):
+                    yield cited(f"{label}: Cloudflare allows header names of letters, digits, - and _", self.source)
+                elif name.casefold().startswith(_RESERVED_HEADER_PREFIXES):
+                    yield cited(
+                        f"{label}: Cloudflare does not let a rule set a header named cf-... or x-cf-...",
+                        REQUEST_HEADER_MODIFICATION,
+                    )
+                value = field(header, "value")
+                if isinstance(value, str) and not is_unknown(value) and not _HEADER_VALUE.fullmatch(value):
+                    yield cited(
+                        f"{label}.value: Cloudflare allows up to 4096 letters, digits, spaces and "
+                        "_:;.,\\/\"'?!(){}[]@<>=-+*#$&`|~^%",
+                        self.source,
+                    )
 
 
 _TTL = Allowed(
@@ -124,6 +163,7 @@ CONSTRAINTS: Constraints = {
             among("zoneLockdown", "uaBlock", "bic", "hot", "securityLevel", "rateLimit", "waf"),
             SKIP_OPTIONS,
         ),
+        RequestHeaders(),
     ),
     CLOUDFLARE_ZONE_SETTING: (ZoneSettingValue(),),
     CLOUDFLARE_BOT_MANAGEMENT: tuple(

@@ -26,6 +26,7 @@ from policies.rules.deploy_constraints.sources import (
     KMS_QUOTAS,
     PUT_ROLE_POLICY,
     PUT_SECRET_VALUE,
+    REPLICA_REGION,
 )
 from policies.support.aws import (
     IAM_INSTANCE_PROFILE,
@@ -115,6 +116,7 @@ CONSTRAINTS: Constraints = {
             ),
             "pulumi_aws/secretsmanager/secret.py (recovery_window_in_days)",
         ),
+        Value("replicas[].region", characters(r"([a-z]+-)+\d+", "region codes such as us-west-2"), REPLICA_REGION),
         Tags(),
     ),
     SECRET_VERSION: (

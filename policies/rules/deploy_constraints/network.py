@@ -44,6 +44,7 @@ from policies.support.aws import (
     SECURITY_GROUP_INGRESS_RULE,
     SUBNET,
     VPC,
+    VPC_CIDR_BLOCK_ASSOCIATION,
     VPC_ENDPOINT,
 )
 from policies.support.values import field, is_unknown, number, shown
@@ -149,6 +150,8 @@ CONSTRAINTS: Constraints = {
         Value("instanceTenancy", among("default", "dedicated"), "pulumi_aws/ec2/vpc.py (instance_tenancy)"),
         Tags(),
     ),
+    # A secondary range is sized like the primary one.
+    VPC_CIDR_BLOCK_ASSOCIATION: (Value("cidrBlock", cidr(4, shortest=16, longest=28), VPC_SIZING),),
     SUBNET: (Value("cidrBlock", cidr(4, shortest=16, longest=28), SUBNET_SIZING), Tags()),
     DEFAULT_SECURITY_GROUP: (*_INLINE_RULE_DESCRIPTIONS, Tags()),
     SECURITY_GROUP: (

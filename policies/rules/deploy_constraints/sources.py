@@ -42,6 +42,7 @@ CREATE_ALIAS = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAl
 KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 CREATE_SECRET = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"
 PUT_SECRET_VALUE = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html"
+REPLICA_REGION = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicaRegionType.html"
 
 # --- CloudWatch, CloudWatch Logs, SNS ------------------------------------------------------------------------
 
@@ -63,6 +64,8 @@ CREATE_EKS_CLUSTER = f"{_EKS_API}/API_CreateCluster.html"
 LOG_SETUP = f"{_EKS_API}/API_LogSetup.html"
 CREATE_NODEGROUP = f"{_EKS_API}/API_CreateNodegroup.html"
 CREATE_ADDON = f"{_EKS_API}/API_CreateAddon.html"
+CUSTOM_NETWORKING = "https://docs.aws.amazon.com/eks/latest/userguide/cni-custom-network-tutorial.html"
+VPC_QUOTAS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html"
 CREATE_ACCESS_ENTRY = f"{_EKS_API}/API_CreateAccessEntry.html"
 ACCESS_SCOPE = f"{_EKS_API}/API_AccessScope.html"
 CREATE_POD_IDENTITY_ASSOCIATION = f"{_EKS_API}/API_CreatePodIdentityAssociation.html"
@@ -82,6 +85,10 @@ K8S_SERVICE = f"{_K8S_CONCEPTS}/services-networking/service/#type-nodeport"
 K8S_CRON_JOB = f"{_K8S_CONCEPTS}/workloads/controllers/cron-jobs/#writing-a-cronjob-spec"
 K8S_ACCESS_MODES = f"{_K8S_CONCEPTS}/storage/persistent-volumes/#access-modes"
 K8S_CONFIG_KEYS = f"{_K8S_CONCEPTS}/configuration/configmap/#configmap-object"
+K8S_JOB = f"{_K8S_CONCEPTS}/workloads/controllers/job/#writing-a-job-spec"
+K8S_SECRET_KEYS = f"{_K8S_CONCEPTS}/configuration/secret/#restriction-names-data"
+# The AWS provider's SecretProviderClass (provider `aws`, parameters such as usePodIdentity, objects with jmesPath).
+ASCP_PARAMETERS = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html"
 
 # --- Elastic Load Balancing ----------------------------------------------------------------------------------
 
@@ -93,6 +100,8 @@ TARGET_GROUP_ATTRIBUTES = f"{_ELB_API}/API_TargetGroupAttribute.html"
 CREATE_LISTENER = f"{_ELB_API}/API_CreateListener.html"
 CREATE_LISTENER_RULE = f"{_ELB_API}/API_CreateRule.html"
 HOST_HEADER = f"{_ELB_API}/API_HostHeaderConditionConfig.html"
+HTTP_HEADER = f"{_ELB_API}/API_HttpHeaderConditionConfig.html"
+ALB_QUOTAS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
 
 # --- S3, EFS, AWS Backup -------------------------------------------------------------------------------------
 
@@ -123,6 +132,7 @@ DB_PARAMETER = f"{_RDS_API}/API_Parameter.html"
 CREATE_DB_SUBNET_GROUP = f"{_RDS_API}/API_CreateDBSubnetGroup.html"
 CREATE_DB_PROXY = f"{_RDS_API}/API_CreateDBProxy.html"
 CREATE_DB_PROXY_ENDPOINT = f"{_RDS_API}/API_CreateDBProxyEndpoint.html"
+USER_AUTH_CONFIG = f"{_RDS_API}/API_UserAuthConfig.html"
 POOL_CONFIGURATION = f"{_RDS_API}/API_ConnectionPoolConfiguration.html"
 REGISTER_PROXY_TARGETS = f"{_RDS_API}/API_RegisterDBProxyTargets.html"
 CREATE_EVENT_SUBSCRIPTION = f"{_RDS_API}/API_CreateEventSubscription.html"
@@ -130,6 +140,13 @@ _ELASTICACHE_API = "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIRefe
 CREATE_REPLICATION_GROUP = f"{_ELASTICACHE_API}/API_CreateReplicationGroup.html"
 CREATE_CACHE_SUBNET_GROUP = f"{_ELASTICACHE_API}/API_CreateCacheSubnetGroup.html"
 CREATE_CACHE_PARAMETER_GROUP = f"{_ELASTICACHE_API}/API_CreateCacheParameterGroup.html"
+CREATE_USER = f"{_ELASTICACHE_API}/API_CreateUser.html"
+CREATE_USER_GROUP = f"{_ELASTICACHE_API}/API_CreateUserGroup.html"
+ELASTICACHE_IAM_AUTH = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html"
+ELASTICACHE_RBAC = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html"
+CFN_USER_GROUP = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-usergroup.html"
+)
 _ROUTE53_API = "https://docs.aws.amazon.com/Route53/latest/APIReference"
 CREATE_HOSTED_ZONE = f"{_ROUTE53_API}/API_CreateHostedZone.html"
 HOSTED_ZONE_CONFIG = f"{_ROUTE53_API}/API_HostedZoneConfig.html"
@@ -142,6 +159,10 @@ ACM_QUOTAS = "https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html"
 DNS_RECORD_ATTRIBUTES = "https://developers.cloudflare.com/dns/manage-dns-records/reference/record-attributes/"
 RATE_LIMIT_PARAMETERS = "https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/"
 SKIP_OPTIONS = "https://developers.cloudflare.com/waf/custom-rules/skip/options/"
+REQUEST_HEADER_FORMAT = (
+    "https://developers.cloudflare.com/rules/transform/request-header-modification/reference/header-format/"
+)
+REQUEST_HEADER_MODIFICATION = "https://developers.cloudflare.com/rules/transform/request-header-modification/"
 ZONE_SETTINGS = "https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/"
 
 # --- CodeBuild (the deploy runner) ---------------------------------------------------------------------------

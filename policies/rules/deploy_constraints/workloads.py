@@ -1,5 +1,6 @@
 """The apps' Kubernetes objects: namespaces, service accounts, ConfigMaps and Secrets, Services, Deployments and
-their autoscalers and disruption budgets, network policies, CronJobs and the shared files' volumes."""
+their autoscalers and disruption budgets, network policies, Jobs and CronJobs, the shared files' volumes and the
+Secrets Store's SecretProviderClasses."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import re
 from policies.rules.deploy_constraints.allowed import Allowed, among, between, characters, length, mapping_of
 from policies.rules.deploy_constraints.kinds import Constraint, Constraints, OneOf, Value
 from policies.rules.deploy_constraints.sources import (
+    ASCP_PARAMETERS,
     K8S_ACCESS_MODES,
     K8S_CONFIG_KEYS,
     K8S_CRON_JOB,
+    K8S_JOB,
     K8S_LABELS,
     K8S_NAMES,
+    K8S_SECRET_KEYS,
     K8S_SERVICE,
 )
 from policies.support.kubernetes import (
@@ -20,11 +24,13 @@ from policies.support.kubernetes import (
     CRON_JOB,
     DEPLOYMENT,
     HPAS,
+    JOB,
     NAMESPACE,
     NETWORK_POLICY,
     PDB,
     PERSISTENT_VOLUME,
     PERSISTENT_VOLUME_CLAIM,
+    SECRET_PROVIDER_CLASS,
     SERVICE,
     SERVICE_ACCOUNT,
 )
@@ -52,6 +58,7 @@ _LABELS = mapping_of(
 _CONFIG_DATA = mapping_of(
     lambda key: _CONFIG_KEY.fullmatch(key) is not None, lambda _value: True, "keys of letters, digits and -._"
 )
+_CONFIG_DATA_KEY = characters(_CONFIG_KEY.pattern, "keys of letters, digits and -._")
 
 
 def _named(path: str, rules: tuple[Allowed, ...]) -> tuple[Constraint, ...]:
@@ -115,4 +122,20 @@ CONSTRAINTS: Constraints = {
         ),
     ),
     PERSISTENT_VOLUME_CLAIM: (*_named("metadata.name", _DNS_SUBDOMAIN), _ACCESS_MODES),
+    # A Job's name is also its pods' `job-name` label value: 63 characters at most.
+    JOB: (
+        Value("metadata.name", length(63), K8S_JOB),
+        *_named("metadata.name", _DNS_SUBDOMAIN[1:]),
+        Value("spec.template.spec.restartPolicy", among("Never", "OnFailure"), K8S_JOB),
+        Value("spec.backoffLimit", between(0, 2**31 - 1), K8S_JOB),
+        Value("spec.activeDeadlineSeconds", between(1, 2**63 - 1), K8S_JOB),
+    ),
+    SECRET_PROVIDER_CLASS: (
+        *_named("metadata.name", _DNS_SUBDOMAIN),
+        # The AWS provider answers for `aws` only; its parameters are a map of strings.
+        Value("spec.provider", among("aws"), ASCP_PARAMETERS),
+        Value("spec.parameters.usePodIdentity", among("true", "false"), ASCP_PARAMETERS),
+        *_named("spec.secretObjects[].secretName", _DNS_SUBDOMAIN),
+        Value("spec.secretObjects[].data[].key", _CONFIG_DATA_KEY, K8S_SECRET_KEYS),
+    ),
 }

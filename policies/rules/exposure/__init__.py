@@ -1,6 +1,6 @@
 """Exposure: only the ALB faces the internet (and only on HTTP/HTTPS); data stores, the cluster's API and
 instance metadata stay private. What the network lets through is in `network`, what each service opens itself in
-`endpoints`."""
+`endpoints`, whom resource policies let in in `resource_policies`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from policies.rules.exposure.network import (
     K8S_NAMESPACE_DEFAULT_DENY,
     SECURITY_GROUP_NO_WORLD_INGRESS,
 )
+from policies.rules.exposure.resource_policies import RESOURCE_POLICY_NO_PUBLIC_PRINCIPAL
 
 # The pack's order, in which a resource's violations are reported.
 POLICIES: tuple[Policy, ...] = (
@@ -31,4 +32,5 @@ POLICIES: tuple[Policy, ...] = (
     K8S_NO_LOAD_BALANCER_SERVICES,
     ALB_LISTENERS_HTTPS_OR_REDIRECT,
     K8S_NAMESPACE_DEFAULT_DENY,
+    RESOURCE_POLICY_NO_PUBLIC_PRINCIPAL,
 )
