@@ -71,6 +71,8 @@ class Database(Component):
     reader_identifiers: list[pulumi.Output[str]]
     """The readers' instance identifiers, for their replica-lag alarms."""
     proxy_name: pulumi.Output[str]
+    proxy_target: aws.rds.ProxyTarget
+    """The proxy's registration of the cluster, made once the instances exist: until then the proxy reaches no one."""
     instance_class: str
     memory_bytes: float
     """Each instance's memory; for `db.serverless`, at the cluster's maximum capacity."""
@@ -144,6 +146,10 @@ class Database(Component):
             engine=ENGINE,
             # The major only: RDS picks its current minor and upgrades minors itself without a diff here.
             engine_version=str(config.engine_version),
+            # A new major only when asked for, and then with the instances' parameter group of the new family, which
+            # RDS applies to every instance in the same upgrade (a group of the old family would stop it).
+            allow_major_version_upgrade=config.allow_major_version_upgrade,
+            db_instance_parameter_group_name=instance_parameters.name if config.allow_major_version_upgrade else None,
             storage_type=None if config.storage_type == "aurora" else config.storage_type,
             database_name=config.database_name,
             master_username=MASTER_USERNAME,
@@ -375,7 +381,7 @@ class Database(Component):
             ),
             opts=self.child(),
         )
-        aws.rds.ProxyTarget(
+        self.proxy_target = aws.rds.ProxyTarget(
             name,
             db_proxy_name=proxy.name,
             target_group_name=target_group.name,

@@ -234,10 +234,10 @@ class DatabaseRoles(Component):
                 ),
             ),
             # Pod Identity gives credentials only to pods created after the association; a pod started before the
-            # network policies runs unrestricted.
+            # network policies runs unrestricted; before the proxy's target exists the proxy reaches no instance.
             opts=self.child(
                 provider=cluster.provider,
-                depends_on=[identity.association, master, *args.namespace.network_policies],
+                depends_on=[identity.association, master, database.proxy_target, *args.namespace.network_policies],
             ),
         )
         self.register_outputs({"jobName": self.job.metadata.name})

@@ -112,6 +112,11 @@ class DatabaseAdministration(DatabaseConnection, Protocol):
         """The key the master secret is encrypted with."""
         ...
 
+    @property
+    def proxy_target(self) -> pulumi.Resource:
+        """What a connection through the proxy waits for: the cluster registered behind it, instances and all."""
+        ...
+
 
 class RestorableDatabase(Protocol):
     """The database as AWS Backup selects it, and where a test restore of it lands."""

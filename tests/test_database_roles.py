@@ -129,14 +129,16 @@ def test_only_the_job_and_the_proxy_may_read_the_master_secret(stack_graph: Grap
     assert statements["DecryptOwnSecrets"]["Resource"] == key
 
 
-def test_the_job_starts_after_its_identity_its_secret_and_the_network_policies_and_the_apps_after_it(
+def test_the_job_starts_after_its_identity_its_secret_the_network_policies_and_the_proxys_target_and_the_apps_after_it(
     stack_graph: Graph,
 ) -> None:
     job = stack_graph.named(JOB, RESOURCE_NAME)
     association = stack_graph.named(ASSOCIATION, RESOURCE_NAME)
     provider_class = stack_graph.named(PROVIDER_CLASS, RESOURCE_NAME)
     policies = {policy.urn for policy in stack_graph.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")}
-    assert {association.urn, provider_class.urn, *policies} <= job.dependencies
+    # The proxy reaches the database only once its target, registered after the instances, exists.
+    [target] = stack_graph.of_type("aws:rds/proxyTarget:ProxyTarget")
+    assert {association.urn, provider_class.urn, target.urn, *policies} <= job.dependencies
     [addon] = [a for a in stack_graph.of_type("aws:eks/addon:Addon") if a.inputs["addonName"].startswith("aws-secrets")]
     assert addon.urn in provider_class.dependencies
     for deployment in stack_graph.of_type("kubernetes:apps/v1:Deployment"):

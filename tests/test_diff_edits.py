@@ -112,3 +112,20 @@ def test_the_replace_only_keys_say_what_they_replace_and_the_safe_way() -> None:
     assert "deletes" in changes["sentinel:database.readers"].notes[0].effect
     raised = config_changes({"sentinel:database": '{"readers": 1}'}, {"sentinel:database": '{"readers": 2}'})
     assert raised[0].notes == ()
+
+
+def test_a_new_major_fails_at_apply_unless_allowed_and_goes_in_place_when_it_is() -> None:
+    next_major = {
+        "sentinel:database.engineVersion": 17,
+        "sentinel:workloads.logicalBackup.postgresImageTag": "17.2-alpine",
+    }
+    refused = by_name(edited("prod", next_major), CLUSTER, "database")
+    assert any(finding.startswith("fails at apply: engineVersion") for finding in refused.findings)
+    allowed = by_name(
+        edited("prod", {**next_major, "sentinel:database.allowMajorVersionUpgrade": True}), CLUSTER, "database"
+    )
+    assert allowed.action is Action.UPDATE and not allowed.failures
+    # The major alone is refused before any diff: the backup's pg_dump would be older than the server.
+    assert "sentinel:workloads.logicalBackup.postgresImageTag" in refusal(
+        "prod", {"sentinel:database.engineVersion": 17}
+    )

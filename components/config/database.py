@@ -113,7 +113,12 @@ class ProxyPool(Section):
 class DatabaseConfig(Section):
     engine_version: AuroraPostgresMajor = 16
     """The Aurora PostgreSQL major (the seed: 15 or later). Only the major is set: RDS picks and upgrades the
-    minor, so automatic minor upgrades never show as a diff. A new major is an operation (docs/data.md)."""
+    minor, so automatic minor upgrades never show as a diff. A new major is an operation (docs/data.md): RDS refuses
+    it unless `allowMajorVersionUpgrade` is true, and the logical backup's `postgresImageTag` moves with it."""
+    allow_major_version_upgrade: bool = False
+    """Whether RDS may move the cluster to a new major: set it in the change that raises `engineVersion` (RDS then
+    upgrades the cluster in place, its instances taking the new family's parameter group in the same call), and back
+    to false afterwards. Left false, a new major fails at apply, and `python -m offline diff` says so beforehand."""
     instance_class: Annotated[
         AuroraInstanceClass, by_environment(dev=AURORA_SERVERLESS, staging="db.r7g.large", prod="db.r7g.xlarge")
     ]
