@@ -11,15 +11,24 @@ file cannot be read or no policy config applies.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from offline import stackfiles
+from offline.cost import CostEstimate, estimate
+from offline.cost import render as render_cost
+from offline.critical_path import CriticalPath, critical_path
+from offline.critical_path import render as render_critical_path
+from offline.diagram import diagram
+from offline.diff import component_of
 from offline.engine import run_for_command_line
 from offline.graph import Graph, Resource
 from offline.policy import Violation, any_mandatory, evaluate
 from offline.policy_config import PolicyConfigError, load_policy_config, policy_config_path, shown
+from offline.price_table import PriceError
 
 
 def render(graph: Graph) -> str:
@@ -70,20 +79,53 @@ def main(argv: list[str] | None = None) -> int:
         epilog="`python -m offline diff STACK --against REF` shows what a change would replace or delete.",
     )
     parser.add_argument("stack", help="stack name (dev, staging, prod) or path to a Pulumi.<stack>.yaml")
+    parser.add_argument("--json", action="store_true", help="print the review as JSON")
+    parser.add_argument("--diagram", metavar="FILE", type=Path, help="write the stack's Mermaid diagram to FILE")
     args = parser.parse_args(arguments)
     stack, path = _stack_and_path(args.stack)
     graph = run_for_command_line(stack, path)
     if isinstance(graph, int):
         return graph
-    print(render(graph))
     try:
         config_path = policy_config_path(stack, path)
     except PolicyConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     violations = evaluate(graph, load_policy_config(stack, path))
-    print(render_violations(violations, shown(config_path)))
+    path_to_done = critical_path(graph)
+    try:
+        cost: CostEstimate | str = estimate(graph)
+    except PriceError as error:
+        cost = f"unavailable: {error}"
+    if args.diagram is not None:
+        args.diagram.write_text(diagram(graph))
+    if args.json:
+        print(json.dumps(as_json(graph, violations, path_to_done, cost), indent=1))
+    else:
+        print(render(graph))
+        print(render_violations(violations, shown(config_path)))
+        print(render_critical_path(path_to_done))
+        print("\n" + (render_cost(cost) if isinstance(cost, CostEstimate) else f"Monthly cost: {cost}"))
     return 1 if any_mandatory(violations) else 0
+
+
+def as_json(graph: Graph, violations: list[Violation], path: CriticalPath, cost: CostEstimate | str) -> dict[str, Any]:
+    """The review for machines: the resources by component, the policy verdict, the critical path and the cost."""
+    components: dict[str, Counter[str]] = defaultdict(Counter)
+    for resource in graph:
+        if resource.custom:
+            components[component_of(graph, resource)][resource.type] += 1
+    return {
+        "stack": graph.stack,
+        "components": {name: dict(sorted(counts.items())) for name, counts in sorted(components.items())},
+        "protected": sorted(resource.urn for resource in graph if resource.options.protect),
+        "violations": [
+            {"policy": v.policy_name, "level": v.enforcement_level.value, "urn": v.urn, "message": v.message}
+            for v in violations
+        ],
+        "criticalPath": path.to_json(),
+        "cost": cost.as_json() if isinstance(cost, CostEstimate) else {"error": cost},
+    }
 
 
 if __name__ == "__main__":

@@ -19,9 +19,11 @@ from typing import Any
 
 from offline import stackfiles
 from offline.config_changes import ConfigChange, config_changes
+from offline.cost import CostDelta, cloudflare_plan, cost_delta, render_cost_delta
 from offline.diff import Action, ResourceChange, compare
 from offline.engine import ProgramFailedError
 from offline.graph import Graph
+from offline.price_table import PriceError
 from offline.replacements import UncoveredTypeError
 from offline.revision import RevisionError, run_tree, tree_at
 
@@ -39,6 +41,8 @@ class DiffReport:
     changes: list[ResourceChange]
     graph: Graph
     """The stack as the change builds it."""
+    cost: CostDelta | str | None = None
+    """What the change does to the monthly cost; why that is unknown (a price the tables lack); None for no cost."""
 
     @property
     def findings(self) -> list[ResourceChange]:
@@ -66,7 +70,27 @@ def diff_trees(stack: str, old_root: Path, new_root: Path, against: str) -> Diff
     old_graph = run_tree(old_root, stack) or _EMPTY
     new_graph = run_tree(new_root, stack) or _EMPTY
     config = _config_changes(old_root, stack, new_root, stack)
-    return DiffReport(stack, against, config, compare(old_graph, new_graph), new_graph)
+    cost = _cost_delta(old_graph, (old_root, stack), new_graph, (new_root, stack))
+    return DiffReport(stack, against, config, compare(old_graph, new_graph), new_graph, cost)
+
+
+def _cost_delta(
+    old: Graph, old_file: tuple[Path, str], new: Graph, new_file: tuple[Path, str]
+) -> CostDelta | str | None:
+    """The change in monthly cost, each side priced with the Cloudflare plan of its own stack file (a tree and a
+    stack)."""
+    if not old or not new:
+        return None
+    (old_root, old_stack), (new_root, new_stack) = old_file, new_file
+    try:
+        return cost_delta(
+            old,
+            new,
+            old_cloudflare_plan=cloudflare_plan(old_stack, old_root),
+            new_cloudflare_plan=cloudflare_plan(new_stack, new_root),
+        )
+    except PriceError as error:
+        return f"unknown: {error}"
 
 
 def diff_against_revision(
@@ -83,7 +107,8 @@ def diff_against_stack(stack: str, other: str, root: Path = stackfiles.PROJECT_D
     if old_graph is None or new_graph is None:
         raise stackfiles.StackFileError(f"no stack file for {other if old_graph is None else stack!r} in {root}")
     config = _config_changes(root, other, root, stack)
-    return DiffReport(stack, f"stack {other}", config, compare(old_graph, new_graph), new_graph)
+    cost = _cost_delta(old_graph, (root, other), new_graph, (root, stack))
+    return DiffReport(stack, f"stack {other}", config, compare(old_graph, new_graph), new_graph, cost)
 
 
 def _shown(value: Any, width: int = 70) -> str:
@@ -116,6 +141,10 @@ def render(report: DiffReport, color: bool = False) -> str:
         f"Diff of stack {report.stack!r} against {report.against}: {summary or 'no change'}"
         + (paint(f"; {len(findings)} finding(s) to acknowledge") if findings else "")
     ]
+    if isinstance(report.cost, CostDelta):
+        lines.append(render_cost_delta(report.cost))
+    elif report.cost is not None:
+        lines.append(f"Monthly cost: {report.cost}")
     if findings:
         lines.append(paint("\nFindings (a deploy needs them acknowledged):"))
         for change in findings:
@@ -161,6 +190,7 @@ def as_json(report: DiffReport) -> dict[str, Any]:
         "stack": report.stack,
         "against": report.against,
         "counts": dict(report.counts()),
+        "cost": report.cost.as_json() if isinstance(report.cost, CostDelta) else report.cost,
         "findings": [resource(change) for change in report.findings],
         "config": [
             {

@@ -187,5 +187,7 @@ def test_the_command_exits_non_zero_on_findings_and_prints_json(capsys: pytest.C
     assert main(["dev", "--against-stack", "staging", "--json"]) == FINDINGS_EXIT_CODE
     report = json.loads(capsys.readouterr().out)
     assert report["against"] == "stack staging" and report["findings"]
+    # Staging's larger shape costs more than dev's: the diff says what the change does to the monthly cost.
+    assert report["cost"]["total"]["newMin"] < report["cost"]["total"]["oldMin"]
     assert all(finding["findings"] for finding in report["findings"])
     assert main(["dev", "--against", "no-such-ref"]) == 2

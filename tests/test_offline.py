@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -16,8 +17,10 @@ from pulumi.runtime import MockCallArgs
 import offline
 from offline import stackfiles
 from offline.__main__ import main
+from offline.diagram import diagram
 from offline.graph import Graph
 from offline.mocks import AwsLikeMocks, UnmockedInvokeError
+from tests.helpers import graph_of
 
 
 def test_graph_records_parent_dependencies_provider_and_options(prod: Graph) -> None:
@@ -118,6 +121,17 @@ def test_cli_lists_resources_by_component() -> None:
     assert "network (sentinel:components:Network)" in out
     assert "security (sentinel:components:Security)" in out
     assert re.search(r"\s12  aws:ec2/subnet:Subnet", out)
+    # After the resources and the policy verdict: the first deploy's critical path and the monthly cost.
+    assert out.index("Policies (") < out.index("First deploy of 'prod'") < out.index("Monthly cost")
+
+
+def test_cli_writes_the_review_as_json_and_the_diagram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    drawn = tmp_path / "dev.mmd"
+    assert main(["dev", "--json", "--diagram", str(drawn)]) == 0
+    review = json.loads(capsys.readouterr().out)
+    assert review["stack"] == "dev" and review["criticalPath"]["totalSeconds"] > 0
+    assert review["cost"]["total"]["atMin"] > 0 and "network (Network)" in review["components"]
+    assert drawn.read_text() == diagram(graph_of("dev"))
 
 
 def test_cli_exits_1_naming_the_bad_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

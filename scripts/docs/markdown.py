@@ -10,6 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from offline.diagram import diagram
+from offline.graph import Graph
+
 
 def one_line(text: str) -> str:
     """A docstring as one line of a table cell: pipes escaped, and angle brackets outside code spans too, so a
@@ -54,3 +57,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = [f"| {' | '.join(header)} |", f"|{'|'.join('---' for _ in header)}|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def mermaid(graph: Graph) -> str:
+    """The stack's architecture diagram (offline/diagram.py) as a Mermaid block, which GitHub draws."""
+    return f"```mermaid\n{diagram(graph)}```"

@@ -10,6 +10,7 @@ from scripts.docs import DocsError, GraphOf
 from scripts.docs.alarms import alarms
 from scripts.docs.config import config_reference
 from scripts.docs.layout import layout
+from scripts.docs.markdown import mermaid
 from scripts.docs.policies import policy_table
 
 GENERATOR = "scripts/generate_docs.py"
@@ -20,7 +21,7 @@ _REGION = re.compile(
 )
 
 PAGES: Mapping[str, Mapping[str, Callable[[GraphOf], str]]] = {
-    "README.md": {"layout": lambda _graph_of: layout()},
+    "README.md": {"layout": lambda _graph_of: layout(), "diagram": lambda graph_of: mermaid(graph_of("prod"))},
     "docs/config.md": {"config": lambda _graph_of: config_reference()},
     "docs/policies.md": {"policies": lambda _graph_of: policy_table()},
     "docs/alarms.md": {"alarms": alarms},
