@@ -23,13 +23,12 @@ from components.config.apps import AppConfig
 from components.database import PORT
 from components.interfaces import AppNamespace, DatabaseAdministration, SecretsStoreCluster
 from components.pod_identity import pod_identity, read_secrets_statements
-from components.pods import labels_of, namespaced, restricted_container, restricted_pod
+from components.pods import job_pod, labels_of, namespaced, restricted_container
 from components.secrets_store import MountedSecret, secret_provider_class, secrets_volume
 
 DATABASE_ROLES = "database-roles"
 """The Job's, its pods' and its ServiceAccount's name."""
 # The postgres image runs as root by default; `nobody` runs psql.
-NOBODY = 65534
 SCRIPT = "roles.sql"
 MASTER_PASSWORD = "master-password"
 
@@ -196,41 +195,36 @@ class DatabaseRoles(Component):
             spec=k8s.batch.v1.JobSpecArgs(
                 backoff_limit=4,
                 active_deadline_seconds=900,
-                template=k8s.core.v1.PodTemplateSpecArgs(
-                    metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
-                    spec=k8s.core.v1.PodSpecArgs(
-                        service_account_name=identity.account.metadata.name,
-                        automount_service_account_token=False,
-                        restart_policy="Never",
-                        security_context=restricted_pod(NOBODY),
-                        volumes=[
-                            k8s.core.v1.VolumeArgs(
-                                name="script",
-                                config_map=k8s.core.v1.ConfigMapVolumeSourceArgs(name=script.metadata.name),
+                template=job_pod(
+                    labels,
+                    identity.account.metadata.name,
+                    volumes=[
+                        k8s.core.v1.VolumeArgs(
+                            name="script",
+                            config_map=k8s.core.v1.ConfigMapVolumeSourceArgs(name=script.metadata.name),
+                        ),
+                        secrets_volume("master", DATABASE_ROLES),
+                    ],
+                    containers=[
+                        restricted_container(
+                            name="psql",
+                            image=f"public.ecr.aws/docker/library/postgres:{args.image_tag}",
+                            command=[
+                                "sh",
+                                "-c",
+                                f'PGPASSWORD="$(cat /master/{MASTER_PASSWORD})" exec psql --no-psqlrc '
+                                f'--set=ON_ERROR_STOP=1 --single-transaction --file=/script/{SCRIPT} "$CONNECTION"',
+                            ],
+                            env=[k8s.core.v1.EnvVarArgs(name="CONNECTION", value=connection)],
+                            resources=k8s.core.v1.ResourceRequirementsArgs(
+                                requests={"cpu": "50m", "memory": "64Mi"}, limits={"cpu": "500m", "memory": "128Mi"}
                             ),
-                            secrets_volume("master", DATABASE_ROLES),
-                        ],
-                        containers=[
-                            restricted_container(
-                                name="psql",
-                                image=f"public.ecr.aws/docker/library/postgres:{args.image_tag}",
-                                command=[
-                                    "sh",
-                                    "-c",
-                                    f'PGPASSWORD="$(cat /master/{MASTER_PASSWORD})" exec psql --no-psqlrc '
-                                    f'--set=ON_ERROR_STOP=1 --single-transaction --file=/script/{SCRIPT} "$CONNECTION"',
-                                ],
-                                env=[k8s.core.v1.EnvVarArgs(name="CONNECTION", value=connection)],
-                                resources=k8s.core.v1.ResourceRequirementsArgs(
-                                    requests={"cpu": "50m", "memory": "64Mi"}, limits={"cpu": "500m", "memory": "128Mi"}
-                                ),
-                                volume_mounts=[
-                                    k8s.core.v1.VolumeMountArgs(name="script", mount_path="/script", read_only=True),
-                                    k8s.core.v1.VolumeMountArgs(name="master", mount_path="/master", read_only=True),
-                                ],
-                            )
-                        ],
-                    ),
+                            volume_mounts=[
+                                k8s.core.v1.VolumeMountArgs(name="script", mount_path="/script", read_only=True),
+                                k8s.core.v1.VolumeMountArgs(name="master", mount_path="/master", read_only=True),
+                            ],
+                        )
+                    ],
                 ),
             ),
             # Pod Identity gives credentials only to pods created after the association; a pod started before the

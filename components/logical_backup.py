@@ -18,7 +18,7 @@ from components.database import PORT
 from components.database_roles import LOGICAL_BACKUP_USER
 from components.interfaces import AppNamespace, DatabaseConnection, EncryptedBucket, KubernetesCluster
 from components.pod_identity import bucket_key_statement, database_connect_statement, metrics_statement, pod_identity
-from components.pods import labels_of, namespaced, restricted_container, restricted_pod
+from components.pods import job_pod, labels_of, namespaced, restricted_container
 from facts.metrics import APP_METRICS_NAMESPACE, LOGICAL_BACKUP_METRIC
 
 LOGICAL_BACKUP = "logical-backup"
@@ -26,7 +26,6 @@ LOGICAL_BACKUP = "logical-backup"
 LOGICAL_BACKUP_PREFIX = "logical"
 """Where in the backups bucket the dumps go."""
 # The images (postgres, AWS CLI) default to root; `nobody` runs both.
-NOBODY = 65534
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,76 +104,67 @@ class LogicalBackup(Component):
                         backoff_limit=2,
                         active_deadline_seconds=3 * 3600,
                         ttl_seconds_after_finished=86400,
-                        template=k8s.core.v1.PodTemplateSpecArgs(
-                            metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
-                            spec=k8s.core.v1.PodSpecArgs(
-                                service_account_name=identity.account.metadata.name,
-                                automount_service_account_token=False,
-                                restart_policy="Never",
-                                security_context=restricted_pod(NOBODY),
-                                volumes=[
-                                    k8s.core.v1.VolumeArgs(
-                                        name="scratch",
-                                        empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(size_limit=config.scratch_size),
-                                    ),
-                                    k8s.core.v1.VolumeArgs(
-                                        name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs()
-                                    ),
-                                    # The token in memory: it signs in as the backup's user for 15 minutes.
-                                    k8s.core.v1.VolumeArgs(
-                                        name="token",
-                                        empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(
-                                            medium="Memory", size_limit="1Mi"
-                                        ),
-                                    ),
-                                ],
-                                init_containers=[
-                                    # An IAM token for the proxy's endpoint, signed with the pod's role (no call).
-                                    restricted_container(
-                                        name="token",
-                                        image=f"public.ecr.aws/aws-cli/aws-cli:{config.aws_cli_image_tag}",
-                                        command=[
-                                            "sh",
-                                            "-c",
-                                            'aws rds generate-db-auth-token --hostname "$DATABASE_HOST" '
-                                            f"--port {PORT} --username {LOGICAL_BACKUP_USER.name} "
-                                            '--region "$AWS_REGION" > /token/password',
-                                        ],
-                                        env=[host, region, home],
-                                        resources=resources,
-                                        volume_mounts=[token, tmp],
-                                    ),
-                                    restricted_container(
-                                        name="dump",
-                                        image=f"public.ecr.aws/docker/library/postgres:{config.postgres_image_tag}",
-                                        command=[
-                                            "sh",
-                                            "-c",
-                                            'PGPASSWORD="$(cat /token/password)" exec pg_dump --format=custom '
-                                            '--compress=9 --no-owner --file=/backup/database.dump --dbname="host='
-                                            f"$DATABASE_HOST port={PORT} dbname={args.database.database_name} "
-                                            f'user={LOGICAL_BACKUP_USER.name} sslmode=require"',
-                                        ],
-                                        env=[host],
-                                        resources=resources,
-                                        volume_mounts=[scratch, tmp, token],
-                                    ),
-                                ],
-                                containers=[
-                                    restricted_container(
-                                        name="upload",
-                                        image=f"public.ecr.aws/aws-cli/aws-cli:{config.aws_cli_image_tag}",
-                                        command=["sh", "-c", upload],
-                                        env=[
-                                            k8s.core.v1.EnvVarArgs(name="BACKUP_S3_BUCKET", value=bucket.name),
-                                            region,
-                                            home,
-                                        ],
-                                        resources=resources,
-                                        volume_mounts=[scratch, tmp],
-                                    )
-                                ],
-                            ),
+                        template=job_pod(
+                            labels,
+                            identity.account.metadata.name,
+                            volumes=[
+                                k8s.core.v1.VolumeArgs(
+                                    name="scratch",
+                                    empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(size_limit=config.scratch_size),
+                                ),
+                                k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs()),
+                                # The token in memory: it signs in as the backup's user for 15 minutes.
+                                k8s.core.v1.VolumeArgs(
+                                    name="token",
+                                    empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(medium="Memory", size_limit="1Mi"),
+                                ),
+                            ],
+                            init_containers=[
+                                # An IAM token for the proxy's endpoint, signed with the pod's role (no call).
+                                restricted_container(
+                                    name="token",
+                                    image=f"public.ecr.aws/aws-cli/aws-cli:{config.aws_cli_image_tag}",
+                                    command=[
+                                        "sh",
+                                        "-c",
+                                        'aws rds generate-db-auth-token --hostname "$DATABASE_HOST" '
+                                        f"--port {PORT} --username {LOGICAL_BACKUP_USER.name} "
+                                        '--region "$AWS_REGION" > /token/password',
+                                    ],
+                                    env=[host, region, home],
+                                    resources=resources,
+                                    volume_mounts=[token, tmp],
+                                ),
+                                restricted_container(
+                                    name="dump",
+                                    image=f"public.ecr.aws/docker/library/postgres:{config.postgres_image_tag}",
+                                    command=[
+                                        "sh",
+                                        "-c",
+                                        'PGPASSWORD="$(cat /token/password)" exec pg_dump --format=custom '
+                                        '--compress=9 --no-owner --file=/backup/database.dump --dbname="host='
+                                        f"$DATABASE_HOST port={PORT} dbname={args.database.database_name} "
+                                        f'user={LOGICAL_BACKUP_USER.name} sslmode=require"',
+                                    ],
+                                    env=[host],
+                                    resources=resources,
+                                    volume_mounts=[scratch, tmp, token],
+                                ),
+                            ],
+                            containers=[
+                                restricted_container(
+                                    name="upload",
+                                    image=f"public.ecr.aws/aws-cli/aws-cli:{config.aws_cli_image_tag}",
+                                    command=["sh", "-c", upload],
+                                    env=[
+                                        k8s.core.v1.EnvVarArgs(name="BACKUP_S3_BUCKET", value=bucket.name),
+                                        region,
+                                        home,
+                                    ],
+                                    resources=resources,
+                                    volume_mounts=[scratch, tmp],
+                                )
+                            ],
                         ),
                     )
                 ),

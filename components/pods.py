@@ -3,13 +3,16 @@ the security context that Pod Security Admission `restricted` requires of a pod 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pulumi
 import pulumi_kubernetes as k8s
 
 APP_USER = 1001
 """The uid and gid of the unprivileged user the apps' images run as (the Next.js Dockerfile's `nextjs`/`nodejs`)."""
+NOBODY = 65534
+"""The uid and gid the platform's own jobs run as (the official images' `nobody`): they need no user of their own."""
 
 
 def labels_of(workload: str) -> dict[str, str]:
@@ -43,4 +46,28 @@ def restricted_pod(user: int) -> k8s.core.v1.PodSecurityContextArgs:
         run_as_group=user,
         fs_group=user,
         seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
+    )
+
+
+def job_pod(
+    labels: Mapping[str, str],
+    service_account: pulumi.Input[str],
+    *,
+    volumes: Sequence[k8s.core.v1.VolumeArgs],
+    containers: Sequence[k8s.core.v1.ContainerArgs],
+    init_containers: Sequence[k8s.core.v1.ContainerArgs] | None = None,
+) -> k8s.core.v1.PodTemplateSpecArgs:
+    """The pod of one of the platform's jobs: it runs once, as nobody, under its own service account (whose role Pod
+    Identity gives it), and holds no Kubernetes API token, which no job here needs."""
+    return k8s.core.v1.PodTemplateSpecArgs(
+        metadata=k8s.meta.v1.ObjectMetaArgs(labels=dict(labels)),
+        spec=k8s.core.v1.PodSpecArgs(
+            service_account_name=service_account,
+            automount_service_account_token=False,
+            restart_policy="Never",
+            security_context=restricted_pod(NOBODY),
+            volumes=list(volumes),
+            init_containers=list(init_containers) if init_containers is not None else None,
+            containers=list(containers),
+        ),
     )
