@@ -92,8 +92,12 @@ class ResourceChange:
                 "unless someone unprotects it on purpose first"
             )
         if destroys and self.holds_data:
-            verb = "replacing it starts empty" if self.action is Action.REPLACE else "deleting it"
-            found.append(f"holds data: {verb} and destroys what it holds")
+            what = (
+                "the replacement starts empty and the old one goes with what it holds"
+                if self.action is Action.REPLACE
+                else "deleting it destroys what it holds"
+            )
+            found.append(f"holds data: {what}")
         if self.unprotected and self.holds_data and not destroys:
             found.append("holds data and loses Pulumi's protection: the next diff may delete or replace it")
         return found

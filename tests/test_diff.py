@@ -79,7 +79,7 @@ def test_a_forcing_change_replaces_and_a_resource_that_holds_data_makes_it_a_fin
     after = graph(resource(CLUSTER, "database", {**CLUSTER_INPUTS, "databaseName": "app"}))
     [change] = compare(before, after)
     assert change.action is Action.REPLACE
-    assert change.findings == ["holds data: replacing it starts empty and destroys what it holds"]
+    assert change.findings == ["holds data: the replacement starts empty and the old one goes with what it holds"]
 
 
 def test_deleting_a_protected_resource_is_a_finding_and_creating_one_is_not() -> None:
