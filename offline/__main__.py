@@ -1,5 +1,5 @@
-"""`python -m offline STACK`: an offline preview: what `pulumi up` would create, grouped by component,
-then what the policy pack says about it.
+"""`python -m offline STACK`: an offline preview: what `pulumi up` would create, as a tree under its components
+(offline/plan_tree.py), then what the policy pack says about it.
 
 STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. The policies run at
 the levels of the policy config `offline.policy_config` chooses: the stack's own
@@ -25,26 +25,12 @@ from offline.critical_path import render as render_critical_path
 from offline.diagram import diagram
 from offline.diff import component_of
 from offline.engine import run_for_command_line
-from offline.graph import Graph, Resource
+from offline.graph import Graph
+from offline.plan_tree import PlanTree, plan_tree
+from offline.plan_tree import render as render_plan_tree
 from offline.policy import Violation, any_mandatory, evaluate
 from offline.policy_config import PolicyConfigError, load_policy_config, policy_config_path, shown
 from offline.price_table import PriceError
-
-
-def render(graph: Graph) -> str:
-    groups: dict[str, list[Resource]] = defaultdict(list)
-    for resource in graph:
-        top = graph.top_level_ancestor(resource)
-        label = f"{top.name} ({top.type})" if not top.custom and top is not resource else "(top level)"
-        if resource.custom:
-            groups[label].append(resource)
-    lines = [f"Offline preview of stack {graph.stack!r}: {sum(map(len, groups.values()))} resources"]
-    for label, members in sorted(groups.items()):
-        protected = sum(1 for member in members if member.options.protect)
-        lines.append(f"\n{label}: {len(members)} resources" + (f", {protected} protected" if protected else ""))
-        counts = Counter(member.type for member in members)
-        lines += [f"  {count:4d}  {type_}" for type_, count in sorted(counts.items())]
-    return "\n".join(lines)
 
 
 def render_violations(violations: list[Violation], config_source: str) -> str:
@@ -99,18 +85,22 @@ def main(argv: list[str] | None = None) -> int:
         cost = f"unavailable: {error}"
     if args.diagram is not None:
         args.diagram.write_text(diagram(graph))
+    tree = plan_tree(graph)
     if args.json:
-        print(json.dumps(as_json(graph, violations, path_to_done, cost), indent=1))
+        print(json.dumps(as_json(graph, tree, violations, path_to_done, cost), indent=1))
     else:
-        print(render(graph))
+        print(render_plan_tree(tree))
         print(render_violations(violations, shown(config_path)))
         print(render_critical_path(path_to_done))
         print("\n" + (render_cost(cost) if isinstance(cost, CostEstimate) else f"Monthly cost: {cost}"))
     return 1 if any_mandatory(violations) else 0
 
 
-def as_json(graph: Graph, violations: list[Violation], path: CriticalPath, cost: CostEstimate | str) -> dict[str, Any]:
-    """The review for machines: the resources by component, the policy verdict, the critical path and the cost."""
+def as_json(
+    graph: Graph, tree: PlanTree, violations: list[Violation], path: CriticalPath, cost: CostEstimate | str
+) -> dict[str, Any]:
+    """The review for machines: the resources by component and as a tree, the policy verdict, the critical path and
+    the cost."""
     components: dict[str, Counter[str]] = defaultdict(Counter)
     for resource in graph:
         if resource.custom:
@@ -119,6 +109,7 @@ def as_json(graph: Graph, violations: list[Violation], path: CriticalPath, cost:
         "stack": graph.stack,
         "components": {name: dict(sorted(counts.items())) for name, counts in sorted(components.items())},
         "protected": sorted(resource.urn for resource in graph if resource.options.protect),
+        "tree": tree.as_json(),
         "violations": [
             {"policy": v.policy_name, "level": v.enforcement_level.value, "urn": v.urn, "message": v.message}
             for v in violations

@@ -1,6 +1,7 @@
 """`sys.path` changes only where a process starts. A library module that edits the path makes imports work
 or fail depending on which module happened to load first; the entry points (`offline/__main__.py`,
-`policies/__main__.py`, `scripts/*.py`) set it up once, and pytest through `pythonpath` in pyproject.toml."""
+`policies/__main__.py`, `scripts/*.py`, `bench/*.py`) set it up once, and pytest through `pythonpath` in
+pyproject.toml."""
 
 from __future__ import annotations
 

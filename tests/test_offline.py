@@ -120,7 +120,8 @@ def test_cli_lists_resources_by_component() -> None:
     assert "Offline preview of stack 'prod'" in out
     assert "network (sentinel:components:Network)" in out
     assert "security (sentinel:components:Security)" in out
-    assert re.search(r"\s12  aws:ec2/subnet:Subnet", out)
+    assert re.search(r"network \(sentinel:components:Network\): \d+ resources", out)
+    assert re.search(r"├── aws:ec2/subnet:Subnet network-private-a  cidr=10\.0\.0\.0/19  zone=us-east-1a\b", out)
     # After the resources and the policy verdict: the first deploy's critical path and the monthly cost.
     assert out.index("Policies (") < out.index("First deploy of 'prod'") < out.index("Monthly cost")
 
