@@ -326,3 +326,10 @@ def test_main_publishes_the_pack_whenever_what_it_is_made_of_changes() -> None:
     assert upload["working-directory"] == f"${{{{ runner.temp }}}}/{staged_in[1]}"
     assert upload["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
     assert all("PULUMI_ACCESS_TOKEN" not in step.get("env", {}) for step in steps if step is not upload)
+
+
+def test_no_job_hands_the_stacks_a_shared_cloudflare_token() -> None:
+    """Each stack's token is its own stack-file secret (policy cloudflare-provider-stack-token); a repository-wide
+    token in a job's environment would be one every stack's deploy could use."""
+    passing = [path.name for path in sorted(WORKFLOWS.glob("*.yml")) if "CLOUDFLARE_API_TOKEN" in path.read_text()]
+    assert passing == []
