@@ -19,11 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from offline.graph import Graph, Resource
+from offline.graph import Graph, Resource, is_secret
 from offline.replacements import Outcome, Rule, covers, rule_for
-
-# Pulumi's wire marker of a secret value (`pulumi.runtime.rpc`): shown as such, never printed.
-_SECRET_SIGNATURE = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 
 
 class Action(Enum):
@@ -124,7 +121,7 @@ def _leaves(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
     change shows where in them it is; a secret is one leaf."""
     if isinstance(value, str) and (document := _json_document(value)) is not None:
         value = document
-    if isinstance(value, dict) and value.get(_SECRET_SIGNATURE[0]) == _SECRET_SIGNATURE[1]:
+    if is_secret(value):
         yield path, Secret(value.get("value"))
     elif isinstance(value, dict) and value:
         for key, item in value.items():

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
+
+from offline.sdk_internals import SECRET_SIGNATURE, SIGNATURE_KEY
+
+
+def is_secret(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """Whether an input value is one the program marked secret (its text is under the mark's `value`)."""
+    return isinstance(value, Mapping) and value.get(SIGNATURE_KEY) == SECRET_SIGNATURE
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from offline.graph import Graph, Resource
+from offline.graph import Graph, Resource, is_secret
 
 # The inputs shown for each type: label -> path into the resource's inputs (camelCase, as the engine receives them).
 # A path is keys joined by dots; `[]` after a key takes every item of the list under it; a key that holds dots itself
@@ -259,7 +259,6 @@ SECRET = "[secret]"
 """What a secret value shows as."""
 
 # Pulumi's wire marker of a secret value (`pulumi.runtime.rpc`).
-_SECRET_KEY, _SECRET_MARK = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 _EACH = object()
 _PATH_STEP = re.compile(r'(?:"([^"]+)"|([^".\[\]]+))(\[\])?(?:\.|$)')
 
@@ -397,12 +396,8 @@ def _steps(path: str) -> tuple[Any, ...]:
     return tuple(steps)
 
 
-def _is_secret(value: Any) -> bool:
-    return isinstance(value, Mapping) and value.get(_SECRET_KEY) == _SECRET_MARK
-
-
 def _values_at(value: Any, steps: tuple[Any, ...]) -> Iterator[Any]:
-    if _is_secret(value):
+    if is_secret(value):
         yield SECRET
     elif not steps:
         yield value
@@ -416,7 +411,7 @@ def _values_at(value: Any, steps: tuple[Any, ...]) -> Iterator[Any]:
 
 def _plain(value: Any) -> Any:
     """The value for reading: a whole float as an int (the wire carries every number as a float), secrets hidden."""
-    if _is_secret(value):
+    if is_secret(value):
         return SECRET
     if isinstance(value, float) and value.is_integer():
         return int(value)

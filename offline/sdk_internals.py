@@ -27,8 +27,9 @@ try:
     from pulumi.runtime.mocks import MockMonitor
 
     # The inputs in a `RegisterResourceRequest` are a protobuf Struct in Pulumi's wire encoding (secrets, assets,
-    # unknowns); the SDK's own decoder is the only one that reads it as the program meant it.
-    from pulumi.runtime.rpc import deserialize_properties
+    # unknowns); the SDK's own decoder is the only one that reads it as the program meant it. It keeps a secret as
+    # `{<sig key>: <secret sig>, "value": ...}`, by which the diff and the plan tree show it as secret, never its text.
+    from pulumi.runtime.rpc import _special_secret_sig, _special_sig_key, deserialize_properties  # pyright: ignore[reportPrivateUsage]
 
     # The public `pulumi.runtime.test` decorator is these two calls (run the program through `run_pulumi_func`,
     # which waits for every outstanding registration, on the loop `_sync_await` pumps) but returns nothing; the
@@ -58,7 +59,11 @@ except ImportError as missing:
         "tests/test_sdk_internals.py checks each of them"
     ) from missing
 
+SECRET_SIGNATURE, SIGNATURE_KEY = _special_secret_sig, _special_sig_key
+
 __all__ = [
+    "SECRET_SIGNATURE",
+    "SIGNATURE_KEY",
     "UNKNOWN_STRING_VALUE",
     "MockMonitor",
     "NotApplicableError",

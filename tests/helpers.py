@@ -10,13 +10,13 @@ import pytest
 
 import offline
 from components.config import ConfigError, StackConfig, parse
-from offline import stackfiles
+from offline import sdk_internals, stackfiles
 from offline.graph import Graph
 
 STACKS = ("dev", "staging", "prod")
 
 # What pulumi.runtime.rpc marks a secret value with on the wire to the engine.
-SECRET_SIGNATURE = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+SECRET_SIGNATURE = {sdk_internals.SIGNATURE_KEY: sdk_internals.SECRET_SIGNATURE}
 
 
 @functools.cache
