@@ -27,7 +27,7 @@ from bench.bench_policies import (  # noqa: E402 - needs the path set above
     growth,
     time_policies,
 )
-from bench.time_preview import DIFF_TARGET, PREVIEW_TARGET, commands, median_seconds, run_suite  # noqa: E402
+from scripts.time_preview import DIFF_TARGET, PREVIEW_TARGET, commands, median_seconds, run_suite  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 STACK = "prod"

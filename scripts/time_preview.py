@@ -3,7 +3,7 @@ modules the program loads (the class of every resource type in the graph), so th
 engine itself costs on top of Python's import work. Optionally also the diff against a revision, on the same
 floor, and the test suite as `python3 dev.py test` runs it (one worker per core).
 
-    .venv/bin/python bench/time_preview.py [STACK] [--runs N] [--suite] [--diff REF]
+    .venv/bin/python scripts/time_preview.py [STACK] [--runs N] [--suite] [--diff REF]
 """
 
 from __future__ import annotations
