@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from offline import stackfiles
-from offline.cost import CostEstimate, estimate
+from offline.cost import CostEstimate, cloudflare_plan, estimate
 from offline.cost import render as render_cost
 from offline.critical_path import CriticalPath, critical_path
 from offline.critical_path import render as render_critical_path
@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     violations = evaluate(graph, load_policy_config(stack, path))
     path_to_done = critical_path(graph)
     try:
-        cost: CostEstimate | str = estimate(graph)
+        # The plan of the stack file previewed, which need not be one of the project's own.
+        cost: CostEstimate | str = estimate(graph, cloudflare_plan=cloudflare_plan(stack, path.parent))
     except PriceError as error:
         cost = f"unavailable: {error}"
     if args.diagram is not None:

@@ -126,6 +126,17 @@ def test_cli_lists_resources_by_component() -> None:
     assert out.index("Policies (") < out.index("First deploy of 'prod'") < out.index("Monthly cost")
 
 
+def test_cli_previews_a_stack_file_outside_the_project_with_its_own_cost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A short-lived stack's file lives anywhere; its Cloudflare plan is read from it, not from the project."""
+    text = (stackfiles.PROJECT_DIR / "Pulumi.prod.yaml").read_text()
+    assert "plan: pro" in text, "the planted edit needs its anchor"
+    path = write_stack(tmp_path, "pr-123", text.replace("plan: pro", "plan: business"))
+    assert main([str(path)]) == 0
+    assert "Cloudflare business plan" in capsys.readouterr().out
+
+
 def test_cli_writes_the_review_as_json_and_the_diagram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     drawn = tmp_path / "dev.mmd"
     assert main(["dev", "--json", "--diagram", str(drawn)]) == 0
