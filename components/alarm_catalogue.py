@@ -20,7 +20,7 @@ from components.alarms import (
     metric,
 )
 from components.config import MonitoringConfig
-from components.interfaces import KubernetesCluster, LoadBalancer, LogicalBackupJob, MonitoredCache, MonitoredDatabase
+from components.interfaces import LoadBalancer, LogicalBackupJob, MonitoredCache, MonitoredCluster, MonitoredDatabase
 from facts.metrics import (
     APP_METRICS_NAMESPACE,
     FIVE_MINUTES,
@@ -52,7 +52,7 @@ def _seed_alarm(config: MonitoringConfig, seed: SeedAlarm, **definition: Any) ->
     )
 
 
-def seed_alarms(config: MonitoringConfig, cluster: KubernetesCluster) -> Iterator[AlarmDefinition]:
+def seed_alarms(config: MonitoringConfig, cluster: MonitoredCluster) -> Iterator[AlarmDefinition]:
     """The seed's three alarms, with the seed's names and the configured numbers (the seed's by default)."""
     yield _seed_alarm(
         config,
@@ -70,7 +70,9 @@ def seed_alarms(config: MonitoringConfig, cluster: KubernetesCluster) -> Iterato
         config,
         "HighMemoryUtilization",
         tier="cluster",
-        watches=metric("ContainerInsights", "node_memory_utilization", Reading.TYPICAL, {"ClusterName": cluster.name}),
+        watches=metric(
+            "ContainerInsights", "node_memory_utilization", Reading.TYPICAL, {"ClusterName": cluster.configured_name}
+        ),
         unit="%",
         missing_data_reason=_QUIET_WHEN_REPLACED + "; ClusterFailedNodes alarms when Container Insights goes quiet",
         meaning="The EKS nodes' memory (Container Insights) is nearly used up; pods will be evicted.",
@@ -157,11 +159,13 @@ def edge_alarms(config: MonitoringConfig, load_balancer: LoadBalancer) -> Iterat
         )
 
 
-def cluster_alarms(cluster: KubernetesCluster) -> Iterator[AlarmDefinition]:
+def cluster_alarms(cluster: MonitoredCluster) -> Iterator[AlarmDefinition]:
     yield AlarmDefinition(
         name="ClusterFailedNodes",
         tier="cluster",
-        watches=metric("ContainerInsights", "cluster_failed_node_count", Reading.WORST, {"ClusterName": cluster.name}),
+        watches=metric(
+            "ContainerInsights", "cluster_failed_node_count", Reading.WORST, {"ClusterName": cluster.configured_name}
+        ),
         comparison="GreaterThanThreshold",
         threshold=0,
         unit="nodes",
@@ -380,7 +384,7 @@ def backup_alarms(config: MonitoringConfig, logical_backup: LogicalBackupJob) ->
 def alarm_definitions(
     config: MonitoringConfig,
     *,
-    cluster: KubernetesCluster,
+    cluster: MonitoredCluster,
     load_balancer: LoadBalancer,
     database: MonitoredDatabase,
     cache: MonitoredCache,

@@ -136,8 +136,10 @@ def app_workload(
         resource_name,
         metadata=namespaced(namespace, app, labels),
         spec=k8s.autoscaling.v2.HorizontalPodAutoscalerSpecArgs(
+            # By the name the Deployment is given, not its output: an HPA may exist before its target, so it need
+            # not wait for the Deployment's rollout (the last wait of a first deploy).
             scale_target_ref=k8s.autoscaling.v2.CrossVersionObjectReferenceArgs(
-                api_version="apps/v1", kind="Deployment", name=deployment.metadata.name
+                api_version="apps/v1", kind="Deployment", name=app
             ),
             min_replicas=scaling.min_replicas,
             max_replicas=scaling.max_replicas,

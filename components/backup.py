@@ -74,13 +74,16 @@ class Backup(Component):
     ) -> None:
         super().__init__(name, platform, opts)
         config = args.config
-        vault = self._vault(name, None, config.home_retentions, config)
+        vault, _ = self._vault(name, None, config.home_retentions, config)
         self.vault_arn = vault.arn
-        dr_vault = (
-            self._vault(f"{name}-dr", config.dr_region, config.dr_retentions, config) if config.dr_region else None
+        dr_vault, dr_key_arn = (
+            self._vault(f"{name}-dr", config.dr_region, config.dr_retentions, config)
+            if config.dr_region
+            else (None, None)
         )
         self.dr_vault_arn = dr_vault.arn if dr_vault else None
-        self.dr_key_arn = dr_vault.kms_key_arn if dr_vault else None
+        # The key's, not the vault's: what else it encrypts (the apps' secrets' replicas) need not wait for the vault.
+        self.dr_key_arn = dr_key_arn
         if dr_vault is None:
             pulumi.log.info(
                 f"{platform.name_prefix}: no sentinel:backup.drRegion, so recovery points stay in {platform.region} "
@@ -147,7 +150,8 @@ class Backup(Component):
 
     def _vault(
         self, name: str, region: str | None, retentions: tuple[int, ...], config: BackupConfig
-    ) -> aws.backup.Vault:
+    ) -> tuple[aws.backup.Vault, pulumi.Output[str]]:
+        """The vault of `region` (the stack's when None) and the ARN of the key it encrypts with."""
         platform = self.platform
         suffix = "-dr" if region else ""
         key = EncryptionKey(
@@ -181,7 +185,7 @@ class Backup(Component):
                 region=region,
                 opts=self.child(),
             )
-        return vault
+        return vault, key.arn
 
     def _rule(
         self,

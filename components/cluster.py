@@ -28,7 +28,7 @@ from components.cluster_nodes import autoscaling_group_name, node_group
 from components.config.cluster import STANDARD_SUPPORT_ENDS, SUPPORT_WARNING_WINDOW, ClusterConfig, NodesConfig
 from components.interfaces import SharedFiles, Vpc
 from components.kms import EncryptionKey, EncryptionKeyArgs, log_group_with_own_key
-from facts.eks_addons import SECRETS_STORE_ADDON, Stage, addons_at
+from facts.eks_addons import POD_NETWORKING_ADDON, SECRETS_STORE_ADDON, Stage
 from facts.eks_control_plane import CONTROL_PLANE_LOG_TYPES
 
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
@@ -91,6 +91,8 @@ class ClusterArgs:
 
 class Cluster(Component):
     name: pulumi.Output[str]
+    configured_name: str
+    """The same name as config gives it, for what may name the cluster before it exists (its metrics)."""
     version: str
     """The Kubernetes minor version, such as 1.33."""
     endpoint: pulumi.Output[str]
@@ -174,6 +176,7 @@ class Cluster(Component):
             opts=self.stateful(depends_on=[log_group, *role_grants]),
         )
         self.name = cluster.name
+        self.configured_name = cluster_name
         self.version = config.version
         self.endpoint = cluster.endpoint
         self.cluster_security_group_id = cluster.vpc_config.cluster_security_group_id
@@ -210,7 +213,8 @@ class Cluster(Component):
             network=args.network,
             node_security_group_id=args.node_security_group_id,
             provider=self.provider,
-            depends_on=before_nodes,
+            pod_networking=before_nodes[POD_NETWORKING_ADDON],
+            depends_on=list(before_nodes.values()),
         )
         self.autoscaling_group_name = autoscaling_group_name(self.node_group)
         self.node_security_group_ids = [
@@ -226,7 +230,7 @@ class Cluster(Component):
             shared_files=args.shared_files,
             depends_on=[self.node_group],
         )
-        self.secrets_store = after_nodes[addons_at(Stage.AFTER_NODES).index(SECRETS_STORE_ADDON)]
+        self.secrets_store = after_nodes[SECRETS_STORE_ADDON]
         cluster_autoscaler(
             self,
             name,

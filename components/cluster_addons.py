@@ -78,11 +78,11 @@ def cluster_addons(
     versions: Mapping[AddonName, str],
     shared_files: SharedFiles,
     depends_on: Sequence[pulumi.Resource] = (),
-) -> list[aws.eks.Addon]:
-    """The add-ons of `stage`, each at its configured version and created after `depends_on`, with the roles of
-    their service accounts; each resource is `component`'s child."""
-    return [
-        _addon(
+) -> dict[AddonName, aws.eks.Addon]:
+    """The add-ons of `stage` by name, each at its configured version and created after `depends_on`, with the roles
+    of their service accounts; each resource is `component`'s child."""
+    return {
+        addon: _addon(
             component,
             name,
             addon,
@@ -92,7 +92,7 @@ def cluster_addons(
             depends_on=depends_on,
         )
         for addon in addons_at(stage)
-    ]
+    }
 
 
 def _addon(

@@ -38,11 +38,13 @@ def node_group(
     network: Vpc,
     node_security_group_id: pulumi.Input[str],
     provider: k8s.Provider,
+    pod_networking: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource],
 ) -> aws.eks.NodeGroup:
     """The node group of `cluster` in the private subnets, its pods on the pods' subnets, nodes and pods in the `webapp`
-    group alone, created after `depends_on` (the VPC CNI among them, which brings the ENIConfig kind) and after each
-    zone's ENIConfig on the cluster of `provider`; each resource is `component`'s child."""
+    group alone, created after `depends_on` and after each zone's ENIConfig on the cluster of `provider`, which waits
+    for `pod_networking` (the VPC CNI add-on, which brings the ENIConfig kind) alone; each resource is `component`'s
+    child."""
     platform = component.platform
     role = component.role(f"{name}-nodes", "eks-nodes", service_trust("ec2.amazonaws.com", None))
     attachments = [component.attach_managed_policy(f"{name}-nodes", role, policy) for policy in NODE_POLICIES]
@@ -63,7 +65,7 @@ def node_group(
             kind="ENIConfig",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=zone),
             spec={"subnet": subnet_id, "securityGroups": [node_security_group_id]},
-            opts=component.child(provider=provider, depends_on=list(depends_on)),
+            opts=component.child(provider=provider, depends_on=[pod_networking]),
         )
         for zone, subnet_id in zip(network.availability_zones, network.subnet_ids["pods"], strict=True)
     ]

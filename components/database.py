@@ -62,7 +62,7 @@ class Database(Component):
     """The secret in which RDS keeps (and rotates) the master user's password."""
     key_arn: pulumi.Output[str]
     """The database's key: storage, Performance Insights, logs and the master secret."""
-    cluster_identifier: pulumi.Output[str]
+    cluster_identifier: str
     cluster_arn: pulumi.Output[str]
     """What AWS Backup selects and restores."""
     subnet_group_name: pulumi.Output[str]
@@ -70,7 +70,7 @@ class Database(Component):
     """The database's own group, which a restored copy is put in too."""
     reader_identifiers: list[pulumi.Output[str]]
     """The readers' instance identifiers, for their replica-lag alarms."""
-    proxy_name: pulumi.Output[str]
+    proxy_name: str
     proxy_target: aws.rds.ProxyTarget
     """The proxy's registration of the cluster, made once the instances exist: until then the proxy reaches no one."""
     instance_class: str
@@ -229,12 +229,14 @@ class Database(Component):
         # The proxy's resource id, the last part of its ARN (arn:aws:rds:<region>:<account>:db-proxy:prx-...), is
         # what an IAM policy names to let a role sign in through it.
         self._proxy_resource_id = proxy.arn.apply(lambda arn: arn.rsplit(":", 1)[-1])
-        self.cluster_identifier = cluster.cluster_identifier
+        # The names the metrics carry, as config gives them: an alarm may exist before what it watches, so the alarms
+        # need not wait the quarter hour the cluster and the proxy take.
+        self.cluster_identifier = cluster_identifier
         self.cluster_arn = cluster.arn
         self.subnet_group_name = subnet_group.name
         self.security_group_id = args.security_group_id
         self.reader_identifiers = [instance.identifier for instance in instances[1:]]
-        self.proxy_name = proxy.name
+        self.proxy_name = proxy_name
         self.instance_class = config.instance_class
         memory_gib = database_memory_gib(
             config.instance_class, config.serverless_capacity.maximum if config.serverless else None

@@ -135,7 +135,7 @@ class MonitoredDatabase(Protocol):
     """The database as its alarms watch it: its identifiers, and what its class allows."""
 
     @property
-    def cluster_identifier(self) -> pulumi.Input[str]: ...
+    def cluster_identifier(self) -> str: ...
 
     @property
     def reader_identifiers(self) -> Sequence[pulumi.Input[str]]: ...
@@ -154,7 +154,7 @@ class MonitoredDatabase(Protocol):
         ...
 
     @property
-    def proxy_name(self) -> pulumi.Input[str]: ...
+    def proxy_name(self) -> str: ...
 
     @property
     def proxy_connection_budget(self) -> float:
@@ -219,6 +219,19 @@ class KubernetesCluster(Protocol):
 
     @property
     def provider(self) -> k8s.Provider: ...
+
+    @property
+    def autoscaling_group_name(self) -> pulumi.Input[str]: ...
+
+
+class MonitoredCluster(Protocol):
+    """The cluster as its alarms watch it: the metrics' dimensions."""
+
+    @property
+    def configured_name(self) -> str:
+        """The cluster's name as the stack configures it (`name` is the same name taken from the cluster, which
+        waits for the cluster): an alarm may exist before what it watches."""
+        ...
 
     @property
     def autoscaling_group_name(self) -> pulumi.Input[str]: ...
@@ -314,4 +327,4 @@ class LogicalBackupJob(Protocol):
     """The daily pg_dump (components/logical_backup.py), whose alarm fires when it stops reporting success."""
 
     @property
-    def cron_job_name(self) -> pulumi.Input[str]: ...
+    def cron_job_name(self) -> str: ...

@@ -46,7 +46,7 @@ class LogicalBackupArgs:
 
 
 class LogicalBackup(Component):
-    cron_job_name: pulumi.Output[str]
+    cron_job_name: str
 
     def __init__(
         self, name: str, platform: Platform, args: LogicalBackupArgs, opts: pulumi.ResourceOptions | None = None
@@ -89,7 +89,7 @@ class LogicalBackup(Component):
             f"aws cloudwatch put-metric-data --namespace {APP_METRICS_NAMESPACE} --metric-name {LOGICAL_BACKUP_METRIC} "
             f"--dimensions CronJob={LOGICAL_BACKUP} --value 1"
         )
-        cron_job = k8s.batch.v1.CronJob(
+        k8s.batch.v1.CronJob(
             name,
             metadata=namespaced(namespace.namespace_name, LOGICAL_BACKUP, labels),
             spec=k8s.batch.v1.CronJobSpecArgs(
@@ -174,7 +174,8 @@ class LogicalBackup(Component):
                 depends_on=[identity.association, *namespace.network_policies, args.database_users],
             ),
         )
-        self.cron_job_name = cron_job.metadata.name
+        # Its name as given, not from the CronJob: the alarm on its metric need not wait for the cluster's nodes.
+        self.cron_job_name = LOGICAL_BACKUP
         self.register_outputs({"cronJobName": self.cron_job_name})
 
     def child(self, **options: Any) -> pulumi.ResourceOptions:

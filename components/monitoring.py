@@ -18,10 +18,10 @@ from components.base import Component, Platform
 from components.config import MonitoringConfig
 from components.dashboard import dashboard_body
 from components.interfaces import (
-    KubernetesCluster,
     LoadBalancer,
     LogicalBackupJob,
     MonitoredCache,
+    MonitoredCluster,
     MonitoredDatabase,
     NotificationTopic,
 )
@@ -32,7 +32,7 @@ class MonitoringArgs:
     config: MonitoringConfig
     alarm_topic: NotificationTopic
     """Every alarm notifies it, when it fires and when it recovers."""
-    cluster: KubernetesCluster
+    cluster: MonitoredCluster
     load_balancer: LoadBalancer
     database: MonitoredDatabase
     cache: MonitoredCache

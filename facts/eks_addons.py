@@ -27,6 +27,8 @@ AddonName = Literal[
 ]
 
 ADDON_NAMESPACE = "kube-system"
+POD_NETWORKING_ADDON: AddonName = "vpc-cni"
+"""The add-on that gives pods their addresses (and brings the ENIConfig kind that places them on the pods' subnets)."""
 SECRETS_STORE_ADDON: AddonName = "aws-secrets-store-csi-driver-provider"
 """The add-on that mounts Secrets Manager secrets into pods (and the SecretProviderClass resource they name)."""
 _DEPLOYMENT_NEEDS_NODES = (
@@ -90,7 +92,9 @@ ADDONS: Mapping[AddonName, AddonPlacement] = {
     # ask, reading them as the pod's own Pod Identity role, so it needs no AWS identity of its own.
     SECRETS_STORE_ADDON: AddonPlacement(
         Stage.AFTER_NODES,
-        "its DaemonSets serve pods, which need nodes; a pod that mounts a secret waits for it "
+        "it runs DaemonSets only, but that EKS reports it ACTIVE with no node to run them on is documented nowhere; "
+        "after the nodes it costs no time, since the pods that mount secrets wait for nodes and for cluster DNS "
+        "(coredns, itself after the nodes) anyway "
         "(https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-eks-installation.html)",
     ),
 }

@@ -18,8 +18,10 @@ from typing import Any
 
 from offline.creation_times import AS_OF, CreationTime, creation_time
 from offline.graph import Graph, Resource
+from offline.waits import why
 
 TOP_LEVEL = "(top level)"
+_UNEXPLAINED = "nothing in offline/waits.py: a wait no service may need, on the path that sets the deploy's time"
 
 
 class Link(Enum):
@@ -44,6 +46,8 @@ class Step:
     """What its time rests on; None for a component, which takes no time."""
     waits_on: Link | None
     """How it waits for the step before it; None for the first step."""
+    because: str | None = None
+    """For a dependency, why it must wait (offline/waits.py); None where nothing there says it must."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class CriticalPath:
                     "basis": step.creation.basis.value if step.creation else None,
                     "source": step.creation.source if step.creation else None,
                     "waitsOn": step.waits_on.value if step.waits_on else None,
+                    "because": step.because,
                 }
                 for step in self.chain
             ],
@@ -146,6 +151,9 @@ def critical_path(graph: Graph, time_of: Callable[[str], CreationTime] = creatio
                 finish=timing.finish,
                 creation=time_of(resource.type) if resource.custom else None,
                 waits_on=timing.waited_for[1] if timing.waited_for else None,
+                because=why(resource, graph[timing.waited_for[0]])
+                if timing.waited_for and timing.waited_for[1] is Link.DEPENDENCY
+                else None,
             )
         )
         urn = timing.waited_for[0] if timing.waited_for else None
@@ -183,13 +191,15 @@ def render(path: CriticalPath) -> str:
         f"({_clock(path.total)}), set by this chain of {len(path.chain)}:",
         f"  {'start':>6} {'takes':>6}  {'waits on':<10} {'basis':<10} resource",
     ]
-    lines += [
-        f"  {_clock(step.start):>6} {_clock(step.finish - step.start):>6}  "
-        f"{step.waits_on.value if step.waits_on else '':<10} "
-        f"{step.creation.basis.value if step.creation else 'component':<10} "
-        f"{step.type} {step.name} [{step.component}]"
-        for step in path.chain
-    ]
+    for step in path.chain:
+        lines.append(
+            f"  {_clock(step.start):>6} {_clock(step.finish - step.start):>6}  "
+            f"{step.waits_on.value if step.waits_on else '':<10} "
+            f"{step.creation.basis.value if step.creation else 'component':<10} "
+            f"{step.type} {step.name} [{step.component}]"
+        )
+        if step.waits_on is Link.DEPENDENCY:
+            lines.append(f"{'':<38}because {step.because or _UNEXPLAINED}")
     lines.append("Components, by when their last resource is created:")
     lines += [
         f"  {_clock(span.finish):>6}  {span.name} ({span.resources} resources, from {_clock(span.start)})"

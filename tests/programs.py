@@ -135,6 +135,10 @@ class StandInCluster:
     autoscaling_group_name: str = "eks-nodes"
 
     @property
+    def configured_name(self) -> str:
+        return self.name
+
+    @property
     def provider(self) -> k8s.Provider:
         raise AssertionError("a stand-in cluster has no Kubernetes API")
 
