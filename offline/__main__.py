@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from offline import stackfiles
-from offline.cost import CostEstimate, cloudflare_plan, estimate
-from offline.cost import render as render_cost
+from offline.cost.estimate import cloudflare_plan, estimate
+from offline.cost.model import CostEstimate
+from offline.cost.render import render as render_cost
 from offline.critical_path import CriticalPath, critical_path
 from offline.critical_path import render as render_critical_path
 from offline.diagram import diagram

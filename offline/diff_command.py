@@ -19,7 +19,8 @@ from typing import Any
 
 from offline import stackfiles
 from offline.config_changes import ConfigChange, config_changes
-from offline.cost import CostDelta, cloudflare_plan, cost_delta, render_cost_delta
+from offline.cost.delta import CostDelta, cost_delta, render_cost_delta
+from offline.cost.estimate import cloudflare_plan
 from offline.diff import Action, ResourceChange, compare
 from offline.engine import ProgramFailedError
 from offline.graph import Graph

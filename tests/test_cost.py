@@ -1,4 +1,4 @@
-"""The monthly cost estimate (offline/cost.py) and its price tables (offline/price_table.py): the arithmetic on
+"""The monthly cost estimate (offline/cost/) and its price tables (offline/price_table.py): the arithmetic on
 hand-made graphs priced from a tiny table of round figures, so that each expected amount can be worked out by hand;
 then what must hold of the real stacks and tables (every resource type priced or known to be free, every class the
 config allows priced, every figure dated and sourced)."""
@@ -18,8 +18,15 @@ import pytest
 from components.config.bastion import BASTION_INSTANCE_TYPES
 from components.config.cache import ENGINE_VERSIONS
 from facts.instance_classes import CACHE_NODE_TYPES, DATABASE_INSTANCE_CLASSES, NODE_INSTANCE_TYPES
-from offline import cost, price_table
-from offline.cost import DAYS_PER_MONTH, CostEstimate, Usage
+from offline import price_table
+from offline.cost.backup import backup_interval_days, backup_stored_gb
+from offline.cost.compute import CONTAINER_INSIGHTS_METRICS, node_bounds
+from offline.cost.data import bucket_storage
+from offline.cost.delta import compare, render_cost_delta
+from offline.cost.estimate import estimate
+from offline.cost.model import CostEstimate
+from offline.cost.render import render
+from offline.cost.usage import DAYS_PER_MONTH, DEFAULT_USAGE, Usage
 from offline.graph import Graph, Resource
 from offline.price_table import PriceError, PriceTable
 from tests.helpers import STACKS, graph_of
@@ -27,7 +34,7 @@ from tests.helpers import STACKS, graph_of
 REGION, OTHER_REGION = "test-1", "test-2"
 PROVIDER = f"urn:pulumi:test::sentinel::pulumi:providers:aws::{REGION}"
 HOURS = 10.0
-USAGE = dataclasses.replace(cost.DEFAULT_USAGE, hours_per_month=HOURS)
+USAGE = dataclasses.replace(DEFAULT_USAGE, hours_per_month=HOURS)
 
 # Round figures, not AWS's: each expected amount below can be worked out by hand from these.
 PRICES: dict[str, dict[str, float]] = {
@@ -118,7 +125,7 @@ def graph(*resources: Resource) -> Graph:
 
 
 def estimate_of(prices: Callable[[str], PriceTable], *resources: Resource, usage: Usage = USAGE) -> CostEstimate:
-    return cost.estimate(graph(*resources), usage, cloudflare_plan="pro", prices=prices)
+    return estimate(graph(*resources), usage, cloudflare_plan="pro", prices=prices)
 
 
 def costs(result: CostEstimate) -> dict[str, tuple[float, float]]:
@@ -240,25 +247,25 @@ def test_nat_processing_is_the_assumed_volume_whatever_the_number_of_gateways(pr
 
 def test_lifecycle_rules_spread_a_bucket_over_its_storage_classes_by_age() -> None:
     rule = {"transitions": [{"days": 30, "storageClass": "STANDARD_IA"}], "expiration": {"days": 180}}
-    stored = cost.bucket_storage(writes_gb=10, months=12, rule=rule)
+    stored = bucket_storage(writes_gb=10, months=12, rule=rule)
     assert stored == pytest.approx({"STANDARD": 10 * 30 / DAYS_PER_MONTH, "STANDARD_IA": 10 * 150 / DAYS_PER_MONTH})
     # Younger than the first transition, all of it is still in STANDARD; without rules, everything written stays.
-    assert cost.bucket_storage(10, 0.5, rule) == pytest.approx({"STANDARD": 5})
-    assert cost.bucket_storage(10, 12, None) == pytest.approx({"STANDARD": 120})
+    assert bucket_storage(10, 0.5, rule) == pytest.approx({"STANDARD": 5})
+    assert bucket_storage(10, 12, None) == pytest.approx({"STANDARD": 120})
 
 
 def test_backup_schedules_are_read_as_daily_or_monthly_and_nothing_else() -> None:
-    assert cost.backup_interval_days("cron(0 5 ? * * *)") == 1
-    assert cost.backup_interval_days("cron(0 5 1 * ? *)") == DAYS_PER_MONTH
+    assert backup_interval_days("cron(0 5 ? * * *)") == 1
+    assert backup_interval_days("cron(0 5 1 * ? *)") == DAYS_PER_MONTH
     with pytest.raises(PriceError, match="neither daily nor monthly"):
-        cost.backup_interval_days("cron(0 5 ? * MON *)")
+        backup_interval_days("cron(0 5 ? * MON *)")
 
 
 def test_a_backup_chain_is_one_full_copy_and_the_changes_between_its_points() -> None:
     # 30 daily points of 100 GB changing 2 % a day: 100 + 29 x 2 GB.
-    assert cost.backup_stored_gb(100, 30, 1, 0.02) == pytest.approx(158)
+    assert backup_stored_gb(100, 30, 1, 0.02) == pytest.approx(158)
     # Points further apart than the data takes to change entirely are full copies.
-    assert cost.backup_stored_gb(100, 365, DAYS_PER_MONTH, 0.5) == pytest.approx(1200)
+    assert backup_stored_gb(100, 365, DAYS_PER_MONTH, 0.5) == pytest.approx(1200)
 
 
 def test_backup_copies_are_stored_at_the_destination_prices_and_pay_the_transfer(prices) -> None:
@@ -360,7 +367,7 @@ def test_container_insights_adds_the_per_node_metrics_and_logs_of_the_nodes_betw
     )
     bare = estimate_of(prices, *node_group(low=2, high=5))
     observed = estimate_of(prices, *node_group(low=2, high=5), addon)
-    per_node = cost.CONTAINER_INSIGHTS_METRICS["node"] * 0.3 + USAGE.container_insights_log_gb_per_node * 0.5
+    per_node = CONTAINER_INSIGHTS_METRICS["node"] * 0.3 + USAGE.container_insights_log_gb_per_node * 0.5
     extra_min, extra_max = observed.at_min - bare.at_min, observed.at_max - bare.at_max
     assert extra_max - extra_min == pytest.approx(3 * per_node)
 
@@ -387,21 +394,21 @@ def test_a_price_the_table_lacks_is_an_error_that_names_it(prices) -> None:
 def test_a_type_neither_priced_nor_known_free_is_named_not_counted_as_zero(prices) -> None:
     result = estimate_of(prices, resource("aws:sqs/queue:Queue", "queue"), resource("aws:iam/role:Role", "role"))
     assert result.unpriced_types == ("aws:sqs/queue:Queue",)
-    assert "not priced (neither in the tables nor known to be free): aws:sqs/queue:Queue" in cost.render(result)
+    assert "not priced (neither in the tables nor known to be free): aws:sqs/queue:Queue" in render(result)
 
 
 def test_a_change_shows_what_it_costs_in_the_components_it_moves(prices) -> None:
     keys = [component("keys"), resource("aws:kms/key:Key", "key", "keys")]
-    old = cost.estimate(graph(*node_group(high=5), *keys), USAGE, prices=prices)
-    new = cost.estimate(graph(*node_group(high=8), *keys), USAGE, prices=prices)
-    delta = cost.compare(old, new)
+    old = estimate(graph(*node_group(high=5), *keys), USAGE, prices=prices)
+    new = estimate(graph(*node_group(high=8), *keys), USAGE, prices=prices)
+    delta = compare(old, new)
     # 3 more nodes at most: 3 x (10 h x $1 + 50 GB x $0.1).
     assert [(d.name, d.new_min - d.old_min, d.new_max - d.old_max) for d in delta.components] == [("cluster", 0, 45)]
     assert delta.total.new_max - delta.total.old_max == 45
     assert "cluster: $30.00 .. $75.00 -> $30.00 .. $120.00 (+$0.00 at min scale, +$45.00 at max)" in (
-        cost.render_cost_delta(delta)
+        render_cost_delta(delta)
     )
-    assert cost.render_cost_delta(cost.compare(old, old)).endswith("unchanged, $31.00 .. $76.00")
+    assert render_cost_delta(compare(old, old)).endswith("unchanged, $31.00 .. $76.00")
 
 
 def test_the_result_renders_and_serializes_with_its_totals_and_assumptions(prices) -> None:
@@ -410,7 +417,7 @@ def test_the_result_renders_and_serializes_with_its_totals_and_assumptions(price
     assert document["total"] == {"atMin": round(result.at_min, 2), "atMax": round(result.at_max, 2)}
     assert sum(c["atMax"] for c in document["components"]) == pytest.approx(document["total"]["atMax"])
     assert {a["name"] for a in document["assumptions"]} == {f.name for f in dataclasses.fields(Usage)}
-    text = cost.render(result)
+    text = render(result)
     assert re.search(rf"^  total +\${result.at_min:,.2f} +\${result.at_max:,.2f}$", text, re.MULTILINE)
     assert "hours_per_month = 10 hours" in text
     assert "database: 0 .. 4 Aurora capacity units" in text
@@ -421,22 +428,22 @@ def test_the_result_renders_and_serializes_with_its_totals_and_assumptions(price
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_resource_type_of_the_stack_is_priced_or_known_to_be_free(stack: str) -> None:
-    result = cost.estimate(graph_of(stack))
+    result = estimate(graph_of(stack))
     assert result.unpriced_types == ()
     assert result.at_min > 0
 
 
 def test_prod_costs_more_at_max_scale_only_in_its_cluster() -> None:
-    result = cost.estimate(graph_of("prod"))
+    result = estimate(graph_of("prod"))
     moving = [c.name for c in result.components if round(c.at_max - c.at_min, 2)]
     assert moving == ["cluster"]
-    low, high = cost.node_bounds(graph_of("prod"))
+    low, high = node_bounds(graph_of("prod"))
     assert (low, high) == (2, 20)
 
 
 def test_only_the_stack_that_configures_the_zone_pays_for_its_plan() -> None:
     def plans(stack: str) -> list[str]:
-        items = (item for c in cost.estimate(graph_of(stack)).components for item in c.items)
+        items = (item for c in estimate(graph_of(stack)).components for item in c.items)
         return [item.what for item in items if item.what.startswith("Cloudflare")]
 
     assert plans("prod") == ["Cloudflare pro plan"]
