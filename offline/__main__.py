@@ -1,5 +1,6 @@
 """`python -m offline STACK`: an offline preview: what `pulumi up` would create, as a tree under its components
-(offline/plan_tree.py), then what the policy pack says about it.
+(offline/plan_tree.py), then what the policy pack says about it, how long a first deploy takes and what sets that
+time (offline/critical_path.py), and what the stack costs a month (offline/cost/).
 
 STACK is a stack name (dev, staging, prod) or the path of a `Pulumi.<stack>.yaml`. The policies run at
 the levels of the policy config `offline.policy_config` chooses: the stack's own
