@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_policy import Policy, PolicyProviderResource, PolicyResource, Severity
@@ -107,6 +107,34 @@ LOG_GROUP_RETENTION = ResourcePolicy(
 # --- Audit trails: the control plane's logs and the network's flow logs ---------------------------------------
 
 
+def _created_first(
+    writer: PolicyResource,
+    destination: str,
+    groups: Mapping[Any, PolicyResource],
+    *,
+    writes: str,
+    role: str,
+    service: str,
+) -> Iterable[Finding]:
+    """`writer` writes to the log group named `destination`, which `service` creates itself, unencrypted and never
+    expiring, unless the stack has created it first: the stack's group of that name (`groups`, by name), on which
+    the writer depends. Silent on a missing group while any group's name is unknown."""
+    group = groups.get(destination)
+    if group is None:
+        if not any(is_unknown(name) for name in groups):
+            yield Finding(
+                writer.urn,
+                f"{writer.name} {writes}, which the stack does not create: create it (kmsKeyId, retentionInDays) and "
+                f"make the {role} depend on it",
+            )
+    elif not depends_on(writer, group):
+        yield Finding(
+            writer.urn,
+            f"{writer.name} does not depend on log group {group.name}: pass it in depends_on, or {service} may create "
+            "the group first, unencrypted and never expiring",
+        )
+
+
 def _control_plane_logs(stack: Stack, _settings: Settings) -> Iterable[Finding]:
     groups = {field(group.props, "name"): group for group in stack.of_type(LOG_GROUP)}
     for cluster in stack.of_type(EKS_CLUSTER):
@@ -121,19 +149,10 @@ def _control_plane_logs(stack: Stack, _settings: Settings) -> Iterable[Finding]:
         if not isinstance(name, str) or any(is_unknown(group) for group in groups):
             continue
         # Where EKS writes: https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
-        group = groups.get(f"/aws/eks/{name}/cluster")
-        if group is None:
-            yield Finding(
-                cluster.urn,
-                f"{cluster.name} writes its audit log to /aws/eks/{name}/cluster, which the stack does not create: "
-                "create it (kmsKeyId, retentionInDays) and make the cluster depend on it",
-            )
-        elif not depends_on(cluster, group):
-            yield Finding(
-                cluster.urn,
-                f"{cluster.name} does not depend on log group {group.name}: pass it in depends_on, or EKS may create "
-                "the group first, unencrypted and never expiring",
-            )
+        destination = f"/aws/eks/{name}/cluster"
+        yield from _created_first(
+            cluster, destination, groups, writes=f"writes its audit log to {destination}", role="cluster", service="EKS"
+        )
 
 
 EKS_CONTROL_PLANE_LOGS = StackPolicy(
@@ -222,20 +241,14 @@ def _log_groups_created_first(stack: Stack, _settings: Settings) -> Iterable[Fin
                     "group can be created first",
                 )
             continue
-        group = groups.get(destination)
-        if group is None:
-            if not any(is_unknown(name) for name in groups):
-                yield Finding(
-                    writer.urn,
-                    f"{writer.name} writes to log group {shown(destination)}, which the stack does not create: create "
-                    "it (kmsKeyId, retentionInDays) and make the writer depend on it",
-                )
-        elif not depends_on(writer, group):
-            yield Finding(
-                writer.urn,
-                f"{writer.name} does not depend on log group {group.name}: pass it in depends_on, or RDS may create "
-                "the group first, unencrypted and never expiring",
-            )
+        yield from _created_first(
+            writer,
+            destination,
+            groups,
+            writes=f"writes to log group {shown(destination)}",
+            role="writer",
+            service="RDS",
+        )
 
 
 RDS_LOG_GROUPS_CREATED_FIRST = StackPolicy(
