@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, major_version, version_tuple
+from offline.replacements.rules import (
+    TERRAFORM_AWS,
+    Conditional,
+    Inputs,
+    Outcome,
+    Rule,
+    major_version,
+    paths,
+    version_tuple,
+)
 
 _REDIS_DEFAULT_PORT = 6379
 _TRANSIT_ENCRYPTION_MUTABLE_FROM = (7, 0, 5)
@@ -253,10 +262,10 @@ _EXPLAINED: tuple[Rule, ...] = (
     Rule(
         type="aws:rds/cluster:Cluster",
         source=_source("rds/cluster.go"),
-        replace_on=(
-            *("availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType"),
-            *("databaseName", "dbSubnetGroupName", "dbSystemId", "engine", "engineMode", "kmsKeyId"),
-            *("masterUsername", "restoreToPointInTime", "s3Import", "sourceRegion", "storageEncrypted", "region"),
+        replace_on=paths(
+            "availabilityZones clusterIdentifier clusterIdentifierPrefix clusterScalabilityType databaseName "
+            "dbSubnetGroupName dbSystemId engine engineMode kmsKeyId masterUsername restoreToPointInTime s3Import "
+            "sourceRegion storageEncrypted region"
         ),
         conditional=(
             Conditional("engineVersion", Outcome.FAIL, cluster_major_upgrade_not_allowed),
@@ -274,9 +283,9 @@ _EXPLAINED: tuple[Rule, ...] = (
     Rule(
         type="aws:rds/clusterInstance:ClusterInstance",
         source=_source("rds/cluster_instance.go"),
-        replace_on=(
-            *("availabilityZone", "clusterIdentifier", "customIamInstanceProfile", "dbSubnetGroupName", "engine"),
-            *("identifier", "identifierPrefix", "region"),
+        replace_on=paths(
+            "availabilityZone clusterIdentifier customIamInstanceProfile dbSubnetGroupName engine identifier "
+            "identifierPrefix region"
         ),
         note="An Aurora instance keeps no data of its own: the cluster volume holds it.",
     ),
@@ -295,9 +304,9 @@ _EXPLAINED: tuple[Rule, ...] = (
     Rule(
         type="aws:elasticache/replicationGroup:ReplicationGroup",
         source=_source("elasticache/replication_group.go"),
-        replace_on=(
-            *("atRestEncryptionEnabled", "dataTieringEnabled", "globalReplicationGroupId", "kmsKeyId", "networkType"),
-            *("replicationGroupId", "securityGroupNames", "snapshotArns", "snapshotName", "subnetGroupName", "region"),
+        replace_on=paths(
+            "atRestEncryptionEnabled dataTieringEnabled globalReplicationGroupId kmsKeyId networkType "
+            "replicationGroupId securityGroupNames snapshotArns snapshotName subnetGroupName region"
         ),
         conditional=(
             Conditional("engine", Outcome.REPLACE, cache_engine_changed),
@@ -405,9 +414,7 @@ _EXPLAINED: tuple[Rule, ...] = (
     Rule(
         type="aws:backup/selection:Selection",
         source=_source("backup/selection.go"),
-        replace_on=(
-            *("conditions", "iamRoleArn", "name", "notResources", "planId", "resources", "selectionTags", "region"),
-        ),
+        replace_on=paths("conditions iamRoleArn name notResources planId resources selectionTags region"),
         note="The resource has no update: every input is ForceNew (Pulumi pluralises condition and selection_tag).",
     ),
     Rule(

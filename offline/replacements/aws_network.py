@@ -17,17 +17,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule
+from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, paths
 
 _EC2, _ELB = TERRAFORM_AWS + "internal/service/ec2/", TERRAFORM_AWS + "internal/service/elbv2/"
 # The provider's instance type look-up: Graviton families carry a `g` right after the generation (t4g, m7gd, c6gn).
 _GRAVITON_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z-]*)$")
 _RULE_SOURCES = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
-
-
-def _paths(names: str) -> tuple[str, ...]:
-    """The input paths written as one space-separated string, for the long lists of the table."""
-    return tuple(names.split())
 
 
 def _items(value: Any) -> list[Any]:
@@ -216,7 +211,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:acm/certificate:Certificate",
         source=TERRAFORM_AWS + "internal/service/acm/certificate.go",
-        replace_on=_paths(
+        replace_on=paths(
             "certificateAuthorityArn domainName keyAlgorithm subjectAlternativeNames validationMethod "
             "validationOptions region"
         ),
@@ -225,27 +220,27 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:acm/certificateValidation:CertificateValidation",
         source=TERRAFORM_AWS + "internal/service/acm/certificate_validation.go",
-        replace_on=_paths("certificateArn validationRecordFqdns region"),
+        replace_on=paths("certificateArn validationRecordFqdns region"),
     ),
     Rule(
         type="aws:autoscaling/attachment:Attachment",
         source=TERRAFORM_AWS + "internal/service/autoscaling/attachment.go",
-        replace_on=_paths("autoscalingGroupName elb lbTargetGroupArn region"),
+        replace_on=paths("autoscalingGroupName elb lbTargetGroupArn region"),
     ),
     Rule(
         type="aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         source=_EC2 + "vpc_default_security_group.go",
-        replace_on=_paths("vpcId region"),
+        replace_on=paths("vpcId region"),
     ),
     Rule(
         type="aws:ec2/eip:Eip",
         source=_EC2 + "ec2_eip.go",
-        replace_on=_paths("address domain ipamPoolId networkBorderGroup publicIpv4Pool region"),
+        replace_on=paths("address domain ipamPoolId networkBorderGroup publicIpv4Pool region"),
     ),
     Rule(
         type="aws:ec2/flowLog:FlowLog",
         source=_EC2 + "vpc_flow_log.go",
-        replace_on=_paths(
+        replace_on=paths(
             "deliverCrossAccountRole destinationOptions eniId iamRoleArn logDestination logDestinationType "
             "logFormat maxAggregationInterval regionalNatGatewayId subnetId tagFieldSpecifications trafficType "
             "transitGatewayAttachmentId transitGatewayId vpcId region"
@@ -256,7 +251,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:ec2/instance:Instance",
         source=_EC2 + "ec2_instance.go",
-        replace_on=_paths(
+        replace_on=paths(
             "ami associatePublicIpAddress availabilityZone cpuOptions.amdSevSnp cpuOptions.coreCount "
             "cpuOptions.threadsPerCore ebsBlockDevices.deleteOnTermination ebsBlockDevices.deviceName "
             "ebsBlockDevices.encrypted ebsBlockDevices.iops ebsBlockDevices.kmsKeyId ebsBlockDevices.snapshotId "
@@ -286,25 +281,25 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:ec2/internetGateway:InternetGateway",
         source=_EC2 + "vpc_internet_gateway.go",
-        replace_on=_paths("region"),
+        replace_on=paths("region"),
         note="`vpcId` is applied in place (detach, then attach).",
     ),
     Rule(
         type="aws:ec2/launchTemplate:LaunchTemplate",
         source=_EC2 + "ec2_launch_template.go",
-        replace_on=_paths("name namePrefix region"),
+        replace_on=paths("name namePrefix region"),
         note="Any other change writes a new template version, which an instance launched from it may turn into its "
         "own replacement (see the instance's `launchTemplate.version`).",
     ),
     Rule(
         type="aws:ec2/managedPrefixList:ManagedPrefixList",
         source=_EC2 + "vpc_managed_prefix_list.go",
-        replace_on=_paths("addressFamily region"),
+        replace_on=paths("addressFamily region"),
     ),
     Rule(
         type="aws:ec2/natGateway:NatGateway",
         source=_EC2 + "vpc_nat_gateway.go",
-        replace_on=_paths("allocationId availabilityMode connectivityType privateIp subnetId vpcId region"),
+        replace_on=paths("allocationId availabilityMode connectivityType privateIp subnetId vpcId region"),
         conditional=(
             Conditional("secondaryPrivateIpAddressCount", Outcome.REPLACE, nat_private_address_count_changed),
             Conditional("availabilityZoneAddresses", Outcome.REPLACE, nat_regional_mode_switched),
@@ -313,25 +308,25 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:ec2/route:Route",
         source=_EC2 + "vpc_route.go",
-        replace_on=_paths("routeTableId destinationCidrBlock destinationIpv6CidrBlock destinationPrefixListId region"),
+        replace_on=paths("routeTableId destinationCidrBlock destinationIpv6CidrBlock destinationPrefixListId region"),
         note="A route's target (gateway, NAT gateway, interface...) is replaced in place (ReplaceRoute).",
     ),
-    Rule(type="aws:ec2/routeTable:RouteTable", source=_EC2 + "vpc_route_table.go", replace_on=_paths("vpcId region")),
+    Rule(type="aws:ec2/routeTable:RouteTable", source=_EC2 + "vpc_route_table.go", replace_on=paths("vpcId region")),
     Rule(
         type="aws:ec2/routeTableAssociation:RouteTableAssociation",
         source=_EC2 + "vpc_route_table_association.go",
-        replace_on=_paths("gatewayId subnetId region"),
+        replace_on=paths("gatewayId subnetId region"),
         note="`routeTableId` is applied in place (ReplaceRouteTableAssociation).",
     ),
     Rule(
         type="aws:ec2/securityGroup:SecurityGroup",
         source=_EC2 + "vpc_security_group.go",
-        replace_on=_paths("description name namePrefix vpcId region"),
+        replace_on=paths("description name namePrefix vpcId region"),
     ),
     Rule(
         type="aws:ec2/subnet:Subnet",
         source=_EC2 + "vpc_subnet.go",
-        replace_on=_paths(
+        replace_on=paths(
             "availabilityZone availabilityZoneId cidrBlock ipv4IpamPoolId ipv4NetmaskLength ipv6IpamPoolId "
             "ipv6Native ipv6NetmaskLength outpostArn vpcId region"
         ),
@@ -340,34 +335,34 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:ec2/vpc:Vpc",
         source=_EC2 + "vpc_.go",
-        replace_on=_paths("cidrBlock ipv4IpamPoolId ipv4NetmaskLength region"),
+        replace_on=paths("cidrBlock ipv4IpamPoolId ipv4NetmaskLength region"),
         conditional=(Conditional("instanceTenancy", Outcome.REPLACE, vpc_tenancy_changed),),
     ),
     Rule(
         type="aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
         source=_EC2 + "vpc_ipv4_cidr_block_association.go",
-        replace_on=_paths("cidrBlock ipv4IpamPoolId ipv4NetmaskLength vpcId region"),
+        replace_on=paths("cidrBlock ipv4IpamPoolId ipv4NetmaskLength vpcId region"),
         note="No update: every argument is ForceNew.",
     ),
     Rule(
         type="aws:ec2/vpcEndpoint:VpcEndpoint",
         source=_EC2 + "vpc_endpoint.go",
-        replace_on=_paths(
+        replace_on=paths(
             "dnsOptions.privateDnsPreference dnsOptions.privateDnsSpecifiedDomains resourceConfigurationArn "
             "serviceName serviceNetworkArn serviceRegion vpcEndpointType vpcId region"
         ),
         conditional=(Conditional("privateDnsEnabled", Outcome.REPLACE, endpoint_private_dns_changed),),
     ),
-    Rule(type="aws:lb/listener:Listener", source=_ELB + "listener.go", replace_on=_paths("loadBalancerArn region")),
+    Rule(type="aws:lb/listener:Listener", source=_ELB + "listener.go", replace_on=paths("loadBalancerArn region")),
     Rule(
         type="aws:lb/listenerRule:ListenerRule",
         source=_ELB + "listener_rule.go",
-        replace_on=_paths("listenerArn region"),
+        replace_on=paths("listenerArn region"),
     ),
     Rule(
         type="aws:lb/loadBalancer:LoadBalancer",
         source=_ELB + "load_balancer.go",
-        replace_on=_paths("customerOwnedIpv4Pool internal loadBalancerType name namePrefix region"),
+        replace_on=paths("customerOwnedIpv4Pool internal loadBalancerType name namePrefix region"),
         conditional=(
             Conditional("subnets", Outcome.REPLACE, load_balancer_subnets_removed),
             Conditional("subnetMappings", Outcome.REPLACE, load_balancer_subnet_mappings_changed),
@@ -381,37 +376,37 @@ RULES: tuple[Rule, ...] = (
     Rule(
         type="aws:lb/targetGroup:TargetGroup",
         source=_ELB + "target_group.go",
-        replace_on=_paths("ipAddressType name namePrefix port protocol protocolVersion targetType vpcId region"),
+        replace_on=paths("ipAddressType name namePrefix port protocol protocolVersion targetType vpcId region"),
         note="`targetControlPort` is newer than the source read: left as an update, unverified.",
     ),
     Rule(
         type="aws:lb/trustStore:TrustStore",
         source=_ELB + "trust_store.go",
-        replace_on=_paths("name namePrefix region"),
+        replace_on=paths("name namePrefix region"),
     ),
     Rule(
         type="aws:route53/record:Record",
         source=TERRAFORM_AWS + "internal/service/route53/record.go",
-        replace_on=_paths("name zoneId"),
+        replace_on=paths("name zoneId"),
         note="A new `type` or `setIdentifier` is applied by the update itself (delete and create in one change batch).",
     ),
     Rule(
         type="aws:route53/zone:Zone",
         source=TERRAFORM_AWS + "internal/service/route53/zone.go",
-        replace_on=_paths("delegationSetId name"),
+        replace_on=paths("delegationSetId name"),
         conditional=(Conditional("vpcs", Outcome.FAIL, zone_privacy_changed),),
     ),
     Rule(
         type="aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
         source=_EC2 + "vpc_security_group_ingress_rule.go",
-        replace_on=_paths("securityGroupId region"),
+        replace_on=paths("securityGroupId region"),
         conditional=_RULE_SOURCE_CHANGES,
         note="The egress rule shares the ingress rule's schema and ModifyPlan (securityGroupRuleResource).",
     ),
     Rule(
         type="aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         source=_EC2 + "vpc_security_group_ingress_rule.go",
-        replace_on=_paths("securityGroupId region"),
+        replace_on=paths("securityGroupId region"),
         conditional=_RULE_SOURCE_CHANGES,
     ),
 )

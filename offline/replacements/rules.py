@@ -66,6 +66,11 @@ class Rule:
     """Why an entry is what it is, where the source alone does not say (a computed default, a deliberate gap)."""
 
 
+def paths(names: str) -> tuple[str, ...]:
+    """The input paths written as one space-separated string, for the long lists of the table."""
+    return tuple(names.split())
+
+
 def covers(rule_path: str, changed_path: str) -> bool:
     """Whether a change at `changed_path` (list indexes already dropped) is at or inside `rule_path`, or is a
     whole block that contains it."""
