@@ -230,7 +230,7 @@ class Database(Component):
         # what an IAM policy names to let a role sign in through it.
         self._proxy_resource_id = proxy.arn.apply(lambda arn: arn.rsplit(":", 1)[-1])
         # The names the metrics carry, as config gives them: an alarm may exist before what it watches, so the alarms
-        # need not wait the quarter hour the cluster and the proxy take.
+        # need not wait the dozen minutes the cluster and the proxy take.
         self.cluster_identifier = cluster_identifier
         self.cluster_arn = cluster.arn
         self.subnet_group_name = subnet_group.name

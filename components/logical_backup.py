@@ -174,7 +174,8 @@ class LogicalBackup(Component):
                 depends_on=[identity.association, *namespace.network_policies, args.database_users],
             ),
         )
-        # Its name as given, not from the CronJob: the alarm on its metric need not wait for the cluster's nodes.
+        # Its name as given, not from the CronJob: the alarm on its metric need not wait for the CronJob, which waits
+        # for the database users.
         self.cron_job_name = LOGICAL_BACKUP
         self.register_outputs({"cronJobName": self.cron_job_name})
 

@@ -16,23 +16,32 @@ from collections.abc import Iterator
 from offline.critical_path import Link, critical_path, render
 from offline.graph import Graph, Resource
 from offline.waits import kind_of, why
+from policies.support.aws import (
+    DASHBOARD,
+    EKS_ADDON,
+    EKS_CLUSTER,
+    EKS_NODE_GROUP,
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    LOAD_BALANCER,
+    METRIC_ALARM,
+    RDS_CLUSTER_INSTANCE,
+    SECRET,
+    TARGET_GROUP,
+)
+from policies.support.kubernetes import DEPLOYMENT, ENI_CONFIG, HPAS
 
-HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-ENI_CONFIG = "kubernetes:crd.k8s.amazonaws.com/v1alpha1:ENIConfig"
-ADDON = "aws:eks/addon:Addon"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+HPA = HPAS[0]
 
 # Identifiers AWS makes up when it creates the resource, which an alarm on the resource's metrics must wait for: the
 # load balancer's and target groups' ARN suffixes, the node group's autoscaling group, and the autonamed instance
 # and replication-group identifiers. Every other name a metric carries is config's.
 GENERATED_IDENTIFIERS = {
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:lb/targetGroup:TargetGroup",
-    "aws:eks/nodeGroup:NodeGroup",
-    "aws:rds/clusterInstance:ClusterInstance",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
+    LOAD_BALANCER,
+    TARGET_GROUP,
+    EKS_NODE_GROUP,
+    RDS_CLUSTER_INSTANCE,
+    ELASTICACHE_REPLICATION_GROUP,
 }
 
 
@@ -70,12 +79,12 @@ def test_every_wait_on_every_stacks_critical_path_says_why(stack_graph: Graph) -
 def test_a_depends_on_without_a_reason_is_named(prod: Graph) -> None:
     """The ENIConfigs once waited for every add-on before the nodes; only the VPC CNI brings their kind."""
     eni_config = prod.named(ENI_CONFIG, "cluster-pods-a")
-    kube_proxy = prod.named(ADDON, "cluster-kube-proxy")
+    kube_proxy = prod.named(EKS_ADDON, "cluster-kube-proxy")
     planted = with_resource(
         prod, dataclasses.replace(eni_config, dependencies=eni_config.dependencies | {kube_proxy.urn})
     )
     assert list(unexplained_depends_on(planted)) == [
-        f"cluster-pods-a ({ENI_CONFIG}) depends_on cluster-kube-proxy ({ADDON}[kube-proxy])"
+        f"cluster-pods-a ({ENI_CONFIG}) depends_on cluster-kube-proxy ({EKS_ADDON}[kube-proxy])"
     ]
 
 
@@ -109,14 +118,16 @@ def test_the_hpas_do_not_wait_for_their_deployments(stack_graph: Graph) -> None:
 def test_an_eni_config_waits_for_the_vpc_cni_alone_of_the_add_ons(stack_graph: Graph) -> None:
     for eni_config in stack_graph.of_type(ENI_CONFIG):
         addons = {
-            stack_graph[urn].inputs["addonName"] for urn in eni_config.dependencies if stack_graph[urn].type == ADDON
+            stack_graph[urn].inputs["addonName"]
+            for urn in eni_config.dependencies
+            if stack_graph[urn].type == EKS_ADDON
         }
         assert addons == {"vpc-cni"}, eni_config.name
 
 
 def alarm_waits(graph: Graph) -> Iterator[tuple[str, str]]:
     """(alarm or dashboard, the type it waits for) for each wait on a metric's identifiers."""
-    for resource in graph.of_type(ALARM) + graph.of_type(DASHBOARD):
+    for resource in graph.of_type(METRIC_ALARM) + graph.of_type(DASHBOARD):
         for key in ("dimensions", "metricQueries", "dashboardBody"):
             for urn in resource.property_dependencies.get(key, ()):
                 yield resource.name, graph[urn].type
@@ -128,8 +139,8 @@ def test_alarms_wait_only_for_identifiers_aws_makes_up(stack_graph: Graph) -> No
 
 def test_an_alarm_that_waits_for_a_name_config_knows_is_named(prod: Graph) -> None:
     alarm, cluster = (
-        prod.named(ALARM, "monitoring-ClusterFailedNodes"),
-        prod.named("aws:eks/cluster:Cluster", "cluster"),
+        prod.named(METRIC_ALARM, "monitoring-ClusterFailedNodes"),
+        prod.named(EKS_CLUSTER, "cluster"),
     )
     planted = with_resource(
         prod,
@@ -137,11 +148,11 @@ def test_an_alarm_that_waits_for_a_name_config_knows_is_named(prod: Graph) -> No
             alarm, property_dependencies={**alarm.property_dependencies, "dimensions": frozenset({cluster.urn})}
         ),
     )
-    assert ("monitoring-ClusterFailedNodes", "aws:eks/cluster:Cluster") in set(alarm_waits(planted))
+    assert ("monitoring-ClusterFailedNodes", EKS_CLUSTER) in set(alarm_waits(planted))
     assert not set(alarm_waits(planted)) <= {(name, type_) for name, type_ in alarm_waits(prod)}
 
 
 def test_the_secrets_replicas_wait_for_the_disaster_recovery_key_not_its_vault(prod: Graph) -> None:
-    for secret in prod.of_type("aws:secretsmanager/secret:Secret"):
+    for secret in prod.of_type(SECRET):
         waited_for = {prod[urn].type for urn in secret.property_dependencies.get("replicas", ())}
-        assert waited_for == {"aws:kms/key:Key"}, secret.name
+        assert waited_for == {KMS_KEY}, secret.name

@@ -123,7 +123,6 @@ SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 ROUTE53_ZONE = "aws:route53/zone:Zone"
 ROUTE53_RECORD = "aws:route53/record:Record"
-IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
 RANDOM_ID = "random:index/randomId:RandomId"
 # The deploy path (design D16): the CodeBuild-hosted GitHub Actions runner in the VPC.
