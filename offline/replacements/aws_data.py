@@ -23,6 +23,7 @@ from offline.replacements.rules import (
     Inputs,
     Outcome,
     Rule,
+    block,
     major_version,
     paths,
     version_tuple,
@@ -30,14 +31,6 @@ from offline.replacements.rules import (
 
 _REDIS_DEFAULT_PORT = 6379
 _TRANSIT_ENCRYPTION_MUTABLE_FROM = (7, 0, 5)
-
-
-def _block(inputs: Inputs, key: str) -> Mapping[str, Any] | None:
-    """A MaxItems=1 block as the inputs hold it (an object, or a list of one), or None when it is not set."""
-    value = inputs.get(key)
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        value = value[0] if value else None
-    return value if isinstance(value, Mapping) else None
 
 
 def _items(inputs: Inputs, key: str) -> list[Mapping[str, Any]]:
@@ -185,7 +178,7 @@ def cache_node_groups_changed(old: Inputs, new: Inputs) -> str | None:
 
 def versioning_disabled(old: Inputs, new: Inputs) -> str | None:
     """The bucket versioning CustomizeDiff: S3 cannot return a versioned bucket to Disabled, so the plan errors."""
-    before, after = _block(old, "versioningConfiguration"), _block(new, "versioningConfiguration")
+    before, after = block(old, "versioningConfiguration"), block(new, "versioningConfiguration")
     old_status = (before or {}).get("status")
     if (after or {}).get("status") == "Disabled" and old_status in ("Enabled", "Suspended"):
         return f"versioning cannot go from {old_status} to Disabled (use Suspended): the preview fails"

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, paths
+from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, block, paths
 
 _EC2, _ELB = TERRAFORM_AWS + "internal/service/ec2/", TERRAFORM_AWS + "internal/service/elbv2/"
 # The provider's instance type look-up: Graviton families carry a `g` right after the generation (t4g, m7gd, c6gn).
@@ -28,14 +28,6 @@ _RULE_SOURCES = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGrou
 def _items(value: Any) -> list[Any]:
     """A list input as a list: None and an unset value count as empty."""
     return list(value) if isinstance(value, Sequence) and not isinstance(value, str) else []
-
-
-def _block(inputs: Inputs, key: str) -> Mapping[str, Any]:
-    """A MaxItems=1 block as the inputs hold it (an object, or a list of one); empty when it is not set."""
-    value = inputs.get(key)
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        value = value[0] if value else None
-    return value if isinstance(value, Mapping) else {}
 
 
 def _frozen(item: Any) -> Any:
@@ -74,7 +66,8 @@ def instance_user_data_replaces(old: Inputs, new: Inputs) -> str | None:
 def instance_launch_template_version_moved(old: Inputs, new: Inputs) -> str | None:
     """The instance's CustomizeDiff on `launch_template.0.version`: a version other than the one the instance was
     launched from replaces it. A version not yet known (the template changes in the same run) replaces as well."""
-    before, after = _block(old, "launchTemplate").get("version"), _block(new, "launchTemplate").get("version")
+    before = (block(old, "launchTemplate") or {}).get("version")
+    after = (block(new, "launchTemplate") or {}).get("version")
     if before is None or after is None or str(before) == str(after):
         return None
     if after in ("$Latest", "$Default"):

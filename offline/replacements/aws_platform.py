@@ -13,20 +13,11 @@ They are left out rather than guessed, and none of them is set by the program to
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, version_tuple
+from offline.replacements.rules import TERRAFORM_AWS, Conditional, Inputs, Outcome, Rule, block, version_tuple
 
 _NUMERIC_VERSION = re.compile(r"\d+(\.\d+)*")
-
-
-def _block(inputs: Inputs, key: str) -> Mapping[str, Any] | None:
-    """A MaxItems=1 block as the inputs hold it (an object, or a list of one), or None when it is not set."""
-    value = inputs.get(key)
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        value = value[0] if value else None
-    return value if isinstance(value, Mapping) else None
 
 
 def _known_version(value: Any) -> tuple[int, ...] | None:
@@ -37,7 +28,7 @@ def _known_version(value: Any) -> tuple[int, ...] | None:
 
 def cluster_encryption_removed(old: Inputs, new: Inputs) -> str | None:
     """The cluster's `ForceNewIfChange("encryption_config", ...)`: envelope encryption cannot be turned off."""
-    if _block(old, "encryptionConfig") is not None and _block(new, "encryptionConfig") is None:
+    if block(old, "encryptionConfig") is not None and block(new, "encryptionConfig") is None:
         return "EKS cannot disable secrets encryption once enabled: removing encryptionConfig replaces the cluster"
     return None
 
@@ -45,7 +36,7 @@ def cluster_encryption_removed(old: Inputs, new: Inputs) -> str | None:
 def cluster_node_role_changed(old: Inputs, new: Inputs) -> str | None:
     """The cluster's `validateAutoModeComputeConfigCustomizeDiff`: an Auto Mode node role, once set, can only be
     changed by a new cluster, unless the change turns Auto Mode (or its built-in node pools) off and drops the role."""
-    old_config, new_config = _block(old, "computeConfig"), _block(new, "computeConfig")
+    old_config, new_config = block(old, "computeConfig"), block(new, "computeConfig")
     if old_config is None or new_config is None:
         return None
     old_role, new_role = old_config.get("nodeRoleArn") or "", new_config.get("nodeRoleArn") or ""

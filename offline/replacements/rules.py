@@ -13,7 +13,7 @@ Paths are the program's input names (camelCase, as `Resource.inputs` holds them)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -64,6 +64,14 @@ class Rule:
     """For a provider: its inputs whose change replaces every resource it manages."""
     note: str = ""
     """Why an entry is what it is, where the source alone does not say (a computed default, a deliberate gap)."""
+
+
+def block(inputs: Inputs, key: str) -> Mapping[str, Any] | None:
+    """A MaxItems=1 block as the inputs hold it (an object, or a list of one), or None when it is not set."""
+    value = inputs.get(key)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        value = value[0] if value else None
+    return value if isinstance(value, Mapping) else None
 
 
 def paths(names: str) -> tuple[str, ...]:
